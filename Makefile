@@ -1,0 +1,36 @@
+# motcua: `make help` lists the targets.
+VENV ?= .venv
+PYTHON ?= python3
+BIN = $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: help install demo test test-sqlite test-postgres lint bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(BIN)/.installed  ## create .venv and install motcua with its dev tools
+
+demo: install  ## install, load the demo province on SQLite, serve on http://127.0.0.1:$(PORT)
+	$(BIN)/motcua demo
+	@echo "motcua: http://127.0.0.1:$(PORT)/  (admin: /admin/, API docs: /api/v1/docs)"
+	$(BIN)/motcua runserver 0.0.0.0:$(PORT)
+
+test: install  ## lint, migration check and the whole suite on SQLite and PostgreSQL (if reachable)
+	VENV=$(VENV) scripts/test.sh
+
+lint: install  ## ruff and mypy (domain core)
+	$(BIN)/ruff check motcua tests bench
+	$(BIN)/mypy
+
+bench: install  ## run the benchmarks (see bench/README.md)
+	$(BIN)/python bench/run_all.py
+
+clean:  ## remove the virtualenv and local data
+	rm -rf $(VENV) var

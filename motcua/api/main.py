@@ -1,0 +1,105 @@
+"""The /api/v1 JSON API: one error envelope, token auth for systems, sessions for staff."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from motcua.domain.errors import DomainError
+
+log = logging.getLogger("motcua.api")
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer mc_...`` for other systems (service accounts)."""
+
+    def authenticate(self, request: HttpRequest, token: str):  # noqa: ANN201
+        from django.utils import timezone
+
+        from motcua.core.models import ApiToken, hash_token
+
+        t = (ApiToken.objects.select_related("user").filter(key_hash=hash_token(token), revoked=False)
+             .first())
+        if t is None or (t.expires_at and t.expires_at <= timezone.now()) or not t.user.is_active:
+            return None
+        request.user = t.user
+        return t.user
+
+
+class SessionAuth(APIKeyCookie):
+    """Staff and citizens signed in to the web pages (CSRF checked on unsafe methods)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None):  # noqa: ANN201
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated else None
+
+
+api = NinjaAPI(
+    title="motcua API",
+    version="1.0.0",
+    description="Hồ sơ thủ tục hành chính một cửa: danh mục, lịch làm việc, hồ sơ, tra cứu.",
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+)
+
+
+def envelope(request: HttpRequest, status: int, code: str, message: str,
+             fields: dict[str, str] | None = None) -> HttpResponse:
+    return api.create_response(request, {"error": {"code": code, "message": message,
+                                                   "fields": fields or {}}}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return envelope(request, exc.http_status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, str] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path", "form")]
+        fields[".".join(loc) or "body"] = err.get("msg", "invalid")
+    return envelope(request, 422, "validation_error", "Invalid input.", fields)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return envelope(request, 401, "unauthorized", "Authentication required.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return envelope(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Http404)
+def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return envelope(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.exception("unhandled API error on %s %s", request.method, request.path)
+    return envelope(request, 500, "server_error", "Internal error; it has been logged.")
+
+
+# routers import the services, which import this module's envelope: register them last
+from motcua.calendars.api import router as calendar_router  # noqa: E402, I001
+from motcua.catalog.api import router as catalog_router  # noqa: E402
+from motcua.dossiers.api import public_router  # noqa: E402
+from motcua.dossiers.api import router as dossier_router
+from motcua.units.api import router as units_router  # noqa: E402
+
+api.add_router("/units", units_router, tags=["units"])
+api.add_router("/catalog", catalog_router, tags=["catalog"])
+api.add_router("/calendars", calendar_router, tags=["calendar"])
+api.add_router("/dossiers", dossier_router, tags=["dossiers"])
+api.add_router("/lookup", public_router, tags=["public"])

@@ -1,0 +1,111 @@
+"""One typed settings object, read from the environment and validated at start.
+
+Every setting is documented here and in README.md ("Configuration"). Production
+(``MOTCUA_ENV=production``) refuses to start with a default or short secret key.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEV_SECRET = "motcua-development-only-secret-key-do-not-use-in-production"
+
+
+class ConfigError(RuntimeError):
+    """Raised at start when the environment describes an invalid configuration."""
+
+
+@dataclass(frozen=True)
+class Config:
+    env: str  # "development" | "test" | "production"
+    secret_key: str
+    debug: bool
+    allowed_hosts: tuple[str, ...]
+    database_url: str  # sqlite:///path or postgres://user@host:port/name
+    media_root: Path  # local storage folder for uploaded files
+    storage: str  # "local" | "s3"
+    s3_bucket: str
+    s3_endpoint_url: str
+    max_upload_bytes: int
+    dossier_code_format: str
+    api_tokens_enabled: bool
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load(environ: dict[str, str] | os._Environ[str] = os.environ) -> Config:
+    import sys
+
+    env = environ.get("MOTCUA_ENV") or ("test" if "pytest" in sys.modules else "development")
+    if env not in {"development", "test", "production"}:
+        raise ConfigError(f"MOTCUA_ENV must be development, test or production, not {env!r}")
+    secret = environ.get("MOTCUA_SECRET_KEY", "" if env == "production" else DEV_SECRET)
+    if env == "production" and (secret == DEV_SECRET or len(secret) < 40):
+        raise ConfigError("MOTCUA_SECRET_KEY must be set to a random value of 40+ characters")
+    cfg = Config(
+        env=env,
+        secret_key=secret,
+        debug=_bool(environ.get("MOTCUA_DEBUG", "0" if env == "production" else "1")),
+        allowed_hosts=tuple(
+            h.strip() for h in environ.get("MOTCUA_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+        ),
+        database_url=environ.get("MOTCUA_DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'motcua.sqlite3'}"),
+        media_root=Path(environ.get("MOTCUA_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))),
+        storage=environ.get("MOTCUA_STORAGE", "local"),
+        s3_bucket=environ.get("MOTCUA_S3_BUCKET", ""),
+        s3_endpoint_url=environ.get("MOTCUA_S3_ENDPOINT_URL", ""),
+        max_upload_bytes=int(environ.get("MOTCUA_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
+        dossier_code_format=environ.get("MOTCUA_DOSSIER_CODE_FORMAT", "{agency}-{date:%y%m%d}-{seq:04d}"),
+        api_tokens_enabled=_bool(environ.get("MOTCUA_API_TOKENS", "1")),
+    )
+    if cfg.storage not in {"local", "s3"}:
+        raise ConfigError("MOTCUA_STORAGE must be local or s3")
+    if cfg.storage == "s3" and not cfg.s3_bucket:
+        raise ConfigError("MOTCUA_S3_BUCKET is required when MOTCUA_STORAGE=s3")
+    from .domain.codes import validate_code_format
+
+    try:
+        validate_code_format(cfg.dossier_code_format)
+    except (ValueError, KeyError) as exc:
+        raise ConfigError(f"MOTCUA_DOSSIER_CODE_FORMAT: {exc}") from exc
+    return cfg
+
+
+def database_settings(url: str) -> dict[str, object]:
+    """Translate a database URL into Django's DATABASES['default']."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.path)
+        if path.startswith("//"):
+            path = path[1:]
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path or ":memory:",
+            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE",
+                        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+        }
+    if parsed.scheme in {"postgres", "postgresql"}:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": parsed.path.lstrip("/"),
+            "USER": unquote(parsed.username or ""),
+            "PASSWORD": unquote(parsed.password or ""),
+            "HOST": parsed.hostname or "",
+            "PORT": str(parsed.port or ""),
+            "CONN_MAX_AGE": 60,
+            "OPTIONS": {},
+        }
+    raise ConfigError(f"unsupported database URL scheme {parsed.scheme!r}")
+
+
+CONFIG = load()

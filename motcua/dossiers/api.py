@@ -1,0 +1,243 @@
+"""Dossier API: intake, scoped listing, detail, events, verdict, every legal operation, files,
+and the public lookup by code. Endpoints parse, call one service, and render."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Form, Router
+from ninja.files import UploadedFile
+
+from motcua.core import clock
+from motcua.domain.codes import mask_name
+from motcua.domain.errors import NotFound, ValidationFailed
+from motcua.domain.lifecycle import Status
+
+from . import services as svc
+from .choices import FileKind, StatusChoices, VerdictChoices
+from .deadlines import explain
+from .explain import render_explanation
+from .models import Dossier
+from .schemas import (
+    DossierOut,
+    DossierPage,
+    EventOut,
+    ExtendIn,
+    FileOut,
+    FinishIn,
+    ForwardIn,
+    IntakeIn,
+    LookupOut,
+    NoteIn,
+    PaymentIn,
+    PaymentRequestIn,
+    ReasonIn,
+    StartIn,
+    SupplementIn,
+    SupplementRequestIn,
+    VerdictOut,
+)
+
+router = Router()
+public_router = Router()
+
+
+def _actor(request: HttpRequest) -> svc.Actor:
+    return svc.Actor.of(request.user)
+
+
+def dossier_out(d: Dossier) -> dict[str, Any]:
+    return {
+        "id": d.pk, "code": d.code, "status": d.status, "channel": d.channel,
+        "procedure_code": d.procedure.code, "procedure_name": d.version.name,
+        "receiving_unit_code": d.receiving_unit.code, "handling_unit_code": d.handling_unit.code,
+        "applicant_type": d.applicant_type, "applicant_name": d.applicant_name,
+        "submitted_at": d.submitted_at, "received_at": d.received_at, "due_at": d.due_at,
+        "appointment_at": d.appointment_at, "ended_at": d.ended_at, "returned_at": d.returned_at,
+        "verdict": d.verdict, "late_hours": round(d.late_seconds / 3600, 2),
+        "current_step": d.current_step.name if d.current_step_id else None, "step_due_at": d.step_due_at,
+        "holder_id": d.holder_id, "fees_due": d.fees_due, "fees_paid": d.fees_paid, "version": d.row_version,
+    }
+
+
+_RELATED = ("procedure", "version", "receiving_unit", "handling_unit", "current_step")
+
+
+def _load(request: HttpRequest, dossier_id: int) -> Dossier:
+    d = svc.visible_dossiers(_actor(request)).select_related(*_RELATED).filter(pk=dossier_id).first()
+    if d is None:
+        raise NotFound("Dossier not found.")
+    return d
+
+
+@router.post("", response={201: DossierOut}, summary="Receive or register a dossier")
+def create(request: HttpRequest, payload: IntakeIn):  # noqa: ANN201
+    data = payload.dict()
+    applicant = svc.Applicant(**data.pop("applicant"))
+    comps = [svc.ComponentInput(**c) for c in data.pop("components")]
+    owner = request.user.pk if not svc.Actor.of(request.user).scope.roles else None
+    d = svc.intake(_actor(request), svc.IntakeRequest(applicant=applicant, components=comps,
+                                                      owner_id=owner, **data))
+    return 201, dossier_out(_load(request, d.pk))
+
+
+@router.get("", response=DossierPage, summary="List visible dossiers (keyset paging)")
+def list_dossiers(request: HttpRequest, status: int | None = None, procedure: str | None = None,  # noqa: ANN201
+                  channel: int | None = None, due_before: datetime | None = None,
+                  after: int | None = None, limit: int = 50):
+    if status is not None and status not in StatusChoices.values:
+        raise ValidationFailed("Invalid filter.", fields={"status": "must be 1..10"})
+    if not 1 <= limit <= 500:
+        raise ValidationFailed("Invalid page size.", fields={"limit": "1..500"})
+    qs = svc.visible_dossiers(_actor(request)).select_related(*_RELATED)
+    if status is not None:
+        qs = qs.filter(status=status)
+    if procedure:
+        qs = qs.filter(procedure__code=procedure)
+    if channel is not None:
+        qs = qs.filter(channel=channel)
+    if due_before is not None:
+        qs = qs.filter(due_at__lt=due_before)
+    if after is not None:
+        qs = qs.filter(pk__lt=after)
+    rows = list(qs.order_by("-pk")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": [dossier_out(d) for d in rows], "next_after": rows[-1].pk if more else None}
+
+
+@router.get("/{dossier_id}", response=DossierOut, summary="One dossier")
+def detail(request: HttpRequest, dossier_id: int):  # noqa: ANN201
+    return dossier_out(_load(request, dossier_id))
+
+
+@router.get("/{dossier_id}/events", response=list[EventOut], summary="The dossier's event log")
+def events(request: HttpRequest, dossier_id: int):  # noqa: ANN201
+    return list(_load(request, dossier_id).events.order_by("seq"))
+
+
+@router.get("/{dossier_id}/verdict", response=VerdictOut, summary="Due time and verdict, explained")
+def verdict(request: HttpRequest, dossier_id: int, as_of: datetime | None = None):  # noqa: ANN201
+    d = _load(request, dossier_id)
+    v = explain(d, as_of or clock.now())
+    dl = v.deadline
+    return {
+        "code": d.code, "category": v.category.value, "label": str(VerdictChoices(v.category.value).label),
+        "due_at": dl.due if dl else None, "appointment_at": dl.appointment if dl else None,
+        "end_at": v.end_at, "end_reason": v.end_reason, "late_hours": round(v.late_seconds / 3600, 2),
+        "early_hours": round(v.early_seconds / 3600, 2),
+        "paused_hours": round(dl.paused_seconds / 3600, 2) if dl else 0.0,
+        "supplement_requests": v.supplement_requests, "approaching": v.approaching,
+        "explanation": render_explanation(v),
+    }
+
+
+def _done(request: HttpRequest, d: Dossier) -> dict[str, Any]:
+    return dossier_out(_load(request, d.pk))
+
+
+@router.post("/{dossier_id}/receive", response=DossierOut, summary="Accept a registered dossier")
+def receive(request: HttpRequest, dossier_id: int, payload: NoteIn):  # noqa: ANN201
+    return _done(request, svc.receive(_actor(request), dossier_id, payload.version, payload.note))
+
+
+@router.post("/{dossier_id}/refuse", response=DossierOut, summary="Refuse intake, with a reason")
+def refuse(request: HttpRequest, dossier_id: int, payload: ReasonIn):  # noqa: ANN201
+    return _done(request, svc.refuse(_actor(request), dossier_id, payload.reason, payload.version))
+
+
+@router.post("/{dossier_id}/start", response=DossierOut, summary="Hand over to the first step")
+def start(request: HttpRequest, dossier_id: int, payload: StartIn):  # noqa: ANN201
+    return _done(request, svc.start(_actor(request), dossier_id, payload.holder_id, payload.version, payload.note))
+
+
+@router.post("/{dossier_id}/forward", response=DossierOut, summary="Move to another internal step")
+def forward(request: HttpRequest, dossier_id: int, payload: ForwardIn):  # noqa: ANN201
+    return _done(request, svc.forward(_actor(request), dossier_id, payload.to_step, payload.holder_id,
+                                      payload.version, payload.note))
+
+
+@router.post("/{dossier_id}/request-supplement", response=DossierOut, summary="Request a supplement")
+def request_supplement(request: HttpRequest, dossier_id: int, payload: SupplementRequestIn):  # noqa: ANN201
+    return _done(request, svc.request_supplement(_actor(request), dossier_id, payload.reason, payload.items,
+                                                 payload.version))
+
+
+@router.post("/{dossier_id}/supplement", response=DossierOut, summary="Record the supplement's arrival")
+def supplement(request: HttpRequest, dossier_id: int, payload: SupplementIn):  # noqa: ANN201
+    _check_attachments(request, dossier_id, payload.attachments)
+    return _done(request, svc.supplement(_actor(request), dossier_id, payload.note, payload.attachments,
+                                         payload.version))
+
+
+@router.post("/{dossier_id}/request-payment", response=DossierOut, summary="Request a financial obligation")
+def request_payment(request: HttpRequest, dossier_id: int, payload: PaymentRequestIn):  # noqa: ANN201
+    return _done(request, svc.request_payment(_actor(request), dossier_id, payload.amount, payload.reason,
+                                              payload.version))
+
+
+@router.post("/{dossier_id}/payment", response=DossierOut, summary="Record a payment")
+def payment(request: HttpRequest, dossier_id: int, payload: PaymentIn):  # noqa: ANN201
+    return _done(request, svc.payment(_actor(request), dossier_id, payload.amount, payload.reference,
+                                      payload.version))
+
+
+@router.post("/{dossier_id}/extend", response=DossierOut, summary="Apology letter with a new appointment")
+def extend(request: HttpRequest, dossier_id: int, payload: ExtendIn):  # noqa: ANN201
+    return _done(request, svc.extend(_actor(request), dossier_id, payload.reason, payload.new_appointment,
+                                     payload.version))
+
+
+@router.post("/{dossier_id}/withdraw", response=DossierOut, summary="Withdraw at the applicant's request")
+def withdraw(request: HttpRequest, dossier_id: int, payload: ReasonIn):  # noqa: ANN201
+    return _done(request, svc.withdraw(_actor(request), dossier_id, payload.reason, payload.version))
+
+
+@router.post("/{dossier_id}/stop", response=DossierOut, summary="Stop processing")
+def stop(request: HttpRequest, dossier_id: int, payload: ReasonIn):  # noqa: ANN201
+    return _done(request, svc.stop(_actor(request), dossier_id, payload.reason, payload.version))
+
+
+@router.post("/{dossier_id}/finish", response=DossierOut, summary="Processing finished")
+def finish(request: HttpRequest, dossier_id: int, payload: FinishIn):  # noqa: ANN201
+    _check_attachments(request, dossier_id, payload.attachments)
+    return _done(request, svc.finish(_actor(request), dossier_id, payload.note, payload.version,
+                                     payload.attachments))
+
+
+@router.post("/{dossier_id}/return", response=DossierOut, summary="Result returned to the applicant")
+def return_result(request: HttpRequest, dossier_id: int, payload: NoteIn):  # noqa: ANN201
+    return _done(request, svc.return_result(_actor(request), dossier_id, payload.note, payload.version))
+
+
+def _check_attachments(request: HttpRequest, dossier_id: int, ids: list[int]) -> None:
+    if ids:
+        d = _load(request, dossier_id)
+        found = set(d.files.filter(pk__in=ids).values_list("pk", flat=True))
+        if missing := [i for i in ids if i not in found]:
+            raise ValidationFailed("Unknown attachments.",
+                                   fields={"attachments": f"not files of this dossier: {missing}"})
+
+
+@router.post("/{dossier_id}/files", response={201: FileOut}, summary="Upload a file")
+def upload(request: HttpRequest, dossier_id: int, file: File[UploadedFile],  # noqa: ANN201
+           kind: Form[str] = "component", component_id: Form[int | None] = None):
+    if kind not in FileKind.values:
+        raise ValidationFailed("Invalid kind.", fields={"kind": "component, result or attachment"})
+    f = svc.attach_file(_actor(request), dossier_id, file, file.name or "file", kind, component_id)
+    return 201, f
+
+
+@public_router.get("/{code}", response=LookupOut, auth=None, summary="Public lookup by dossier code")
+def lookup(request: HttpRequest, code: str):  # noqa: ANN201
+    d = Dossier.objects.select_related("version").filter(code=code).first()
+    if d is None:
+        raise NotFound("No dossier with this code.")
+    return {
+        "code": d.code, "procedure_name": d.version.name, "status": d.status,
+        "status_label": str(StatusChoices(d.status).label), "applicant": mask_name(d.applicant_name),
+        "received_at": d.received_at, "due_at": d.due_at, "appointment_at": d.appointment_at,
+        "returned_at": d.returned_at if d.status == Status.RETURNED else None,
+    }

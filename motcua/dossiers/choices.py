@@ -1,0 +1,59 @@
+"""Dossier statuses and actions with translated labels: the domain enums, defined once."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.domain.lifecycle import Action, Status
+from motcua.domain.verdict import Category
+
+
+class StatusChoices(models.IntegerChoices):
+    NEW = Status.NEW, _("Mới đăng ký")
+    RECEIVED = Status.RECEIVED, _("Đã tiếp nhận")
+    NOT_RECEIVED = Status.NOT_RECEIVED, _("Từ chối tiếp nhận")
+    PROCESSING = Status.PROCESSING, _("Đang xử lý")
+    SUPPLEMENT = Status.SUPPLEMENT, _("Yêu cầu bổ sung")
+    FINANCIAL = Status.FINANCIAL, _("Chờ thực hiện nghĩa vụ tài chính")
+    WITHDRAWN = Status.WITHDRAWN, _("Đã rút hồ sơ")
+    STOPPED = Status.STOPPED, _("Dừng xử lý")
+    PROCESSED = Status.PROCESSED, _("Đã xử lý xong")
+    RETURNED = Status.RETURNED, _("Đã trả kết quả")
+
+
+class ActionChoices(models.TextChoices):
+    SUBMIT = Action.SUBMIT, _("Nộp hồ sơ")
+    INTAKE = Action.INTAKE, _("Tiếp nhận trực tiếp")
+    RECEIVE = Action.RECEIVE, _("Tiếp nhận")
+    REFUSE = Action.REFUSE, _("Từ chối tiếp nhận")
+    START = Action.START, _("Chuyển xử lý")
+    FORWARD = Action.FORWARD, _("Chuyển bước")
+    REQUEST_SUPPLEMENT = Action.REQUEST_SUPPLEMENT, _("Yêu cầu bổ sung")
+    SUPPLEMENT = Action.SUPPLEMENT, _("Nhận bổ sung")
+    REQUEST_PAYMENT = Action.REQUEST_PAYMENT, _("Yêu cầu nghĩa vụ tài chính")
+    PAYMENT = Action.PAYMENT, _("Hoàn thành nghĩa vụ tài chính")
+    EXTEND = Action.EXTEND, _("Xin lỗi, hẹn lại")
+    WITHDRAW = Action.WITHDRAW, _("Rút hồ sơ")
+    STOP = Action.STOP, _("Dừng xử lý")
+    FINISH = Action.FINISH, _("Hoàn thành xử lý")
+    RETURN = Action.RETURN, _("Trả kết quả")
+
+
+class VerdictChoices(models.TextChoices):
+    NOT_STARTED = Category.NOT_STARTED, _("Chưa tiếp nhận")
+    EARLY = Category.EARLY, _("Trước hạn")
+    ON_TIME = Category.ON_TIME, _("Đúng hạn")
+    LATE = Category.LATE, _("Trễ hạn")
+    IN_PROGRESS_ON_TIME = Category.IN_PROGRESS_ON_TIME, _("Đang xử lý trong hạn")
+    IN_PROGRESS_LATE = Category.IN_PROGRESS_LATE, _("Đang xử lý quá hạn")
+
+
+class FileKind(models.TextChoices):
+    COMPONENT = "component", _("Thành phần hồ sơ")
+    RESULT = "result", _("Kết quả")
+    ATTACHMENT = "attachment", _("Tệp đính kèm")
+
+
+class ResultDelivery(models.TextChoices):
+    COUNTER = "counter", _("Tại bộ phận một cửa")
+    POST = "post", _("Qua bưu chính công ích")
+    ONLINE = "online", _("Trực tuyến")

@@ -1,0 +1,206 @@
+"""Dossiers, their components and files, the immutable event log and the code counters."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.choices import ApplicantType, Channel
+
+from .choices import ActionChoices, FileKind, ResultDelivery, StatusChoices, VerdictChoices
+
+
+class Dossier(models.Model):
+    """An applicant's dossier for one procedure. Status, due time and verdict fields are a
+    queryable projection of the event log, kept in step by the service layer."""
+
+    code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)
+    receiving_unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+",
+                                       verbose_name=_("nơi tiếp nhận"))
+    handling_unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("cơ quan giải quyết"))
+    receiving_path = models.CharField(max_length=255, editable=False)
+    handling_path = models.CharField(max_length=255, editable=False)
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT,
+                                  related_name="dossiers", verbose_name=_("thủ tục"))
+    version = models.ForeignKey("catalog.ProcedureVersion", on_delete=models.PROTECT,
+                                related_name="dossiers", verbose_name=_("phiên bản thủ tục"))
+    channel = models.PositiveSmallIntegerField(_("kênh nộp"), choices=Channel.choices)
+    status = models.PositiveSmallIntegerField(_("trạng thái"), choices=StatusChoices.choices)
+
+    applicant_type = models.PositiveSmallIntegerField(_("loại đối tượng"), choices=ApplicantType.choices,
+                                                      default=ApplicantType.CITIZEN)
+    applicant_name = models.CharField(_("người nộp / tổ chức"), max_length=255)
+    applicant_id_number = models.CharField(_("số định danh / mã số"), max_length=20, blank=True)
+    applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    representative_name = models.CharField(_("người đại diện / được ủy quyền"), max_length=255, blank=True)
+    representative_id_number = models.CharField(_("số định danh người đại diện"), max_length=20, blank=True)
+    representative_phone = models.CharField(_("điện thoại người đại diện"), max_length=20, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="own_dossiers", verbose_name=_("tài khoản công dân"))
+    request_summary = models.CharField(_("nội dung yêu cầu"), max_length=1000, blank=True)
+    result_delivery = models.CharField(_("hình thức nhận kết quả"), max_length=10,
+                                       choices=ResultDelivery.choices, default=ResultDelivery.COUNTER)
+    sets = models.PositiveSmallIntegerField(_("số bộ hồ sơ"), default=1)
+
+    submitted_at = models.DateTimeField(_("thời điểm nộp"))
+    received_at = models.DateTimeField(_("thời điểm tiếp nhận"), null=True, blank=True)
+    limit_seconds = models.PositiveIntegerField(_("thời hạn (giây làm việc)"))
+    due_at = models.DateTimeField(_("hạn xử lý"), null=True, blank=True)
+    appointment_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True)
+    extended_to = models.DateTimeField(_("ngày hẹn lại (gia hạn)"), null=True, blank=True)
+    pauses = models.JSONField(default=list, blank=True)  # [[start_epoch, end_epoch|null], ...]
+    supplement_requests = models.PositiveSmallIntegerField(default=0)
+    ended_at = models.DateTimeField(_("kết thúc xử lý"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)
+    verdict = models.CharField(_("kết quả đánh giá"), max_length=24, choices=VerdictChoices.choices,
+                               blank=True)
+    late_seconds = models.PositiveIntegerField(default=0)
+
+    current_step = models.ForeignKey("catalog.ProcessStep", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("bước hiện tại"))
+    step_started_at = models.DateTimeField(null=True, blank=True)
+    step_due_at = models.DateTimeField(_("hạn bước"), null=True, blank=True)
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="held_dossiers", verbose_name=_("người đang xử lý"))
+    fees_due = models.PositiveIntegerField(_("phí, lệ phí phải nộp"), default=0)
+    fees_paid = models.PositiveIntegerField(_("đã nộp"), default=0)
+    row_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__gte=1) & Q(status__lte=10), name="dossier_status_valid"),
+            models.CheckConstraint(condition=Q(channel__in=[1, 2, 3]), name="dossier_channel_valid"),
+            models.CheckConstraint(condition=Q(applicant_type__in=[0, 1, 2]), name="dossier_applicant_valid"),
+            models.CheckConstraint(condition=Q(status=1) | Q(status=3) | Q(received_at__isnull=False)
+                                   | (Q(status__in=[5, 7]) & Q(received_at__isnull=True)),
+                                   name="dossier_received_when_processing"),
+        ]
+        indexes = [
+            models.Index(fields=["handling_path", "status", "due_at"], name="dossier_handling_queue",
+                         opclasses=["varchar_pattern_ops", "int2_ops", "timestamptz_ops"]),
+            models.Index(fields=["receiving_path", "status", "due_at"], name="dossier_receiving_queue",
+                         opclasses=["varchar_pattern_ops", "int2_ops", "timestamptz_ops"]),
+            models.Index(fields=["status", "due_at"], name="dossier_status_due"),
+            models.Index(fields=["owner", "submitted_at"], name="dossier_owner"),
+            models.Index(fields=["received_at"], name="dossier_received_at"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def province_id(self) -> int:
+        return int(self.receiving_path.strip("/").split("/")[0])
+
+
+class DossierComponent(models.Model):
+    """A component as submitted: which catalog component, how many originals and copies."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="components")
+    component = models.ForeignKey("catalog.Component", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    name = models.CharField(_("tên thành phần"), max_length=1000)
+    originals = models.PositiveSmallIntegerField(_("bản chính"), default=0)
+    copies = models.PositiveSmallIntegerField(_("bản sao"), default=0)
+
+    class Meta:
+        verbose_name = _("thành phần hồ sơ đã nộp")
+        verbose_name_plural = _("thành phần hồ sơ đã nộp")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierFile(models.Model):
+    """A stored file of a dossier (component scan, result, attachment), content-addressed."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="files")
+    component = models.ForeignKey(DossierComponent, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="files")
+    kind = models.CharField(max_length=12, choices=FileKind.choices, default=FileKind.COMPONENT)
+    name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_key = models.CharField(max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp hồ sơ")
+        verbose_name_plural = _("tệp hồ sơ")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImmutableError(RuntimeError):
+    pass
+
+
+class DossierEvent(models.Model):
+    """One state change or action on a dossier. Append-only: the source of truth for reports."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField(_("thời điểm"))
+    action = models.CharField(_("thao tác"), max_length=24, choices=ActionChoices.choices)
+    from_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=StatusChoices.choices)
+    to_status = models.PositiveSmallIntegerField(choices=StatusChoices.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    actor_name = models.CharField(max_length=255, blank=True)
+    role = models.CharField(max_length=20, blank=True)
+    unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    step = models.ForeignKey("catalog.ProcessStep", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    attachments = models.JSONField(default=list, blank=True)  # DossierFile ids
+
+    class Meta:
+        verbose_name = _("nhật ký hồ sơ")
+        verbose_name_plural = _("nhật ký hồ sơ")
+        ordering = ["dossier", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "seq"], name="dossierevent_seq_unique"),
+            models.CheckConstraint(condition=Q(action__in=ActionChoices.values), name="dossierevent_action_valid"),
+            models.CheckConstraint(condition=Q(to_status__gte=1) & Q(to_status__lte=10),
+                                   name="dossierevent_status_valid"),
+        ]
+        indexes = [models.Index(fields=["at"], name="dossierevent_at")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        if self.pk is not None:
+            raise ImmutableError("dossier events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        raise ImmutableError("dossier events are append-only")
+
+
+class DossierCounter(models.Model):
+    """Last dossier sequence number used per receiving agency and day (gapless codes)."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="dossiercounter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day} {self.last}"

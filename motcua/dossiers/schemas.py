@@ -1,0 +1,191 @@
+"""API input and output schemas for dossiers (kept apart from the tables)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Schema
+from pydantic import EmailStr, Field, field_validator
+
+_PHONE = r"^[0-9+ ().-]{0,20}$"
+
+
+class ApplicantIn(Schema):
+    name: str = Field(min_length=1, max_length=255)
+    type: Literal[0, 1, 2] = 0
+    id_number: str = Field("", max_length=20, pattern=r"^[0-9A-Za-z-]*$")
+    phone: str = Field("", max_length=20, pattern=_PHONE)
+    email: EmailStr | Literal[""] = ""
+    address: str = Field("", max_length=500)
+
+
+class ComponentIn(Schema):
+    component_id: int | None = None
+    name: str = Field("", max_length=1000)
+    originals: int = Field(0, ge=0, le=99)
+    copies: int = Field(0, ge=0, le=99)
+
+
+class IntakeIn(Schema):
+    procedure_code: str = Field(min_length=1, max_length=40)
+    receiving_unit_code: str = Field(min_length=1, max_length=40)
+    handling_unit_code: str | None = Field(None, max_length=40)
+    channel: Literal[1, 2, 3]
+    applicant: ApplicantIn
+    representative_name: str = Field("", max_length=255)
+    representative_id_number: str = Field("", max_length=20, pattern=r"^[0-9A-Za-z-]*$")
+    representative_phone: str = Field("", max_length=20, pattern=_PHONE)
+    components: list[ComponentIn] = Field(default_factory=list, max_length=50)
+    request_summary: str = Field("", max_length=1000)
+    result_delivery: Literal["counter", "post", "online"] = "counter"
+    sets: int = Field(1, ge=1, le=20)
+
+
+class DossierOut(Schema):
+    id: int
+    code: str
+    status: int
+    channel: int
+    procedure_code: str
+    procedure_name: str
+    receiving_unit_code: str
+    handling_unit_code: str
+    applicant_type: int
+    applicant_name: str
+    submitted_at: datetime
+    received_at: datetime | None
+    due_at: datetime | None
+    appointment_at: datetime | None
+    ended_at: datetime | None
+    returned_at: datetime | None
+    verdict: str
+    late_hours: float
+    current_step: str | None
+    step_due_at: datetime | None
+    holder_id: int | None
+    fees_due: int
+    fees_paid: int
+    version: int
+
+
+class DossierPage(Schema):
+    items: list[DossierOut]
+    next_after: int | None = None
+
+
+class EventOut(Schema):
+    seq: int
+    at: datetime
+    action: str
+    from_status: int | None
+    to_status: int
+    actor_name: str
+    role: str
+    unit_id: int | None
+    step_id: int | None
+    note: str
+    data: dict
+    attachments: list[int]
+
+
+class ExplanationLine(Schema):
+    fact: str
+    text: str
+    values: dict
+
+
+class VerdictOut(Schema):
+    code: str
+    category: str
+    label: str
+    due_at: datetime | None
+    appointment_at: datetime | None
+    end_at: datetime | None
+    end_reason: str
+    late_hours: float
+    early_hours: float
+    paused_hours: float
+    supplement_requests: int
+    approaching: bool
+    explanation: list[ExplanationLine]
+
+
+class LookupOut(Schema):
+    code: str
+    procedure_name: str
+    status: int
+    status_label: str
+    applicant: str  # masked
+    received_at: datetime | None
+    due_at: datetime | None
+    appointment_at: datetime | None
+    returned_at: datetime | None
+
+
+class VersionIn(Schema):
+    version: int | None = Field(None, ge=1, description="Optimistic lock: the version you saw")
+
+
+class NoteIn(VersionIn):
+    note: str = Field("", max_length=2000)
+
+
+class ReasonIn(VersionIn):
+    reason: str = Field(min_length=1, max_length=2000)
+
+    @field_validator("reason")
+    @classmethod
+    def not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be blank")
+        return v
+
+
+class StartIn(NoteIn):
+    holder_id: int | None = None
+
+
+class ForwardIn(StartIn):
+    to_step: int | None = Field(None, ge=1)
+
+
+class SupplementRequestIn(ReasonIn):
+    items: list[str] = Field(default_factory=list, max_length=50)
+
+
+class SupplementIn(NoteIn):
+    attachments: list[int] = Field(default_factory=list, max_length=50)
+
+
+class PaymentRequestIn(ReasonIn):
+    amount: int = Field(gt=0, le=10_000_000_000)
+
+
+class PaymentIn(VersionIn):
+    amount: int = Field(gt=0, le=10_000_000_000)
+    reference: str = Field("", max_length=100)
+
+
+class ExtendIn(ReasonIn):
+    new_appointment: datetime
+
+    @field_validator("new_appointment")
+    @classmethod
+    def aware(cls, v: datetime) -> datetime:
+        if v.tzinfo is None:
+            raise ValueError("must include a timezone offset, e.g. +07:00")
+        return v
+
+
+class FinishIn(NoteIn):
+    attachments: list[int] = Field(default_factory=list, max_length=50)
+
+
+class FileOut(Schema):
+    id: int
+    name: str
+    kind: str
+    content_type: str
+    size: int
+    sha256: str

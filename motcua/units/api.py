@@ -1,0 +1,32 @@
+"""Units API: the unit tree (names and codes are public information)."""
+
+from __future__ import annotations
+
+from ninja import Router, Schema
+
+from .models import Unit
+
+router = Router()
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+    dissolved_on: str | None = None
+
+    @staticmethod
+    def resolve_dissolved_on(obj: Unit) -> str | None:
+        return obj.dissolved_on.isoformat() if obj.dissolved_on else None
+
+
+@router.get("", response=list[UnitOut], auth=None, summary="List units")
+def list_units(request, kind: str | None = None, parent: str | None = None):  # noqa: ANN001, ANN201
+    qs = Unit.objects.all()
+    if kind:
+        qs = qs.filter(kind=kind)
+    if parent:
+        qs = qs.filter(parent__code=parent)
+    return qs.order_by("path")

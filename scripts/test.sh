@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, migrations check, tests on SQLite, then on PostgreSQL when one is
+# reachable (MOTCUA_PG_URL, default postgres://postgres@127.0.0.1:5432/). Each run uses its own
+# throw-away database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN="${VENV:-.venv}/bin"
+export MOTCUA_ENV=test
+
+echo "== lint"
+"$BIN/ruff" check motcua tests bench
+"$BIN/mypy"
+
+echo "== migrations are in step with the models"
+MOTCUA_DATABASE_URL="sqlite:///:memory:" "$BIN/motcua" makemigrations --check --dry-run >/dev/null
+
+echo "== tests on SQLite"
+MOTCUA_DATABASE_URL="sqlite:///$(mktemp -d)/motcua.sqlite3" "$BIN/pytest" -q -p no:cacheprovider "$@"
+
+PG_URL="${MOTCUA_PG_URL:-postgres://postgres@127.0.0.1:5432/}"
+if "$BIN/python" - "$PG_URL" <<'PY'
+import sys, psycopg
+try:
+    psycopg.connect(sys.argv[1] + "postgres", connect_timeout=3).close()
+except Exception as exc:
+    print(f"PostgreSQL not reachable ({exc.__class__.__name__}); skipping the PostgreSQL run")
+    sys.exit(1)
+PY
+then
+  echo "== tests on PostgreSQL"
+  MOTCUA_DATABASE_URL="${PG_URL}motcua_ci_$$" "$BIN/pytest" -q -p no:cacheprovider "$@"
+fi

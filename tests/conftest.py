@@ -1,0 +1,42 @@
+"""Shared fixtures: a small province built through the real services, actors, frozen time."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+import pytest
+
+os.environ.setdefault("MOTCUA_ENV", "test")
+
+from tests.factories import World, build_world  # noqa: E402
+
+
+@pytest.fixture
+def world(db) -> World:  # noqa: ANN001
+    return build_world()
+
+
+class FrozenClock:
+    """Set the service layer's "now" (Asia/Ho_Chi_Minh wall time when naive)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.current: datetime | None = None
+        monkeypatch.setattr("motcua.core.clock.now", self._now)
+
+    def _now(self) -> datetime:
+        from django.utils import timezone
+
+        return self.current or timezone.now()
+
+    def set(self, value: str | datetime) -> datetime:
+        from motcua.core.clock import aware
+
+        at = datetime.fromisoformat(value) if isinstance(value, str) else value
+        self.current = aware(at)
+        return self.current
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    return FrozenClock(monkeypatch)
