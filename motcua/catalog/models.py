@@ -66,7 +66,7 @@ class ProcedureVersion(models.Model):
                               default=VersionStatus.PUBLISHED)
     name = models.CharField(_("tên thủ tục"), max_length=500)
     procedure_type = models.CharField(_("loại thủ tục"), max_length=255, blank=True)
-    applicant_types = models.JSONField(_("đối tượng thực hiện"), default=list)
+    applicant_types = models.JSONField(_("đối tượng thực hiện"), default=list, blank=True)
     online_level = models.CharField(_("mức độ dịch vụ công trực tuyến"), max_length=10,
                                     choices=OnlineLevel.choices, default=OnlineLevel.PARTIAL)
     processing_time = models.DecimalField(_("thời hạn giải quyết"), max_digits=7, decimal_places=2)

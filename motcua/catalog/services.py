@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from motcua.core.validation import full_clean_or_fail
 from motcua.domain.errors import NotFound, ValidationFailed
 
 from .choices import Level, OnlineLevel, TimeUnit, VersionStatus
@@ -29,7 +30,7 @@ def version_in_force(procedure: Procedure | int, on: date) -> ProcedureVersion:
     pid = procedure if isinstance(procedure, int) else procedure.pk
     v = (ProcedureVersion.objects.filter(procedure_id=pid, effective_from__lte=on)
          .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=on))
-         .exclude(status=VersionStatus.ABOLISHED)
+         .exclude(status=VersionStatus.ABOLISHED, effective_to__isnull=True)
          .order_by("-effective_from").first())
     if v is None:
         raise NotFound("No version of this procedure is in force on that date.",
@@ -40,7 +41,7 @@ def version_in_force(procedure: Procedure | int, on: date) -> ProcedureVersion:
 def procedures_in_force(on: date):  # noqa: ANN201
     return (ProcedureVersion.objects.filter(effective_from__lte=on)
             .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=on))
-            .exclude(status=VersionStatus.ABOLISHED))
+            .exclude(status=VersionStatus.ABOLISHED, effective_to__isnull=True))
 
 
 # ---- publish, amend, abolish ----------------------------------------------------------------
@@ -80,7 +81,7 @@ def _create_version(proc: Procedure, data: dict[str, Any]) -> ProcedureVersion:
         **{k: data[k] for k in _VERSION_SCALARS if k in data and k != "name"},
         name=data.get("name") or proc.name,
     )
-    v.full_clean(exclude=["procedure"])
+    full_clean_or_fail(v, exclude=["procedure"])
     v.save()
     Component.objects.bulk_create(
         Component(version=v, order=i, **{k: c.get(k) or _default(k) for k in _COMPONENT_FIELDS})

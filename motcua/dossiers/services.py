@@ -20,6 +20,7 @@ from motcua.catalog.choices import ApplicantType, Channel
 from motcua.catalog.models import Component, Procedure, ProcedureVersion, ProcessStep
 from motcua.catalog.services import version_in_force
 from motcua.core import clock
+from motcua.core.validation import full_clean_or_fail
 from motcua.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from motcua.domain.lifecycle import Action, Status, next_status
 from motcua.domain.workcal import to_epoch
@@ -236,7 +237,7 @@ def intake(actor: Actor, req: IntakeRequest) -> Dossier:
         limit_seconds=version.limit_seconds(req.channel), fees_due=version.fee_total(req.channel),
     )
     deadlines.refresh(d)
-    d.full_clean(exclude=["receiving_unit", "handling_unit", "procedure", "version", "owner", "code"])
+    full_clean_or_fail(d, exclude=["receiving_unit", "handling_unit", "procedure", "version", "owner", "code"])
     d.save()
     for c in comps:
         c.dossier = d

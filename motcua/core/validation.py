@@ -1,0 +1,19 @@
+"""Turn Django model validation into the domain's field-level ValidationFailed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+
+from motcua.domain.errors import ValidationFailed
+
+
+def full_clean_or_fail(obj: models.Model, exclude: Sequence[str] = ()) -> None:
+    try:
+        obj.full_clean(exclude=list(exclude))
+    except DjangoValidationError as exc:
+        fields = ({k: "; ".join(map(str, m)) for k, m in exc.message_dict.items()}
+                  if hasattr(exc, "error_dict") else {"__all__": "; ".join(exc.messages)})
+        raise ValidationFailed("Invalid data.", fields=fields) from exc

@@ -1,0 +1,82 @@
+"""Catalog: the sample catalog, versions in force, amend / abolish, import-export round trip."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from motcua.catalog.models import Procedure, ProcedureVersion
+from motcua.catalog.services import (
+    abolish, amend, export_catalog, import_catalog, load_sample_catalog, version_in_force,
+)
+from motcua.domain.errors import NotFound, ValidationFailed
+
+
+@pytest.mark.django_db
+def test_sample_catalog_is_realistic_and_imports():
+    doc = load_sample_catalog()
+    procs = doc["procedures"]
+    assert len(procs) >= 40
+    levels = {lv for p in procs for lv in p["levels"]}
+    assert {"province", "commune"} <= levels
+    fields = {p["field"] for p in procs}
+    assert {"HT", "CT", "DD", "XD", "HKD", "BTXH"} <= fields
+    counts = import_catalog(doc)
+    assert counts["procedures"] == len(procs)
+    assert Procedure.objects.count() == len(procs)
+    birth = Procedure.objects.get(code="1.001193")
+    assert "khai sinh" in birth.name
+    v = version_in_force(birth, date(2026, 1, 5))
+    assert v.components.filter(required=True).exists()
+
+
+@pytest.mark.django_db
+def test_export_then_import_round_trip():
+    import_catalog(load_sample_catalog())
+    first = export_catalog()
+    ProcedureVersion.objects.all().delete()
+    Procedure.objects.all().delete()
+    import_catalog(first)
+    assert export_catalog() == first
+
+
+@pytest.mark.django_db
+def test_version_in_force_follows_effective_dates(world):
+    proc = Procedure.objects.get(code="1.001193")
+    assert version_in_force(proc, date(2025, 6, 30)).decision_number == "1872/QĐ-BTP"
+    assert version_in_force(proc, date(2025, 7, 1)).decision_number == "1726/QĐ-BTP"
+    with pytest.raises(NotFound):
+        version_in_force(proc, date(2019, 1, 1))
+
+
+@pytest.mark.django_db
+def test_amend_closes_the_version_in_force(world):
+    proc = Procedure.objects.get(code="2.000815")
+    new = amend(proc, {"decision_number": "99/QĐ-BTP", "decision_date": "2026-12-01",
+                       "effective_from": "2027-01-01", "processing_time": 2, "time_unit": "hour",
+                       "components": [{"name": "Bản chính", "originals": 1, "copies": 1, "required": True}]})
+    old = version_in_force(proc, date(2026, 12, 31))
+    assert old.effective_to == date(2027, 1, 1) and old.status == "amended"
+    assert version_in_force(proc, date(2027, 1, 1)).pk == new.pk
+
+
+@pytest.mark.django_db
+def test_abolish_ends_the_procedure(world):
+    proc = Procedure.objects.get(code="2.000815")
+    abolish(proc, date(2027, 1, 1), "12/QĐ-UBND")
+    assert version_in_force(proc, date(2026, 12, 31))
+    with pytest.raises(NotFound):
+        version_in_force(proc, date(2027, 1, 2))
+
+
+@pytest.mark.django_db
+def test_import_rejects_bad_documents_and_writes_nothing():
+    with pytest.raises(ValidationFailed):
+        import_catalog({"format": "other"})
+    doc = load_sample_catalog()
+    doc["procedures"][3]["versions"][0]["online_level"] = "sometimes"
+    with pytest.raises(ValidationFailed) as exc:
+        import_catalog(doc)
+    assert "online_level" in exc.value.fields
+    assert Procedure.objects.count() == 0
