@@ -8,7 +8,12 @@ import pytest
 
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.catalog.services import (
-    abolish, amend, export_catalog, import_catalog, load_sample_catalog, version_in_force,
+    abolish,
+    amend,
+    export_catalog,
+    import_catalog,
+    load_sample_catalog,
+    version_in_force,
 )
 from motcua.domain.errors import NotFound, ValidationFailed
 

@@ -4,7 +4,7 @@ and the public lookup by code. Endpoints parse, call one service, and render."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import File, Form, Router
@@ -48,8 +48,11 @@ def _actor(request: HttpRequest) -> svc.Actor:
     return svc.Actor.of(request.user)
 
 
-def dossier_out(d: Dossier) -> dict[str, Any]:
+def dossier_out(d: Dossier, now: datetime | None = None, window: datetime | None = None) -> dict[str, Any]:
+    now = now or clock.now()
+    window = window or svc.flag_window(d.province_id, now)
     return {
+        "flag": svc.flag_of(d, now, window),
         "id": d.pk, "code": d.code, "status": d.status, "channel": d.channel,
         "procedure_code": d.procedure.code, "procedure_name": d.version.name,
         "receiving_unit_code": d.receiving_unit.code, "handling_unit_code": d.handling_unit.code,
@@ -86,26 +89,45 @@ def create(request: HttpRequest, payload: IntakeIn):  # noqa: ANN201
 @router.get("", response=DossierPage, summary="List visible dossiers (keyset paging)")
 def list_dossiers(request: HttpRequest, status: int | None = None, procedure: str | None = None,  # noqa: ANN201
                   channel: int | None = None, due_before: datetime | None = None,
+                  flag: Literal["overdue", "approaching"] | None = None,
                   after: int | None = None, limit: int = 50):
     if status is not None and status not in StatusChoices.values:
         raise ValidationFailed("Invalid filter.", fields={"status": "must be 1..10"})
     if not 1 <= limit <= 500:
         raise ValidationFailed("Invalid page size.", fields={"limit": "1..500"})
     qs = svc.visible_dossiers(_actor(request)).select_related(*_RELATED)
-    if status is not None:
-        qs = qs.filter(status=status)
-    if procedure:
-        qs = qs.filter(procedure__code=procedure)
-    if channel is not None:
-        qs = qs.filter(channel=channel)
-    if due_before is not None:
-        qs = qs.filter(due_at__lt=due_before)
+    filters = {"status": status, "procedure__code": procedure or None, "channel": channel,
+               "due_at__lt": due_before}
+    qs = qs.filter(**{k: v for k, v in filters.items() if v is not None})
+    now = clock.now()
+    windows: dict[int, datetime] = {}
+    if flag is not None:
+        province = _actor_province(request)
+        qs = svc.flagged(qs, flag, province, now)
     if after is not None:
         qs = qs.filter(pk__lt=after)
     rows = list(qs.order_by("-pk")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    return {"items": [dossier_out(d) for d in rows], "next_after": rows[-1].pk if more else None}
+    items = []
+    for d in rows:
+        if d.province_id not in windows:
+            windows[d.province_id] = svc.flag_window(d.province_id, now)
+        items.append(dossier_out(d, now, windows[d.province_id]))
+    return {"items": items, "next_after": rows[-1].pk if more else None}
+
+
+def _actor_province(request: HttpRequest) -> int:
+    """The province whose calendar sets the flag window (the user's, or the first one)."""
+    from motcua.units.models import Unit
+
+    paths = _actor(request).scope.paths()
+    if paths:
+        return int(paths[0].strip("/").split("/")[0])
+    first = Unit.objects.filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True).first()
+    if first is None:
+        raise NotFound("No province.")
+    return first
 
 
 @router.get("/{dossier_id}", response=DossierOut, summary="One dossier")

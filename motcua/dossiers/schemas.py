@@ -43,6 +43,7 @@ class IntakeIn(Schema):
 
 
 class DossierOut(Schema):
+    flag: Literal["", "overdue", "approaching"] = ""
     id: int
     code: str
     status: int

@@ -101,6 +101,31 @@ def visible_dossiers(actor: Actor):  # noqa: ANN201
     return qs.none()
 
 
+APPROACHING_WORKING_SECONDS = 8 * 3600  # "about to be late": less than one working day left
+FLAGGABLE = (Status.RECEIVED, Status.PROCESSING, Status.FINANCIAL)
+
+
+def flag_window(province_id: int, now: datetime) -> datetime:
+    """Due times before this instant (and after ``now``) are "approaching"."""
+    return calendar_for(province_id).add_working_seconds(now, APPROACHING_WORKING_SECONDS)
+
+
+def flagged(qs, flag: str, province_id: int, now: datetime):  # noqa: ANN001, ANN201
+    """Open dossiers whose clock runs and that are overdue or approaching their due time."""
+    qs = qs.filter(status__in=FLAGGABLE)
+    if flag == "overdue":
+        return qs.filter(due_at__lt=now)
+    return qs.filter(due_at__gte=now, due_at__lt=flag_window(province_id, now))
+
+
+def flag_of(d: Dossier, now: datetime, window: datetime) -> str:
+    if d.status not in FLAGGABLE or d.due_at is None:
+        return ""
+    if d.due_at < now:
+        return "overdue"
+    return "approaching" if d.due_at < window else ""
+
+
 def get_dossier(actor: Actor, dossier_id: int) -> Dossier:
     d = visible_dossiers(actor).select_related("version", "procedure").filter(pk=dossier_id).first()
     if d is None:
