@@ -7,6 +7,7 @@ import logging
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
+from ninja.renderers import JSONRenderer
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -41,7 +42,14 @@ class SessionAuth(APIKeyCookie):
         return user if user is not None and user.is_authenticated else None
 
 
+class Utf8Renderer(JSONRenderer):
+    """Vietnamese text as UTF-8, not \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=Utf8Renderer(),
     title="motcua API",
     version="1.0.0",
     description="Hồ sơ thủ tục hành chính một cửa: danh mục, lịch làm việc, hồ sơ, tra cứu.",

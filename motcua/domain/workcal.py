@@ -129,8 +129,10 @@ class WorkingCalendar:
 
     def next_working_day(self, d: date) -> date:
         i = self._day_index(d) + 1
-        while not self._working[i]:
+        while i < self._n_days and not self._working[i]:
             i += 1
+        if i >= self._n_days:
+            raise ValueError(f"no working day after {d} within the calendar ({self.first_year}-{self.last_year})")
         return date.fromordinal(self._base_ord + i)
 
     def add_working_days(self, d: date, n: int) -> date:
@@ -200,11 +202,20 @@ class WorkingCalendar:
         pauses: Sequence[tuple[int, int]] = (),
         cutoff: int | None = -1,
     ) -> int:
-        """Due instant: clock start + legal limit + working time spent in finished pauses."""
-        ordinal = self.clock_start_ordinal(received_epoch, cutoff) + limit_seconds
+        """Due instant: clock start + legal limit + working time spent in finished pauses.
+
+        Only paused time after the clock start counts: a pause taken before the clock started
+        (received after the cut-off) stopped nothing.
+        """
+        clock_start = self.clock_start_ordinal(received_epoch, cutoff)
+        ordinal = clock_start + limit_seconds
         for start, end in pauses:
-            ordinal += self.ordinal_at(end) - self.ordinal_at(start)
+            ordinal += self.paused_seconds(clock_start, start, end)
         return self.epoch_at(ordinal)
+
+    def paused_seconds(self, clock_start_ordinal: int, start_epoch: int, end_epoch: int) -> int:
+        """Working seconds of the pause [start, end) that fall after the clock start."""
+        return max(0, self.ordinal_at(end_epoch) - max(self.ordinal_at(start_epoch), clock_start_ordinal))
 
     # ---- datetime wrappers ------------------------------------------------------------------
 

@@ -83,7 +83,7 @@ def create(request: HttpRequest, payload: IntakeIn):  # noqa: ANN201
     owner = request.user.pk if not svc.Actor.of(request.user).scope.roles else None
     d = svc.intake(_actor(request), svc.IntakeRequest(applicant=applicant, components=comps,
                                                       owner_id=owner, **data))
-    return 201, dossier_out(_load(request, d.pk))
+    return 201, dossier_out(d)  # intake loaded units, procedure and version already
 
 
 @router.get("", response=DossierPage, summary="List visible dossiers (keyset paging)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import F
+from django.db import connection
 
 from motcua.conf import CONFIG
 from motcua.domain.codes import format_dossier_code
@@ -18,10 +18,14 @@ from .models import DossierCounter
 
 
 def next_sequence(unit_id: int, day: date) -> int:
-    DossierCounter.objects.bulk_create([DossierCounter(unit_id=unit_id, day=day, last=0)],
-                                       ignore_conflicts=True)
-    DossierCounter.objects.filter(unit_id=unit_id, day=day).update(last=F("last") + 1)
-    return DossierCounter.objects.filter(unit_id=unit_id, day=day).values_list("last", flat=True).get()
+    """Increment and return the counter in one statement (an upsert that locks the row)."""
+    table = DossierCounter._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} (unit_id, day, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (unit_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [unit_id, day])
+        return int(cur.fetchone()[0])
 
 
 def next_code(unit_id: int, unit_code: str, day: date) -> str:

@@ -267,7 +267,7 @@ def intake(actor: Actor, req: IntakeRequest) -> Dossier:
     for c in comps:
         c.dossier = d
     DossierComponent.objects.bulk_create(comps)
-    _event(d, actor, role, action, None, status, at, note="", data={"code": d.code})
+    _event(d, actor, role, action, None, status, at, note="", data={"code": d.code}, seq=1)
     return d
 
 
@@ -278,11 +278,12 @@ Mutator = Callable[[Dossier, datetime], dict[str, Any] | None]
 
 def _event(d: Dossier, actor: Actor, role: str, action: Action, old: int | None, new: int,
            at: datetime, note: str = "", data: dict[str, Any] | None = None,
-           attachments: Sequence[int] = ()) -> DossierEvent:
-    last = d.events.order_by("-seq").values_list("seq", flat=True).first() or 0
+           attachments: Sequence[int] = (), seq: int | None = None) -> DossierEvent:
+    if seq is None:
+        seq = (d.events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
     unit_id = next((u for r, _, u in actor.scope.roles if r == role), None)
     return DossierEvent.objects.create(
-        dossier=d, seq=last + 1, at=at, action=action.value, from_status=old, to_status=new,
+        dossier=d, seq=seq, at=at, action=action.value, from_status=old, to_status=new,
         actor_id=actor.user_id, actor_name=actor.name, role=role, unit_id=unit_id,
         step_id=d.current_step_id, note=note, data=data or {}, attachments=list(attachments),
     )

@@ -22,6 +22,12 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # WhiteNoise warns at every middleware load when STATIC_ROOT (var/static) was never collected;
+    # the suite turns warnings into errors, which would fail every request made through a client.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache() -> Iterator[None]:
     """Calendars are cached per province id and revision; ids are reused between tests on SQLite."""
