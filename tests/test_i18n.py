@@ -19,39 +19,26 @@ LC_MESSAGES = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
+ENTRY = re.compile(r'^((?:#.*\n)*)msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', re.M)
+STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _po_string(chunk: str) -> str:
+    return "".join(ast.literal_eval(part) for part in STRING.findall(chunk))
+
+
 def _parse_po(path: Path) -> dict[str, str]:
     """A tiny .po reader: msgid -> msgstr for active entries (no plurals or contexts in this project)."""
+    text = path.read_text(encoding="utf-8")
+    assert not re.search(r"^(msgctxt|msgid_plural|msgstr\[)", text, re.M), "unsupported .po construct"
     entries: dict[str, str] = {}
-    fuzzy: list[str] = []
-    entry: dict[str, str] = {}
-    field = ""
-
-    def flush() -> None:
-        if entry.get("msgid"):
-            entries[entry["msgid"]] = entry.get("msgstr", "")
-            if "fuzzy" in entry.get("flags", ""):
-                fuzzy.append(entry["msgid"])
-        entry.clear()
-
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if line.startswith(("msgctxt", "msgid_plural", "msgstr[")):
-            raise AssertionError(f"unsupported .po construct: {line}")
-        if line.startswith("#~"):  # obsolete entry
-            continue
-        if line.startswith("#") or line.startswith("msgid "):
-            if "msgstr" in entry:
-                flush()
-            if line.startswith("#,"):
-                entry["flags"] = entry.get("flags", "") + line
-            elif line.startswith("msgid "):
-                field, entry["msgid"] = "msgid", ast.literal_eval(line[len("msgid "):])
-        elif line.startswith("msgstr "):
-            field, entry["msgstr"] = "msgstr", ast.literal_eval(line[len("msgstr "):])
-        elif line.startswith('"') and field:
-            entry[field] += ast.literal_eval(line)
-    flush()
-    assert not fuzzy, f"fuzzy entries: {fuzzy}"
+    for comments, msgid, msgstr in ENTRY.findall(text):
+        key = _po_string(msgid)
+        flags = [line for line in comments.splitlines() if line.startswith("#,")]
+        assert not any("fuzzy" in line for line in flags), f"fuzzy entry: {key!r}"
+        if key:  # skip the header
+            entries[key] = _po_string(msgstr)
+    assert len(entries) == len(re.findall(r"^msgid ", text, re.M)) - 1, "the .po reader missed entries"
     return entries
 
 

@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from motcua.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from motcua.dossiers.schemas import InputSchema, Text
 from motcua.dossiers.services import Actor
 from motcua.units.choices import Role, UnitKind
 from motcua.units.models import Unit
@@ -31,7 +32,7 @@ class DayOut(Schema):
 
 
 @router.get("/{province}/days", response=list[DayOut], auth=None, summary="Working days in a range")
-def days(request, province: str, start: date, end: date):  # noqa: ANN001, ANN201
+def days(request, province: Text, start: date, end: date):  # noqa: ANN001, ANN201
     if end < start or (end - start).days > 400:
         raise ValidationFailed("Invalid range.", fields={"end": "after start, at most 400 days"})
     cal = services.calendar_for(_province(province).pk)
@@ -42,7 +43,7 @@ def days(request, province: str, start: date, end: date):  # noqa: ANN001, ANN20
     return out
 
 
-class OverrideIn(Schema):
+class OverrideIn(InputSchema):
     date: date
     kind: Literal["holiday", "working_day"]
     name: str = Field(min_length=1, max_length=200)
@@ -57,7 +58,7 @@ class OverrideOut(Schema):
 
 
 @router.post("/{province}/overrides", response=OverrideOut, summary="Declare a day off or a make-up day")
-def declare(request, province: str, payload: OverrideIn):  # noqa: ANN001, ANN201
+def declare(request, province: Text, payload: OverrideIn):  # noqa: ANN001, ANN201
     p = _province(province)
     if not Actor.of(request.user).scope.has_role(Role.ADMIN, p.path):
         raise PermissionDenied("Administrators of this province only.")

@@ -97,6 +97,14 @@ def declare_day(province_id: int, day: date, kind: str, name: str, decision: str
         raise ValidationFailed("Unknown override kind.", fields={"kind": "holiday or working_day"})
     if not decision.strip():
         raise ValidationFailed("The decision is required.", fields={"decision": "required"})
+    try:
+        return _declare(province_id, day, kind, name, decision, recompute)
+    except BaseException:
+        _cache.pop(province_id, None)  # the rolled-back revision may be reused: forget it
+        raise
+
+
+def _declare(province_id: int, day: date, kind: str, name: str, decision: str, recompute: bool) -> CalendarOverride:
     obj, _ = CalendarOverride.objects.update_or_create(
         province_id=province_id, date=day,
         defaults={"kind": kind, "name": name, "decision": decision},

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, time
+from typing import Any, Literal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from ninja import Router, Schema
+from pydantic import ConfigDict, Field, model_validator
 
 from motcua.core import clock
-from motcua.domain.errors import NotFound, PermissionDenied
+from motcua.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from motcua.dossiers.schemas import MAX_AMOUNT, InputSchema, Text, reject_nul
 from motcua.dossiers.services import Actor
 from motcua.units.choices import Role
 
@@ -54,7 +57,7 @@ class ProcedureOut(ProcedureSummary):
 
 
 @router.get("/procedures", response=list[ProcedureSummary], auth=None, summary="Search procedures")
-def list_procedures(request, q: str = "", field: str = "", level: str = "", limit: int = 50):  # noqa: ANN001, ANN201
+def list_procedures(request, q: Text = "", field: Text = "", level: Text = "", limit: int = 50):  # noqa: ANN001, ANN201
     qs = Procedure.objects.select_related("field").order_by("code")
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
@@ -66,7 +69,7 @@ def list_procedures(request, q: str = "", field: str = "", level: str = "", limi
 
 
 @router.get("/procedures/{code}", response=ProcedureOut, auth=None, summary="Procedure in force")
-def get_procedure(request, code: str, on: date | None = None):  # noqa: ANN001, ANN201
+def get_procedure(request, code: Text, on: date | None = None):  # noqa: ANN001, ANN201
     proc = Procedure.objects.select_related("field").filter(code=code).first()
     if proc is None:
         raise NotFound("Unknown procedure.")
@@ -100,7 +103,100 @@ class ImportResult(Schema):
     steps: int
 
 
+# The import document, checked before anything is written (unknown keys are kept and passed on).
+_MAX_TIME = 3650  # working days or hours: keeps the limit in seconds inside its 32-bit column
+
+
+class _Doc(InputSchema):
+    model_config = ConfigDict(extra="allow")
+
+
+class FieldDoc(_Doc):
+    code: str = Field(min_length=1, max_length=20)
+    name: str = Field(min_length=1, max_length=255)
+
+
+class ComponentDoc(_Doc):
+    name: str = Field(min_length=1, max_length=1000)
+    originals: int = Field(0, ge=0, le=99)
+    copies: int = Field(0, ge=0, le=99)
+    required: bool = False
+    must_digitize: bool = False
+    form_template: str | None = Field(None, max_length=500)
+
+
+class MethodDoc(_Doc):
+    channel: Literal[1, 2, 3]
+    processing_time: float | None = Field(None, ge=0, le=_MAX_TIME)
+    time_unit: Literal["day", "hour"] | None = None
+    fee: int | None = Field(None, ge=0, le=MAX_AMOUNT)
+
+
+class FeeDoc(_Doc):
+    amount: int = Field(0, ge=0, le=MAX_AMOUNT)
+
+
+class VersionDoc(_Doc):
+    decision_number: str = Field(min_length=1, max_length=100)
+    decision_date: date
+    effective_from: date
+    effective_to: date | None = None
+    status: Literal["published", "amended", "abolished"] = "published"
+    name: str = Field("", max_length=500)
+    processing_time: float = Field(ge=0, le=_MAX_TIME)
+    time_unit: Literal["day", "hour"] = "day"
+    online_level: Literal["full", "partial", "none"] = "partial"
+    applicant_types: list[Literal[0, 1, 2]] = []
+    cutoff_time: time | None = None
+    methods: list[MethodDoc] = []
+    fees: list[FeeDoc] = []
+    components: list[ComponentDoc] = []
+
+
+class StepDoc(_Doc):
+    name: str = Field(min_length=1, max_length=255)
+    role: Literal["counter_officer", "specialist", "leader", "admin", "monitor"]
+    quota_hours: float = Field(gt=0, le=_MAX_TIME)
+
+
+class ProcedureDoc(_Doc):
+    code: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=500)
+    field: str = Field(min_length=1, max_length=20)
+    levels: list[Literal["province", "district", "commune"]]
+    versions: list[VersionDoc] = []
+    process: list[StepDoc] = []
+
+
+class CatalogDoc(_Doc):
+    format: str
+    fields: list[FieldDoc] = []
+    procedures: list[ProcedureDoc] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        def walk(v: Any) -> None:
+            if isinstance(v, dict):
+                for k, x in v.items():
+                    reject_nul(k)
+                    walk(x)
+            elif isinstance(v, list):
+                for x in v:
+                    walk(x)
+            else:
+                reject_nul(v)
+
+        walk(value)
+        return value
+
+
 @router.post("/import", response=ImportResult, summary="Import a catalog document")
-def import_(request, doc: dict[str, Any]):  # noqa: ANN001, ANN201
+def import_(request, doc: CatalogDoc):  # noqa: ANN001, ANN201
     _require_admin(request)
-    return services.import_catalog(doc)
+    try:
+        return services.import_catalog(doc.model_dump(mode="json", exclude_unset=True))
+    except DjangoValidationError as exc:  # a model check in the service (the import was rolled back)
+        fields = ({k: "; ".join(v) for k, v in exc.message_dict.items()} if hasattr(exc, "error_dict")
+                  else {"body": "; ".join(exc.messages)})
+        raise ValidationFailed("Invalid catalog document.", fields=fields) from exc

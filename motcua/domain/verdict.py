@@ -29,7 +29,7 @@ from datetime import datetime, time
 from enum import StrEnum
 
 from .lifecycle import Action
-from .workcal import Pause, WorkingCalendar, to_epoch
+from .workcal import Pause, WorkingCalendar, from_epoch, to_epoch
 
 
 class Category(StrEnum):
@@ -52,6 +52,8 @@ _END_PREFERENCE = (
 )
 _PAUSE_OPEN = {Action.REQUEST_SUPPLEMENT}
 _PAUSE_CLOSE = {Action.SUPPLEMENT}
+# ending processing while the applicant holds the dossier also ends the pause (as the services do)
+_ENDS = frozenset(a for group in _END_PREFERENCE for a in group)
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ class Verdict:
 
 
 def _pause_actions(policy: Policy) -> tuple[set[Action], set[Action]]:
-    opens, closes = set(_PAUSE_OPEN), set(_PAUSE_CLOSE)
+    opens, closes = set(_PAUSE_OPEN), set(_PAUSE_CLOSE) | _ENDS
     if policy.pause_on_financial:
         opens.add(Action.REQUEST_PAYMENT)
         closes.add(Action.PAYMENT)
@@ -148,7 +150,8 @@ def compute_deadline(cal: WorkingCalendar, inp: ClockInput, policy: Policy = Pol
     start_ord = cal.clock_start_ordinal(received, cutoff)
     cutoff_applied = start_ord != cal.ordinal_at(received)
     pauses = collect_pauses(inp.events, inp.received_at, policy)
-    paused = sum(cal.working_seconds_between(p.start, p.end) for p in pauses if p.end is not None)
+    paused = sum(cal.paused_seconds(start_ord, to_epoch(p.start), to_epoch(p.end))
+                 for p in pauses if p.end is not None)
     base_due = cal.at_ordinal(start_ord + inp.limit_seconds)
     due = cal.at_ordinal(start_ord + inp.limit_seconds + paused)
     appointment, extended = due, False
@@ -156,7 +159,7 @@ def compute_deadline(cal: WorkingCalendar, inp: ClockInput, policy: Policy = Pol
         if ev.action is Action.EXTEND and ev.new_appointment is not None:
             appointment, extended = ev.new_appointment, True
     return Deadline(
-        clock_start=cal.at_ordinal(start_ord),
+        clock_start=from_epoch(cal.resume_epoch_at(start_ord)),
         base_due=base_due,
         pauses=tuple(pauses),
         paused_seconds=paused,

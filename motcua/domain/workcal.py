@@ -229,8 +229,14 @@ class WorkingCalendar:
         """Working seconds in [start, end); negative when end is before start."""
         return self.ordinal(end) - self.ordinal(start)
 
+    def resume_epoch_at(self, ordinal: int) -> int:
+        """The instant working time ``ordinal`` is next *running*: the opening of the next
+        working period when ``ordinal`` falls on a boundary (Friday 17:00 -> Monday 07:30)."""
+        return self.epoch_at(ordinal + 1) - 1
+
     def clock_start(self, received: datetime, cutoff: time | None | bool = True) -> datetime:
-        return self.at_ordinal(self.clock_start_ordinal(to_epoch(received), _cutoff_arg(cutoff)))
+        """When the legal clock starts running for a dossier received at ``received``."""
+        return from_epoch(self.resume_epoch_at(self.clock_start_ordinal(to_epoch(received), _cutoff_arg(cutoff))))
 
     def due(
         self,

@@ -21,6 +21,7 @@ from .deadlines import explain
 from .explain import render_explanation
 from .models import Dossier
 from .schemas import (
+    MAX_AMOUNT,
     DossierOut,
     DossierPage,
     EventOut,
@@ -37,6 +38,7 @@ from .schemas import (
     StartIn,
     SupplementIn,
     SupplementRequestIn,
+    Text,
     VerdictOut,
 )
 
@@ -83,11 +85,11 @@ def create(request: HttpRequest, payload: IntakeIn):  # noqa: ANN201
     owner = request.user.pk if not svc.Actor.of(request.user).scope.roles else None
     d = svc.intake(_actor(request), svc.IntakeRequest(applicant=applicant, components=comps,
                                                       owner_id=owner, **data))
-    return 201, dossier_out(d)  # intake loaded units, procedure and version already
+    return dossier_out(d)  # 201, the only declared status; intake loaded units, procedure and version
 
 
 @router.get("", response=DossierPage, summary="List visible dossiers (keyset paging)")
-def list_dossiers(request: HttpRequest, status: int | None = None, procedure: str | None = None,  # noqa: ANN201
+def list_dossiers(request: HttpRequest, status: int | None = None, procedure: Text | None = None,  # noqa: ANN201
                   channel: int | None = None, due_before: datetime | None = None,
                   flag: Literal["overdue", "approaching"] | None = None,
                   after: int | None = None, limit: int = 50):
@@ -96,6 +98,8 @@ def list_dossiers(request: HttpRequest, status: int | None = None, procedure: st
     if not 1 <= limit <= 500:
         raise ValidationFailed("Invalid page size.", fields={"limit": "1..500"})
     qs = svc.visible_dossiers(_actor(request)).select_related(*_RELATED)
+    if due_before is not None:
+        due_before = clock.aware(due_before)  # without an offset: local time, as everywhere else
     filters = {"status": status, "procedure__code": procedure or None, "channel": channel,
                "due_at__lt": due_before}
     qs = qs.filter(**{k: v for k, v in filters.items() if v is not None})
@@ -143,7 +147,7 @@ def events(request: HttpRequest, dossier_id: int):  # noqa: ANN201
 @router.get("/{dossier_id}/verdict", response=VerdictOut, summary="Due time and verdict, explained")
 def verdict(request: HttpRequest, dossier_id: int, as_of: datetime | None = None):  # noqa: ANN201
     d = _load(request, dossier_id)
-    v = explain(d, as_of or clock.now())
+    v = explain(d, clock.aware(as_of) if as_of is not None else clock.now())  # naive: local time
     dl = v.deadline
     return {
         "code": d.code, "category": v.category.value, "label": str(VerdictChoices(v.category.value).label),
@@ -196,12 +200,14 @@ def supplement(request: HttpRequest, dossier_id: int, payload: SupplementIn):  #
 
 @router.post("/{dossier_id}/request-payment", response=DossierOut, summary="Request a financial obligation")
 def request_payment(request: HttpRequest, dossier_id: int, payload: PaymentRequestIn):  # noqa: ANN201
+    _check_total(request, dossier_id, "fees_due", payload.amount)
     return _done(request, svc.request_payment(_actor(request), dossier_id, payload.amount, payload.reason,
                                               payload.version))
 
 
 @router.post("/{dossier_id}/payment", response=DossierOut, summary="Record a payment")
 def payment(request: HttpRequest, dossier_id: int, payload: PaymentIn):  # noqa: ANN201
+    _check_total(request, dossier_id, "fees_paid", payload.amount)
     return _done(request, svc.payment(_actor(request), dossier_id, payload.amount, payload.reference,
                                       payload.version))
 
@@ -234,6 +240,12 @@ def return_result(request: HttpRequest, dossier_id: int, payload: NoteIn):  # no
     return _done(request, svc.return_result(_actor(request), dossier_id, payload.note, payload.version))
 
 
+def _check_total(request: HttpRequest, dossier_id: int, column: str, amount: int) -> None:
+    """The fee columns are 32-bit: refuse an amount that would overflow the running total."""
+    if getattr(_load(request, dossier_id), column) + amount > MAX_AMOUNT:
+        raise ValidationFailed("Amount too large.", fields={"amount": f"the total may not exceed {MAX_AMOUNT}"})
+
+
 def _check_attachments(request: HttpRequest, dossier_id: int, ids: list[int]) -> None:
     if ids:
         d = _load(request, dossier_id)
@@ -249,11 +261,11 @@ def upload(request: HttpRequest, dossier_id: int, file: File[UploadedFile],  # n
     if kind not in FileKind.values:
         raise ValidationFailed("Invalid kind.", fields={"kind": "component, result or attachment"})
     f = svc.attach_file(_actor(request), dossier_id, file, file.name or "file", kind, component_id)
-    return 201, f
+    return f  # 201, the only declared status (tuple returns are deprecated in ninja 1.7)
 
 
 @public_router.get("/{code}", response=LookupOut, auth=None, summary="Public lookup by dossier code")
-def lookup(request: HttpRequest, code: str):  # noqa: ANN201
+def lookup(request: HttpRequest, code: Text):  # noqa: ANN201
     d = Dossier.objects.select_related("version").filter(code=code).first()
     if d is None:
         raise NotFound("No dossier with this code.")

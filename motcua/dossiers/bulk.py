@@ -10,7 +10,7 @@ transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -120,21 +120,52 @@ def _ts(epoch: int | None) -> datetime | None:
     return None if epoch is None else datetime.fromtimestamp(epoch, UTC)
 
 
-def _rows(rec: HistoryRecord, p: Projection, did: int) -> tuple[tuple, list[tuple]]:
+_SQLITE_DAYS: dict[int, str] = {}
+
+
+def _sqlite_ts(epoch: int | None) -> str | None:
+    """The text Django's SQLite backend stores for ``_ts(epoch)`` (naive UTC, "YYYY-MM-DD HH:MM:SS"),
+    without building a datetime per value (imports write millions of them)."""
+    if epoch is None:
+        return None
+    d, s = divmod(epoch, 86400)
+    day = _SQLITE_DAYS.get(d)
+    if day is None:
+        day = _SQLITE_DAYS[d] = datetime.fromtimestamp(d * 86400, UTC).strftime("%Y-%m-%d")
+    h, s = divmod(s, 3600)
+    m, s = divmod(s, 60)
+    return f"{day} {h:02d}:{m:02d}:{s:02d}"
+
+
+def _timestamp_adapter() -> Callable[[int | None], object]:
+    """How instants are written: datetimes for COPY (PostgreSQL), preformatted text on SQLite
+    when the connection stores UTC (the default with USE_TZ), else Django's own adaptation."""
+    if connection.vendor == "postgresql":
+        return _ts
+    from django.conf import settings
+
+    if settings.USE_TZ and connection.settings_dict.get("TIME_ZONE") is None:
+        return _sqlite_ts
+    adapt = connection.ops.adapt_datetimefield_value
+    return lambda epoch: adapt(_ts(epoch))
+
+
+def _rows(rec: HistoryRecord, p: Projection, did: int, ts: Callable[[int | None], object] = _ts,
+          ) -> tuple[tuple, list[tuple]]:
     due = p.due
-    last = rec.events[-1][0]
+    first = ts(rec.events[0][0])
     dossier = (
         did, rec.code, rec.receiving_unit_id, rec.handling_unit_id, rec.receiving_path, rec.handling_path,
         rec.procedure_id, rec.version_id, rec.channel, p.status, rec.applicant_type, rec.applicant_name,
         rec.applicant_id_number, rec.applicant_phone, "", rec.applicant_address, "", "", "", "", "counter", 1,
-        _ts(rec.events[0][0]), _ts(p.received), rec.limit_seconds, _ts(due),
-        _ts(rec.extended_to if rec.extended_to else due), _ts(rec.extended_to), json.dumps(p.pauses),
-        p.supplement_requests, _ts(p.ended), _ts(p.returned), p.verdict, p.late, None, None,
-        rec.fees_due, rec.fees_paid, 1, _ts(rec.events[0][0]), _ts(last),
+        first, ts(p.received), rec.limit_seconds, ts(due),
+        ts(rec.extended_to if rec.extended_to else due), ts(rec.extended_to), json.dumps(p.pauses),
+        p.supplement_requests, ts(p.ended), ts(p.returned), p.verdict, p.late, None, None,
+        rec.fees_due, rec.fees_paid, 1, first, ts(rec.events[-1][0]),
     )
     events, prev = [], None
     for seq, ((at, name, note), status) in enumerate(zip(rec.events, p.trail, strict=True), 1):
-        events.append((did, seq, _ts(at), name, prev, status, "import", "import", note, "{}", "[]"))
+        events.append((did, seq, ts(at), name, prev, status, "import", "import", note, "{}", "[]"))
         prev = status
     return dossier, events
 
@@ -154,27 +185,44 @@ def _reserve_ids(n: int) -> int:
         return int(cur.fetchone()[0]) + 1
 
 
-def _write(table: str, cols: Sequence[str], rows: list[tuple]) -> None:
+def _write(table: str, cols: Sequence[str], rows: Iterable[tuple]) -> None:
+    """Write rows (instants already adapted by :func:`_timestamp_adapter`); ``rows`` may be a
+    generator: on PostgreSQL it is consumed while COPY streams, so the server works meanwhile."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             with cur.connection.cursor().copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
                 for row in rows:
                     cp.write_row(row)
         else:
-            adapt = connection.ops.adapt_datetimefield_value
             marks = ", ".join(["%s"] * len(cols))
-            cur.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})",
-                            [tuple(adapt(v) if isinstance(v, datetime) else v for v in r) for r in rows])
+            cur.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows)
+
+
+_BUMP_SQL = (
+    "INSERT INTO dossiers_dossiercounter (unit_id, day, last) {values} "
+    "ON CONFLICT (unit_id, day) DO UPDATE SET last = "
+    "CASE WHEN excluded.last > dossiers_dossiercounter.last THEN excluded.last "
+    "ELSE dossiers_dossiercounter.last END"
+)
 
 
 def _bump_counters(seqs: dict[tuple[int, str], int]) -> None:
+    """Raise each (unit, day) code counter to at least the last imported sequence number, in
+    one statement (PostgreSQL) or one executemany (SQLite) rather than one round trip each."""
+    if not seqs:
+        return
     with connection.cursor() as cur:
-        for (unit_id, day), last in seqs.items():
-            cur.execute(
-                "INSERT INTO dossiers_dossiercounter (unit_id, day, last) VALUES (%s, %s, %s) "
-                "ON CONFLICT (unit_id, day) DO UPDATE SET last = "
-                "CASE WHEN excluded.last > dossiers_dossiercounter.last THEN excluded.last "
-                "ELSE dossiers_dossiercounter.last END", [unit_id, day, last])
+        if connection.vendor == "postgresql":
+            units, days, lasts = [], [], []
+            for (unit_id, day), last in seqs.items():
+                units.append(unit_id)
+                days.append(day)
+                lasts.append(last)
+            cur.execute(_BUMP_SQL.format(
+                values="SELECT * FROM unnest(%s::bigint[], %s::date[], %s::integer[])"), [units, days, lasts])
+        else:
+            cur.executemany(_BUMP_SQL.format(values="VALUES (%s, %s, %s)"),
+                            [(unit_id, day, last) for (unit_id, day), last in seqs.items()])
 
 
 def import_history(records: Iterable[HistoryRecord], province_id: int, batch: int = 20_000,
@@ -200,18 +248,27 @@ def import_history(records: Iterable[HistoryRecord], province_id: int, batch: in
 
 def _import_batch(recs: list[HistoryRecord], cal: WorkingCalendar) -> int:
     first = _reserve_ids(len(recs))
-    dossiers, events = [], []
+    events: list[tuple] = []
     seqs: dict[tuple[int, str], int] = {}
-    for i, rec in enumerate(recs):
-        if not rec.events:
-            raise ValidationFailed("A dossier history needs at least one event.", fields={"code": rec.code})
-        d, ev = _rows(rec, project(rec, cal), first + i)
-        dossiers.append(d)
-        events.extend(ev)
-        if rec.sequence:
-            key = (rec.sequence[0], rec.sequence[1])
-            seqs[key] = max(seqs.get(key, 0), rec.sequence[2])
-    _write("dossiers_dossier", _DOSSIER_COLS, dossiers)
+    ts = _timestamp_adapter()
+
+    def dossiers() -> Iterator[tuple]:
+        for i, rec in enumerate(recs):
+            if not rec.events:
+                raise ValidationFailed("A dossier history needs at least one event.", fields={"code": rec.code})
+            d, ev = _rows(rec, project(rec, cal), first + i, ts)
+            events.extend(ev)
+            if rec.sequence:
+                key = (rec.sequence[0], rec.sequence[1])
+                last = rec.sequence[2]
+                if seqs.get(key, 0) < last:
+                    seqs[key] = last
+            yield d
+
+    if connection.vendor == "postgresql":
+        _write("dossiers_dossier", _DOSSIER_COLS, dossiers())  # rows built while COPY streams
+    else:
+        _write("dossiers_dossier", _DOSSIER_COLS, list(dossiers()))  # validated before any write
     _write("dossiers_dossierevent", _EVENT_COLS, events)
     _bump_counters(seqs)
     return len(recs)

@@ -7,14 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from motcua.core.clock import fmt
 from motcua.domain.verdict import Verdict
 
 from .choices import ActionChoices, VerdictChoices
 
-_END_REASONS = {"supplement_wait": "đang chờ bổ sung (tính đến thời điểm yêu cầu)",
-                "as_of": "chưa kết thúc (tính đến thời điểm xem)"}
+_END_REASONS = {"supplement_wait": gettext_noop("đang chờ bổ sung (tính đến thời điểm yêu cầu)"),
+                "as_of": gettext_noop("chưa kết thúc (tính đến thời điểm xem)")}
 
 
 def _hours(h: object) -> str:

@@ -32,7 +32,9 @@ class RecomputeResult:
 def _epoch_sql(col: str) -> str:
     if connection.vendor == "postgresql":
         return f"CAST(EXTRACT(EPOCH FROM {col}) AS BIGINT)"
-    return f"CAST(strftime('%s', {col}) AS INTEGER)"
+    # '%%': the query runs with parameters, so Django's SQLite backend turns a bare %s into a
+    # placeholder (here inside a string literal: strftime('?') read every instant as 0)
+    return f"CAST(strftime('%%s', {col}) AS INTEGER)"
 
 
 def _rows(province_id: int) -> Iterator[tuple]:

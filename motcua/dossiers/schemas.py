@@ -3,15 +3,47 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import EmailStr, Field, field_validator
+from pydantic import AfterValidator, EmailStr, Field, field_validator, model_validator
 
 _PHONE = r"^[0-9+ ().-]{0,20}$"
+MAX_ID = 2**63 - 1  # database keys are 64-bit: a larger number names no row (and overflows SQLite)
+MAX_AMOUNT = 2_147_483_647  # fees_due / fees_paid are 32-bit integer columns
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
-class ApplicantIn(Schema):
+def reject_nul(value: Any) -> Any:
+    """PostgreSQL text cannot hold NUL characters: refuse them as invalid input."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    if isinstance(value, list) and any(isinstance(x, str) and "\x00" in x for x in value):
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(reject_nul)]  # for query and path parameters
+
+
+class InputSchema(Schema):
+    """Base of request bodies: a JSON object (ninja would otherwise read a list, a string or a number
+    as an object without attributes, i.e. all defaults), with no NUL characters in any text field."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _object(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError("must be a JSON object")
+        return value
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, v: Any) -> Any:
+        return reject_nul(v)
+
+
+class ApplicantIn(InputSchema):
     name: str = Field(min_length=1, max_length=255)
     type: Literal[0, 1, 2] = 0
     id_number: str = Field("", max_length=20, pattern=r"^[0-9A-Za-z-]*$")
@@ -20,14 +52,14 @@ class ApplicantIn(Schema):
     address: str = Field("", max_length=500)
 
 
-class ComponentIn(Schema):
-    component_id: int | None = None
+class ComponentIn(InputSchema):
+    component_id: Id | None = None
     name: str = Field("", max_length=1000)
     originals: int = Field(0, ge=0, le=99)
     copies: int = Field(0, ge=0, le=99)
 
 
-class IntakeIn(Schema):
+class IntakeIn(InputSchema):
     procedure_code: str = Field(min_length=1, max_length=40)
     receiving_unit_code: str = Field(min_length=1, max_length=40)
     handling_unit_code: str | None = Field(None, max_length=40)
@@ -124,7 +156,7 @@ class LookupOut(Schema):
     returned_at: datetime | None
 
 
-class VersionIn(Schema):
+class VersionIn(InputSchema):
     version: int | None = Field(None, ge=1, description="Optimistic lock: the version you saw")
 
 
@@ -144,7 +176,7 @@ class ReasonIn(VersionIn):
 
 
 class StartIn(NoteIn):
-    holder_id: int | None = None
+    holder_id: Id | None = None
 
 
 class ForwardIn(StartIn):
@@ -156,15 +188,15 @@ class SupplementRequestIn(ReasonIn):
 
 
 class SupplementIn(NoteIn):
-    attachments: list[int] = Field(default_factory=list, max_length=50)
+    attachments: list[Id] = Field(default_factory=list, max_length=50)
 
 
 class PaymentRequestIn(ReasonIn):
-    amount: int = Field(gt=0, le=10_000_000_000)
+    amount: int = Field(gt=0, le=MAX_AMOUNT)
 
 
 class PaymentIn(VersionIn):
-    amount: int = Field(gt=0, le=10_000_000_000)
+    amount: int = Field(gt=0, le=MAX_AMOUNT)
     reference: str = Field("", max_length=100)
 
 
@@ -180,7 +212,7 @@ class ExtendIn(ReasonIn):
 
 
 class FinishIn(NoteIn):
-    attachments: list[int] = Field(default_factory=list, max_length=50)
+    attachments: list[Id] = Field(default_factory=list, max_length=50)
 
 
 class FileOut(Schema):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ninja import Router, Schema
 
+from motcua.dossiers.schemas import Text
+
 from .models import Unit
 
 router = Router()
@@ -23,7 +25,7 @@ class UnitOut(Schema):
 
 
 @router.get("", response=list[UnitOut], auth=None, summary="List units")
-def list_units(request, kind: str | None = None, parent: str | None = None):  # noqa: ANN001, ANN201
+def list_units(request, kind: Text | None = None, parent: Text | None = None):  # noqa: ANN001, ANN201
     qs = Unit.objects.all()
     if kind:
         qs = qs.filter(kind=kind)

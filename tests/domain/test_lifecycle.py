@@ -116,9 +116,9 @@ def test_terminal_statuses_allow_nothing(value):
 
 
 def test_status_sets():
-    assert TERMINAL == {Status(3), Status(7), Status(8), Status(10)}
-    assert OPEN == {Status(1), Status(2), Status(4), Status(5), Status(6)}
-    assert CLOCK_RUNNING == {Status(2), Status(4), Status(6)}
+    assert {int(s) for s in TERMINAL} == {3, 7, 8, 10}
+    assert {int(s) for s in OPEN} == {1, 2, 4, 5, 6}
+    assert {int(s) for s in CLOCK_RUNNING} == {2, 4, 6}
     # processed (9) is neither open nor terminal: the only way on is returning the result
     assert allowed_actions(Status.PROCESSED) == [A.RETURN]
 
