@@ -1,7 +1,15 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
 
 from motcua.api.main import api
+
+
+def api_not_found(request, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+    """Unknown API routes answer with the same JSON envelope as every other API error."""
+    return JsonResponse({"error": {"code": "not_found", "message": "No such API route.", "fields": {}}},
+                        status=404, json_dumps_params={"ensure_ascii": False})
+
 
 admin.site.site_header = "motcua - Quản trị hệ thống một cửa"
 admin.site.site_title = "motcua"
@@ -10,6 +18,7 @@ admin.site.index_title = "Quản trị"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("motcua.core.urls")),
 ]

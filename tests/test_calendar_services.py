@@ -35,8 +35,28 @@ def at(value: str) -> datetime:
     return datetime.fromisoformat(value).replace(tzinfo=VN)
 
 
+_BUMPS: dict[int, list[int]] = {}
+
+
+@pytest.fixture(autouse=True)
+def _count_revisions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Revisions are random tokens (never reused after a rollback); count the bumps per province."""
+    _BUMPS.clear()
+    real = cals.bump_revision
+
+    def counting(province_id: int) -> None:
+        real(province_id)
+        _BUMPS.setdefault(province_id, []).append(CalendarSettings.objects.get(province_id=province_id).revision)
+
+    monkeypatch.setattr(cals, "bump_revision", counting)
+
+
 def revision(province: Unit) -> int:
-    return CalendarSettings.objects.get(province=province).revision
+    """1 + the number of calendar changes of ``province`` (each with a distinct stored revision)."""
+    bumps = _BUMPS.get(province.pk, [])
+    current = CalendarSettings.objects.get(province=province).revision
+    assert not bumps or bumps[-1] == current
+    return 1 + len(bumps)
 
 
 def received(world, clock, when: str, commune: str = "a") -> Dossier:  # noqa: ANN001

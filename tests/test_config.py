@@ -28,3 +28,8 @@ def test_database_urls():
     assert database_settings("sqlite:////tmp/x.sqlite3")["NAME"] == "/tmp/x.sqlite3"
     with pytest.raises(ConfigError):
         database_settings("mysql://x")
+
+
+def test_unknown_api_route_is_a_json_404(client):
+    r = client.get("/api/v1/no-such-thing")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"

@@ -69,11 +69,18 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return envelope(request, exc.http_status, exc.code, exc.message, exc.fields)
 
 
+_SOURCES = ("body", "query", "path", "form", "file", "header", "cookie")
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, str] = {}
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path", "form")]
+        loc = [str(p) for p in err.get("loc", [])]
+        # drop where it came from (and, for a body, the parameter's name): what is left is the field
+        source, loc = (loc[0], loc[1:]) if loc and loc[0] in _SOURCES else ("", loc)
+        if source == "body" and loc:
+            loc = loc[1:]
         fields[".".join(loc) or "body"] = err.get("msg", "invalid")
     return envelope(request, 422, "validation_error", "Invalid input.", fields)
 

@@ -35,6 +35,10 @@ class DayOut(Schema):
 def days(request, province: Text, start: date, end: date):  # noqa: ANN001, ANN201
     if end < start or (end - start).days > 400:
         raise ValidationFailed("Invalid range.", fields={"end": "after start, at most 400 days"})
+    if start.year < services.FIRST_YEAR or end.year > services.LAST_YEAR:
+        raise ValidationFailed("Outside the working calendar.",
+                               fields={"start" if start.year < services.FIRST_YEAR else "end":
+                                       f"within {services.FIRST_YEAR}-{services.LAST_YEAR}"})
     cal = services.calendar_for(_province(province).pk)
     out, d = [], start
     while d <= end:

@@ -9,6 +9,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def new_revision() -> int:
+    """A random revision: a rolled-back or recreated calendar never reuses a cached one."""
+    import secrets
+
+    return secrets.randbelow(2**31 - 2) + 1
+
+
 class CalendarSettings(models.Model):
     """Office hours and the afternoon cut-off of one province. ``revision`` increases on every
     change to the province's calendar so that cached calendars are rebuilt."""
@@ -22,7 +29,7 @@ class CalendarSettings(models.Model):
     cutoff_enabled = models.BooleanField(_("áp dụng giờ chốt buổi chiều"), default=True)
     cutoff = models.TimeField(_("giờ chốt"), default=time(15, 0),
                               help_text=_("Hồ sơ tiếp nhận sau giờ này được tính từ ngày làm việc tiếp theo"))
-    revision = models.PositiveIntegerField(default=1, editable=False)
+    revision = models.PositiveIntegerField(default=new_revision, editable=False)
 
     class Meta:
         verbose_name = _("cấu hình lịch làm việc")

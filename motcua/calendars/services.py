@@ -7,11 +7,10 @@ from datetime import date, time
 
 import holidays
 from django.db import transaction
-from django.db.models import F
 
 from motcua.domain.workcal import OfficeHours, WorkingCalendar
 
-from .models import CalendarOverride, CalendarSettings, OverrideKind
+from .models import CalendarOverride, CalendarSettings, OverrideKind, new_revision
 
 FIRST_YEAR, LAST_YEAR = 2010, 2045
 _cache: dict[int, tuple[int, WorkingCalendar]] = {}
@@ -84,7 +83,7 @@ def calendar_for(province_id: int) -> WorkingCalendar:
 
 def bump_revision(province_id: int) -> None:
     settings_for(province_id)
-    CalendarSettings.objects.filter(province_id=province_id).update(revision=F("revision") + 1)
+    CalendarSettings.objects.filter(province_id=province_id).update(revision=new_revision())
 
 
 @transaction.atomic

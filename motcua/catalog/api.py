@@ -8,11 +8,11 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from ninja import Router, Schema
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from motcua.core import clock
 from motcua.domain.errors import NotFound, PermissionDenied, ValidationFailed
-from motcua.dossiers.schemas import MAX_AMOUNT, InputSchema, Text, reject_nul
+from motcua.dossiers.schemas import MAX_AMOUNT, Text, reject_nul
 from motcua.dossiers.services import Actor
 from motcua.units.choices import Role
 
@@ -107,7 +107,8 @@ class ImportResult(Schema):
 _MAX_TIME = 3650  # working days or hours: keeps the limit in seconds inside its 32-bit column
 
 
-class _Doc(InputSchema):
+class _Doc(BaseModel):
+    # a plain pydantic model: a ninja Schema reads its input through attributes and drops unknown keys
     model_config = ConfigDict(extra="allow")
 
 
@@ -187,7 +188,7 @@ class CatalogDoc(_Doc):
             else:
                 reject_nul(v)
 
-        walk(value)
+        walk(getattr(value, "_obj", value))  # ninja wraps the input in a DjangoGetter
         return value
 
 

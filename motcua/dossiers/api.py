@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
+from motcua.calendars.services import FIRST_YEAR, LAST_YEAR
 from motcua.core import clock
 from motcua.domain.codes import mask_name
 from motcua.domain.errors import NotFound, ValidationFailed
@@ -21,7 +22,6 @@ from .deadlines import explain
 from .explain import render_explanation
 from .models import Dossier
 from .schemas import (
-    MAX_AMOUNT,
     DossierOut,
     DossierPage,
     EventOut,
@@ -98,8 +98,7 @@ def list_dossiers(request: HttpRequest, status: int | None = None, procedure: Te
     if not 1 <= limit <= 500:
         raise ValidationFailed("Invalid page size.", fields={"limit": "1..500"})
     qs = svc.visible_dossiers(_actor(request)).select_related(*_RELATED)
-    if due_before is not None:
-        due_before = clock.aware(due_before)  # without an offset: local time, as everywhere else
+    due_before = _instant(due_before, "due_before")
     filters = {"status": status, "procedure__code": procedure or None, "channel": channel,
                "due_at__lt": due_before}
     qs = qs.filter(**{k: v for k, v in filters.items() if v is not None})
@@ -147,7 +146,7 @@ def events(request: HttpRequest, dossier_id: int):  # noqa: ANN201
 @router.get("/{dossier_id}/verdict", response=VerdictOut, summary="Due time and verdict, explained")
 def verdict(request: HttpRequest, dossier_id: int, as_of: datetime | None = None):  # noqa: ANN201
     d = _load(request, dossier_id)
-    v = explain(d, clock.aware(as_of) if as_of is not None else clock.now())  # naive: local time
+    v = explain(d, _instant(as_of, "as_of") or clock.now())
     dl = v.deadline
     return {
         "code": d.code, "category": v.category.value, "label": str(VerdictChoices(v.category.value).label),
@@ -200,14 +199,12 @@ def supplement(request: HttpRequest, dossier_id: int, payload: SupplementIn):  #
 
 @router.post("/{dossier_id}/request-payment", response=DossierOut, summary="Request a financial obligation")
 def request_payment(request: HttpRequest, dossier_id: int, payload: PaymentRequestIn):  # noqa: ANN201
-    _check_total(request, dossier_id, "fees_due", payload.amount)
     return _done(request, svc.request_payment(_actor(request), dossier_id, payload.amount, payload.reason,
                                               payload.version))
 
 
 @router.post("/{dossier_id}/payment", response=DossierOut, summary="Record a payment")
 def payment(request: HttpRequest, dossier_id: int, payload: PaymentIn):  # noqa: ANN201
-    _check_total(request, dossier_id, "fees_paid", payload.amount)
     return _done(request, svc.payment(_actor(request), dossier_id, payload.amount, payload.reference,
                                       payload.version))
 
@@ -240,10 +237,16 @@ def return_result(request: HttpRequest, dossier_id: int, payload: NoteIn):  # no
     return _done(request, svc.return_result(_actor(request), dossier_id, payload.note, payload.version))
 
 
-def _check_total(request: HttpRequest, dossier_id: int, column: str, amount: int) -> None:
-    """The fee columns are 32-bit: refuse an amount that would overflow the running total."""
-    if getattr(_load(request, dossier_id), column) + amount > MAX_AMOUNT:
-        raise ValidationFailed("Amount too large.", fields={"amount": f"the total may not exceed {MAX_AMOUNT}"})
+def _instant(value: datetime | None, field: str) -> datetime | None:
+    """A datetime query parameter: naive means local time; it must lie within the working calendar."""
+    if value is None:
+        return None
+    at = clock.aware(value) if FIRST_YEAR <= value.year <= LAST_YEAR else None
+    if at is None or not FIRST_YEAR <= clock.local(at).year <= LAST_YEAR:
+        raise ValidationFailed("Date outside the working calendar.",
+                               fields={field: f"must be within {FIRST_YEAR}-{LAST_YEAR}"})
+    return at
+
 
 
 def _check_attachments(request: HttpRequest, dossier_id: int, ids: list[int]) -> None:

@@ -67,8 +67,8 @@ class Dossier(models.Model):
     step_due_at = models.DateTimeField(_("hạn bước"), null=True, blank=True)
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="held_dossiers", verbose_name=_("người đang xử lý"))
-    fees_due = models.PositiveIntegerField(_("phí, lệ phí phải nộp"), default=0)
-    fees_paid = models.PositiveIntegerField(_("đã nộp"), default=0)
+    fees_due = models.PositiveBigIntegerField(_("phí, lệ phí phải nộp"), default=0)
+    fees_paid = models.PositiveBigIntegerField(_("đã nộp"), default=0)
     row_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -6,11 +6,14 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, EmailStr, Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic.networks import validate_email
+
+from motcua.calendars.services import FIRST_YEAR, LAST_YEAR
 
 _PHONE = r"^[0-9+ ().-]{0,20}$"
 MAX_ID = 2**63 - 1  # database keys are 64-bit: a larger number names no row (and overflows SQLite)
-MAX_AMOUNT = 2_147_483_647  # fees_due / fees_paid are 32-bit integer columns
+MAX_AMOUNT = 10**15  # VND; fees_due / fees_paid are 64-bit columns, totals are checked under the row lock
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
@@ -33,7 +36,7 @@ class InputSchema(Schema):
     @model_validator(mode="before")
     @classmethod
     def _object(cls, value: Any) -> Any:
-        if not isinstance(value, dict):
+        if not isinstance(getattr(value, "_obj", value), dict):  # ninja wraps the input in a DjangoGetter
             raise ValueError("must be a JSON object")
         return value
 
@@ -48,8 +51,14 @@ class ApplicantIn(InputSchema):
     type: Literal[0, 1, 2] = 0
     id_number: str = Field("", max_length=20, pattern=r"^[0-9A-Za-z-]*$")
     phone: str = Field("", max_length=20, pattern=_PHONE)
-    email: EmailStr | Literal[""] = ""
+    email: str = Field("", max_length=254)
     address: str = Field("", max_length=500)
+
+    @field_validator("email")
+    @classmethod
+    def valid_email(cls, v: str) -> str:
+        # not ``EmailStr | Literal[""]``: a union reports its errors under member names, not "email"
+        return validate_email(v)[1] if v else v
 
 
 class ComponentIn(InputSchema):
@@ -208,6 +217,8 @@ class ExtendIn(ReasonIn):
     def aware(cls, v: datetime) -> datetime:
         if v.tzinfo is None:
             raise ValueError("must include a timezone offset, e.g. +07:00")
+        if not FIRST_YEAR <= v.year <= LAST_YEAR:
+            raise ValueError(f"must be within the working calendar ({FIRST_YEAR}-{LAST_YEAR})")
         return v
 
 

@@ -436,6 +436,15 @@ def supplement(actor: Actor, dossier_id: int, note: str = "", attachments: Seque
                       mutate=m, attachments=attachments)
 
 
+MAX_MONEY = 10**15  # VND, the same bound as the API schemas
+
+
+def _add_money(total: int, amount: int) -> int:
+    if total + amount > MAX_MONEY:
+        raise ValidationFailed("Amount too large.", fields={"amount": "total exceeds the allowed maximum"})
+    return total + amount
+
+
 def request_payment(actor: Actor, dossier_id: int, amount: int, reason: str,
                     expected_version: int | None = None) -> Dossier:
     if amount <= 0:
@@ -443,7 +452,7 @@ def request_payment(actor: Actor, dossier_id: int, amount: int, reason: str,
     reason = _required(reason, "reason")
 
     def m(d: Dossier, at: datetime) -> dict[str, Any]:
-        d.fees_due += amount
+        d.fees_due = _add_money(d.fees_due, amount)
         return {"amount": amount}
 
     return transition(actor, dossier_id, Action.REQUEST_PAYMENT, expected_version=expected_version,
@@ -456,7 +465,7 @@ def payment(actor: Actor, dossier_id: int, amount: int, reference: str = "",
         raise ValidationFailed("Amount must be positive.", fields={"amount": "must be > 0"})
 
     def m(d: Dossier, at: datetime) -> dict[str, Any]:
-        d.fees_paid += amount
+        d.fees_paid = _add_money(d.fees_paid, amount)
         return {"amount": amount, "reference": reference}
 
     return transition(actor, dossier_id, Action.PAYMENT, expected_version=expected_version, mutate=m)
@@ -510,12 +519,33 @@ def return_result(actor: Actor, dossier_id: int, note: str = "", expected_versio
     return transition(actor, dossier_id, Action.RETURN, expected_version=expected_version, note=note, mutate=m)
 
 
+# file kind -> (staff roles that may upload it, whether the applicant may)
+UPLOADERS: dict[str, tuple[frozenset[str], bool]] = {
+    "component": (frozenset({R.COUNTER_OFFICER, R.SPECIALIST, R.LEADER}), True),
+    "attachment": (frozenset({R.COUNTER_OFFICER, R.SPECIALIST, R.LEADER}), True),
+    "result": (frozenset({R.COUNTER_OFFICER, R.SPECIALIST, R.LEADER}), False),
+}
+
+
+def authorize_upload(actor: Actor, d: Dossier, kind: str) -> None:
+    if actor.system or actor.scope.is_superuser:
+        return
+    roles, applicant_ok = UPLOADERS[kind]
+    if any(actor.scope.has_role(r, p) for r in roles for p in (d.receiving_path, d.handling_path)):
+        return
+    if applicant_ok and actor.user_id is not None and d.owner_id == actor.user_id:
+        return
+    raise PermissionDenied("You may not upload this kind of file to this dossier.")
+
+
 def attach_file(actor: Actor, dossier_id: int, stream, filename: str, kind: str = "component",  # noqa: ANN001
                 component_id: int | None = None) -> DossierFile:
-    """Store an uploaded file for a dossier the actor may see (owner or staff)."""
+    """Store an uploaded file: components and attachments by the owner or the officers who
+    handle the dossier; results only by those who handle it. Monitors are read-only."""
     from .storage import store_upload
 
     d = get_dossier(actor, dossier_id)
+    authorize_upload(actor, d, kind)
     if component_id is not None and not d.components.filter(pk=component_id).exists():
         raise ValidationFailed("Unknown component.", fields={"component_id": "not a component of this dossier"})
     obj = store_upload(stream, filename)

@@ -88,6 +88,36 @@ def token_client(token_of) -> Callable[[str], Client]:  # noqa: ANN001
     return make
 
 
+def purge_event_log() -> None:
+    """Empty the event log with its append-only DELETE trigger lifted for a moment.
+
+    Transactional tests end with Django's flush, which on SQLite is ``DELETE FROM`` every table: the
+    trigger refuses it. With the log already empty the trigger never fires. (PostgreSQL flushes with
+    TRUNCATE, which row triggers do not see.)
+    """
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as c:
+        c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'dossiers_dossierevent'")
+        triggers = c.fetchall()
+        for name, _ in triggers:
+            c.execute(f'DROP TRIGGER "{name}"')
+        try:
+            c.execute("DELETE FROM dossiers_dossierevent")
+        finally:
+            for _, sql in triggers:
+                c.execute(sql)
+
+
+@pytest.fixture
+def flushable_db(transactional_db) -> Iterator[None]:  # noqa: ANN001
+    """A transactional database whose event log can be flushed at the end of the test."""
+    yield
+    purge_event_log()
+
+
 class ApiHelper:
     """Payloads, calls and assertions shared by the API tests."""
 

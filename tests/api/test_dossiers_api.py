@@ -147,8 +147,9 @@ def test_full_lifecycle_through_every_processing_endpoint(api, world, client_of,
     clock.set("2026-03-12 10:00")
     d = api.act("counter_a", i, "supplement", version=4, note="Đã nhận bổ sung")
     assert d["status"] == 4
-    # two working hours used before the pause: six remain from Thu 10:00 -> Thu 17:00 local
-    assert ts(d["due_at"]) == "2026-03-12T10:00:00+00:00"
+    # two working hours used before the pause; six remain from Thu 10:00 (office hours 07:30-11:30,
+    # 13:00-17:00): 1.5 + 4 on Thursday, 0.5 on Friday -> Fri 08:00 local
+    assert ts(d["due_at"]) == "2026-03-13T01:00:00+00:00"
     d = api.act("specialist_a", i, "request-payment", version=5, amount=150_000, reason="Lệ phí trích lục")
     assert (d["status"], d["fees_due"]) == (6, 150_000)
     d = api.act("counter_a", i, "payment", version=6, amount=150_000, reference="BL-0001")
@@ -248,6 +249,20 @@ def test_upload_size_limit(api, client_of, monkeypatch):
     with api.unchanged():
         r = upload(client_of("counter_a"), d["id"], "big.pdf", PDF + b"x")
     api.error(r, 422, "validation_error", ("file",))
+
+
+def test_monitor_may_not_upload(api, client_of, media):
+    d = api.dossier_at(2)
+    with api.unchanged(media):
+        r = upload(client_of("monitor"), d.pk, "x.pdf", PDF)
+    api.error(r, 403, "forbidden")
+
+
+def test_applicant_may_not_upload_a_result(api, client_of, media):
+    d = api.intake("citizen", channel=2, components=[])
+    with api.unchanged(media):
+        r = upload(client_of("citizen"), d["id"], "ket-qua.pdf", PDF, kind="result")
+    api.error(r, 403, "forbidden")
 
 
 # ---- authentication -------------------------------------------------------------------------
