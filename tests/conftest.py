@@ -12,6 +12,19 @@ os.environ.setdefault("MOTCUA_ENV", "test")
 from tests.factories import World, build_world  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Per-process caches (reference data, calendars) must not leak ids between tests."""
+    from motcua.calendars import services as calendars
+    from motcua.core import refcache
+
+    refcache.clear()
+    calendars._cache.clear()
+    yield
+    refcache.clear()
+    calendars._cache.clear()
+
+
 @pytest.fixture
 def world(db) -> World:  # noqa: ANN001
     return build_world()

@@ -10,9 +10,11 @@ from django.db import models
 from motcua.domain.errors import ValidationFailed
 
 
-def full_clean_or_fail(obj: models.Model, exclude: Sequence[str] = ()) -> None:
+def full_clean_or_fail(obj: models.Model, exclude: Sequence[str] = (), constraints: bool = True) -> None:
+    """Model validation as field errors. ``constraints=False`` skips the Python-side evaluation of
+    check and unique constraints (one query each); the database still enforces them."""
     try:
-        obj.full_clean(exclude=list(exclude))
+        obj.full_clean(exclude=list(exclude), validate_unique=constraints, validate_constraints=constraints)
     except DjangoValidationError as exc:
         fields = ({k: "; ".join(map(str, m)) for k, m in exc.message_dict.items()}
                   if hasattr(exc, "error_dict") else {"__all__": "; ".join(exc.messages)})

@@ -47,7 +47,11 @@ public_router = Router()
 
 
 def _actor(request: HttpRequest) -> svc.Actor:
-    return svc.Actor.of(request.user)
+    """The request's actor, with its roles read once per request."""
+    actor = getattr(request, "_motcua_actor", None)
+    if actor is None:
+        actor = request._motcua_actor = svc.Actor.of(request.user)
+    return actor
 
 
 def dossier_out(d: Dossier, now: datetime | None = None, window: datetime | None = None) -> dict[str, Any]:
@@ -82,7 +86,7 @@ def create(request: HttpRequest, payload: IntakeIn):  # noqa: ANN201
     data = payload.dict()
     applicant = svc.Applicant(**data.pop("applicant"))
     comps = [svc.ComponentInput(**c) for c in data.pop("components")]
-    owner = request.user.pk if not svc.Actor.of(request.user).scope.roles else None
+    owner = request.user.pk if not _actor(request).scope.roles else None
     d = svc.intake(_actor(request), svc.IntakeRequest(applicant=applicant, components=comps,
                                                       owner_id=owner, **data))
     return dossier_out(d)  # 201, the only declared status; intake loaded units, procedure and version

@@ -20,6 +20,7 @@ from motcua.catalog.choices import ApplicantType, Channel
 from motcua.catalog.models import Component, Procedure, ProcedureVersion, ProcessStep
 from motcua.catalog.services import version_in_force
 from motcua.core import clock
+from motcua.core.refcache import cached
 from motcua.core.validation import full_clean_or_fail
 from motcua.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from motcua.domain.lifecycle import Action, Status, next_status
@@ -177,7 +178,8 @@ def _resolve(req: IntakeRequest, at: datetime) -> tuple[Unit, Unit, Procedure, P
         raise ValidationFailed("This unit no longer exists.", fields={"receiving_unit_code": "dissolved"})
     if handling.province_id != recv.province_id:
         raise ValidationFailed("Units are in different provinces.", fields={"handling_unit_code": "other province"})
-    version = version_in_force(proc, clock.local_date(at))
+    day = clock.local_date(at)
+    version = cached("version", f"{proc.pk}@{day}", lambda: version_in_force(proc, day))
     if not version.accepts_channel(req.channel):
         raise ValidationFailed("This procedure does not accept this channel.", fields={"channel": "not offered"})
     if version.applicant_types and req.applicant.type not in version.applicant_types:
@@ -186,18 +188,22 @@ def _resolve(req: IntakeRequest, at: datetime) -> tuple[Unit, Unit, Procedure, P
     return recv, handling, proc, version
 
 
+def _unit(code: str) -> Unit | None:
+    return cached("unit", code, lambda: Unit.objects.filter(code=code).first())
+
+
 def _lookup(req: IntakeRequest) -> tuple[Unit, Unit, Procedure]:
     """Resolve the codes of an intake request, collecting every field error at once."""
     errors: dict[str, str] = {}
-    recv = Unit.objects.filter(code=req.receiving_unit_code).first()
+    recv = _unit(req.receiving_unit_code)
     if recv is None:
         errors["receiving_unit_code"] = "unknown unit"
     handling = recv
     if req.handling_unit_code:
-        handling = Unit.objects.filter(code=req.handling_unit_code).first()
+        handling = _unit(req.handling_unit_code)
         if handling is None:
             errors["handling_unit_code"] = "unknown unit"
-    proc = Procedure.objects.filter(code=req.procedure_code).first()
+    proc = cached("procedure", req.procedure_code, lambda: Procedure.objects.filter(code=req.procedure_code).first())
     if proc is None:
         errors["procedure_code"] = "unknown procedure"
     if req.channel not in Channel.values:
@@ -213,7 +219,8 @@ def _lookup(req: IntakeRequest) -> tuple[Unit, Unit, Procedure]:
 
 
 def _components(version: ProcedureVersion, inputs: Sequence[ComponentInput], strict: bool) -> list[DossierComponent]:
-    catalog = {c.pk: c for c in Component.objects.filter(version=version)}
+    catalog = cached("components", str(version.pk),
+                     lambda: {c.pk: c for c in Component.objects.filter(version=version)})
     out, seen = [], set()
     for i, ci in enumerate(inputs):
         if ci.component_id is not None:
@@ -262,7 +269,8 @@ def intake(actor: Actor, req: IntakeRequest) -> Dossier:
         limit_seconds=version.limit_seconds(req.channel), fees_due=version.fee_total(req.channel),
     )
     deadlines.refresh(d)
-    full_clean_or_fail(d, exclude=["receiving_unit", "handling_unit", "procedure", "version", "owner", "code"])
+    full_clean_or_fail(d, exclude=["receiving_unit", "handling_unit", "procedure", "version", "owner", "code"],
+                       constraints=False)  # status/channel/type come from the state machine and choices
     d.save()
     for c in comps:
         c.dossier = d

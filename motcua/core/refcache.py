@@ -1,0 +1,45 @@
+"""A small per-process cache of reference data read on every intake: units by code and
+procedures with their versions and components.
+
+Reference data changes rarely (an administrator edits the catalog or the unit tree). Entries
+live for ``TTL`` seconds and are dropped at once in the process that saves a change (signals);
+other server processes see the change within ``TTL`` seconds.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+TTL = 30.0
+_lock = threading.Lock()
+_entries: dict[tuple[str, str], tuple[float, Any]] = {}
+
+
+def cached(kind: str, key: str, load: Callable[[], Any]) -> Any:
+    now = time.monotonic()
+    hit = _entries.get((kind, key))
+    if hit is not None and now - hit[0] < TTL:
+        return hit[1]
+    value = load()
+    with _lock:
+        _entries[(kind, key)] = (now, value)
+    return value
+
+
+def clear(*_args: Any, **_kwargs: Any) -> None:
+    with _lock:
+        _entries.clear()
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from motcua.catalog.models import Component, Procedure, ProcedureVersion, ProcessStep
+    from motcua.units.models import Unit
+
+    for model in (Unit, Procedure, ProcedureVersion, Component, ProcessStep):
+        post_save.connect(clear, sender=model, dispatch_uid=f"refcache-save-{model.__name__}")
+        post_delete.connect(clear, sender=model, dispatch_uid=f"refcache-delete-{model.__name__}")
