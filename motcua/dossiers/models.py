@@ -16,17 +16,20 @@ class Dossier(models.Model):
     """An applicant's dossier for one procedure. Status, due time and verdict fields are a
     queryable projection of the event log, kept in step by the service layer."""
 
-    code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)
+    # Indexes are kept few on purpose: every index is rewritten when a due time moves (a
+    # calendar change rewrites hundreds of thousands of rows). Units are queried by path, the
+    # code by exact match (a UniqueConstraint, without the LIKE index unique=True adds).
+    code = models.CharField(_("mã hồ sơ"), max_length=60)
     receiving_unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+",
-                                       verbose_name=_("nơi tiếp nhận"))
+                                       verbose_name=_("nơi tiếp nhận"), db_index=False)
     handling_unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+",
-                                      verbose_name=_("cơ quan giải quyết"))
+                                      verbose_name=_("cơ quan giải quyết"), db_index=False)
     receiving_path = models.CharField(max_length=255, editable=False)
     handling_path = models.CharField(max_length=255, editable=False)
     procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT,
                                   related_name="dossiers", verbose_name=_("thủ tục"))
     version = models.ForeignKey("catalog.ProcedureVersion", on_delete=models.PROTECT,
-                                related_name="dossiers", verbose_name=_("phiên bản thủ tục"))
+                                related_name="dossiers", verbose_name=_("phiên bản thủ tục"), db_index=False)
     channel = models.PositiveSmallIntegerField(_("kênh nộp"), choices=Channel.choices)
     status = models.PositiveSmallIntegerField(_("trạng thái"), choices=StatusChoices.choices)
 
@@ -41,7 +44,8 @@ class Dossier(models.Model):
     representative_id_number = models.CharField(_("số định danh người đại diện"), max_length=20, blank=True)
     representative_phone = models.CharField(_("điện thoại người đại diện"), max_length=20, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="own_dossiers", verbose_name=_("tài khoản công dân"))
+                              related_name="own_dossiers", verbose_name=_("tài khoản công dân"),
+                              db_index=False)  # covered by the (owner, submitted_at) index
     request_summary = models.CharField(_("nội dung yêu cầu"), max_length=1000, blank=True)
     result_delivery = models.CharField(_("hình thức nhận kết quả"), max_length=10,
                                        choices=ResultDelivery.choices, default=ResultDelivery.COUNTER)
@@ -62,7 +66,7 @@ class Dossier(models.Model):
     late_seconds = models.PositiveIntegerField(default=0)
 
     current_step = models.ForeignKey("catalog.ProcessStep", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+", verbose_name=_("bước hiện tại"))
+                                     related_name="+", verbose_name=_("bước hiện tại"), db_index=False)
     step_started_at = models.DateTimeField(null=True, blank=True)
     step_due_at = models.DateTimeField(_("hạn bước"), null=True, blank=True)
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -77,6 +81,7 @@ class Dossier(models.Model):
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="dossier_code_unique"),
             models.CheckConstraint(condition=Q(status__gte=1) & Q(status__lte=10), name="dossier_status_valid"),
             models.CheckConstraint(condition=Q(channel__in=[1, 2, 3]), name="dossier_channel_valid"),
             models.CheckConstraint(condition=Q(applicant_type__in=[0, 1, 2]), name="dossier_applicant_valid"),
