@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from django.db import connection, transaction
 
 from motcua.calendars.services import calendar_for
-from motcua.domain.errors import ValidationFailed
 from motcua.domain.lifecycle import Action, Status, next_status
 from motcua.domain.verdict import quick_category
 from motcua.domain.workcal import WorkingCalendar
@@ -120,40 +119,28 @@ def _ts(epoch: int | None) -> datetime | None:
     return None if epoch is None else datetime.fromtimestamp(epoch, UTC)
 
 
-_SQLITE_DAYS: dict[int, str] = {}
+class _Timestamps:
+    """Epoch seconds -> the UTC text both databases parse, with the date part memoized."""
+
+    def __init__(self, sqlite: bool) -> None:
+        self.days: dict[int, str] = {}
+        self.suffix = "" if sqlite else "+00"
+
+    def __call__(self, epoch: int | None) -> str | None:
+        if epoch is None:
+            return None
+        day, sec = divmod(epoch, 86400)
+        text = self.days.get(day)
+        if text is None:
+            text = self.days[day] = datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%d")
+        h, rest = divmod(sec, 3600)
+        m, s = divmod(rest, 60)
+        return f"{text} {h:02d}:{m:02d}:{s:02d}{self.suffix}"
 
 
-def _sqlite_ts(epoch: int | None) -> str | None:
-    """The text Django's SQLite backend stores for ``_ts(epoch)`` (naive UTC, "YYYY-MM-DD HH:MM:SS"),
-    without building a datetime per value (imports write millions of them)."""
-    if epoch is None:
-        return None
-    d, s = divmod(epoch, 86400)
-    day = _SQLITE_DAYS.get(d)
-    if day is None:
-        day = _SQLITE_DAYS[d] = datetime.fromtimestamp(d * 86400, UTC).strftime("%Y-%m-%d")
-    h, s = divmod(s, 3600)
-    m, s = divmod(s, 60)
-    return f"{day} {h:02d}:{m:02d}:{s:02d}"
-
-
-def _timestamp_adapter() -> Callable[[int | None], object]:
-    """How instants are written: datetimes for COPY (PostgreSQL), preformatted text on SQLite
-    when the connection stores UTC (the default with USE_TZ), else Django's own adaptation."""
-    if connection.vendor == "postgresql":
-        return _ts
-    from django.conf import settings
-
-    if settings.USE_TZ and connection.settings_dict.get("TIME_ZONE") is None:
-        return _sqlite_ts
-    adapt = connection.ops.adapt_datetimefield_value
-    return lambda epoch: adapt(_ts(epoch))
-
-
-def _rows(rec: HistoryRecord, p: Projection, did: int, ts: Callable[[int | None], object] = _ts,
-          ) -> tuple[tuple, list[tuple]]:
+def _rows(rec: HistoryRecord, p: Projection, did: int, ts: _Timestamps) -> tuple[tuple, list[tuple]]:
     due = p.due
-    first = ts(rec.events[0][0])
+    first, last = ts(rec.events[0][0]), ts(rec.events[-1][0])
     dossier = (
         did, rec.code, rec.receiving_unit_id, rec.handling_unit_id, rec.receiving_path, rec.handling_path,
         rec.procedure_id, rec.version_id, rec.channel, p.status, rec.applicant_type, rec.applicant_name,
@@ -161,13 +148,46 @@ def _rows(rec: HistoryRecord, p: Projection, did: int, ts: Callable[[int | None]
         first, ts(p.received), rec.limit_seconds, ts(due),
         ts(rec.extended_to if rec.extended_to else due), ts(rec.extended_to), json.dumps(p.pauses),
         p.supplement_requests, ts(p.ended), ts(p.returned), p.verdict, p.late, None, None,
-        rec.fees_due, rec.fees_paid, 1, first, ts(rec.events[-1][0]),
+        rec.fees_due, rec.fees_paid, 1, first, last,
     )
     events, prev = [], None
     for seq, ((at, name, note), status) in enumerate(zip(rec.events, p.trail, strict=True), 1):
         events.append((did, seq, ts(at), name, prev, status, "import", "import", note, "{}", "[]"))
         prev = status
     return dossier, events
+
+
+NULL = "\\N"
+
+
+def _e(text: str) -> str:
+    """Escape text for COPY's text format."""
+    return text.translate(_COPY_ESCAPES) if text else ""
+
+
+def _n(value: str | None) -> str:
+    return NULL if value is None else value
+
+
+def _pg_lines(rec: HistoryRecord, p: Projection, did: int, ts: _Timestamps) -> tuple[str, str]:
+    """The dossier's COPY line and its events' lines (columns as _DOSSIER_COLS / _EVENT_COLS)."""
+    first, last = ts(rec.events[0][0]), ts(rec.events[-1][0])
+    due = ts(p.due)
+    ext = ts(rec.extended_to)
+    dossier = "\t".join((
+        str(did), _e(rec.code), str(rec.receiving_unit_id), str(rec.handling_unit_id), _e(rec.receiving_path),
+        _e(rec.handling_path), str(rec.procedure_id), str(rec.version_id), str(rec.channel), str(p.status),
+        str(rec.applicant_type), _e(rec.applicant_name), _e(rec.applicant_id_number), _e(rec.applicant_phone), "",
+        _e(rec.applicant_address), "", "", "", "", "counter", "1", _n(first), _n(ts(p.received)),
+        str(rec.limit_seconds), _n(due), _n(ext or due), _n(ext), json.dumps(p.pauses),
+        str(p.supplement_requests), _n(ts(p.ended)), _n(ts(p.returned)), p.verdict, str(p.late), NULL, NULL,
+        str(rec.fees_due), str(rec.fees_paid), "1", _n(first), _n(last),
+    )) + "\n"
+    lines, prev = [], NULL
+    for seq, ((at, name, note), status) in enumerate(zip(rec.events, p.trail, strict=True), 1):
+        lines.append(f"{did}\t{seq}\t{ts(at)}\t{name}\t{prev}\t{status}\timport\timport\t{_e(note)}\t{{}}\t[]\n")
+        prev = status
+    return dossier, "".join(lines)
 
 
 def _reserve_ids(n: int) -> int:
@@ -185,44 +205,44 @@ def _reserve_ids(n: int) -> int:
         return int(cur.fetchone()[0]) + 1
 
 
-def _write(table: str, cols: Sequence[str], rows: Iterable[tuple]) -> None:
-    """Write rows (instants already adapted by :func:`_timestamp_adapter`); ``rows`` may be a
-    generator: on PostgreSQL it is consumed while COPY streams, so the server works meanwhile."""
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            with cur.connection.cursor().copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
-                for row in rows:
-                    cp.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(cols))
-            cur.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows)
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-_BUMP_SQL = (
-    "INSERT INTO dossiers_dossiercounter (unit_id, day, last) {values} "
-    "ON CONFLICT (unit_id, day) DO UPDATE SET last = "
-    "CASE WHEN excluded.last > dossiers_dossiercounter.last THEN excluded.last "
-    "ELSE dossiers_dossiercounter.last END"
-)
+def _copy(table: str, cols: Sequence[str], lines: Iterable[str], chunk: int = 2000) -> None:
+    """Stream pre-formatted COPY text lines into ``table`` (PostgreSQL) in chunks, so the server
+    ingests one chunk while Python formats the next (two cores, one pipeline)."""
+    with connection.cursor() as cur, cur.connection.cursor().copy(
+            f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
+        buf: list[str] = []
+        for line in lines:
+            buf.append(line)
+            if len(buf) >= chunk:
+                cp.write("".join(buf))
+                buf.clear()
+        if buf:
+            cp.write("".join(buf))
+
+
+def _insert(table: str, cols: Sequence[str], rows: list[tuple]) -> None:
+    """executemany on the raw sqlite3 connection (values already in Django's storage format)."""
+    connection.ensure_connection()
+    marks = ", ".join(["?"] * len(cols))
+    connection.connection.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows)
 
 
 def _bump_counters(seqs: dict[tuple[int, str], int]) -> None:
-    """Raise each (unit, day) code counter to at least the last imported sequence number, in
-    one statement (PostgreSQL) or one executemany (SQLite) rather than one round trip each."""
-    if not seqs:
-        return
+    """Raise the code counters to the imported sequences, in a few multi-row upserts."""
+    items = list(seqs.items())
     with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            units, days, lasts = [], [], []
-            for (unit_id, day), last in seqs.items():
-                units.append(unit_id)
-                days.append(day)
-                lasts.append(last)
-            cur.execute(_BUMP_SQL.format(
-                values="SELECT * FROM unnest(%s::bigint[], %s::date[], %s::integer[])"), [units, days, lasts])
-        else:
-            cur.executemany(_BUMP_SQL.format(values="VALUES (%s, %s, %s)"),
-                            [(unit_id, day, last) for (unit_id, day), last in seqs.items()])
+        for i in range(0, len(items), 5000):
+            chunk = items[i:i + 5000]
+            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            params = [v for (unit_id, day), last in chunk for v in (unit_id, day, last)]
+            cur.execute(
+                f"INSERT INTO dossiers_dossiercounter (unit_id, day, last) VALUES {values} "
+                "ON CONFLICT (unit_id, day) DO UPDATE SET last = "
+                "CASE WHEN excluded.last > dossiers_dossiercounter.last THEN excluded.last "
+                "ELSE dossiers_dossiercounter.last END", params)
 
 
 def import_history(records: Iterable[HistoryRecord], province_id: int, batch: int = 20_000,
@@ -248,27 +268,34 @@ def import_history(records: Iterable[HistoryRecord], province_id: int, batch: in
 
 def _import_batch(recs: list[HistoryRecord], cal: WorkingCalendar) -> int:
     first = _reserve_ids(len(recs))
-    events: list[tuple] = []
+    pg = connection.vendor == "postgresql"
+    ts = _Timestamps(not pg)
     seqs: dict[tuple[int, str], int] = {}
-    ts = _timestamp_adapter()
+    # replay every history first: an illegal one raises before anything is written
+    projections = [project(rec, cal) for rec in recs]
+    for rec in recs:
+        if rec.sequence:
+            key = (rec.sequence[0], rec.sequence[1])
+            if seqs.get(key, 0) < rec.sequence[2]:
+                seqs[key] = rec.sequence[2]
+    if pg:
+        with connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # check references while streaming, not at commit
+        events: list[str] = []
 
-    def dossiers() -> Iterator[tuple]:
-        for i, rec in enumerate(recs):
-            if not rec.events:
-                raise ValidationFailed("A dossier history needs at least one event.", fields={"code": rec.code})
-            d, ev = _rows(rec, project(rec, cal), first + i, ts)
-            events.extend(ev)
-            if rec.sequence:
-                key = (rec.sequence[0], rec.sequence[1])
-                last = rec.sequence[2]
-                if seqs.get(key, 0) < last:
-                    seqs[key] = last
-            yield d
+        def dossier_lines() -> Iterator[str]:
+            for i, (rec, p) in enumerate(zip(recs, projections, strict=True)):
+                d, ev = _pg_lines(rec, p, first + i, ts)
+                events.append(ev)
+                yield d
 
-    if connection.vendor == "postgresql":
-        _write("dossiers_dossier", _DOSSIER_COLS, dossiers())  # rows built while COPY streams
+        _copy("dossiers_dossier", _DOSSIER_COLS, dossier_lines())
+        _copy("dossiers_dossierevent", _EVENT_COLS, events, chunk=300)
+        with connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
     else:
-        _write("dossiers_dossier", _DOSSIER_COLS, list(dossiers()))  # validated before any write
-    _write("dossiers_dossierevent", _EVENT_COLS, events)
+        rows = [_rows(rec, p, first + i, ts) for i, (rec, p) in enumerate(zip(recs, projections, strict=True))]
+        _insert("dossiers_dossier", _DOSSIER_COLS, [d for d, _ in rows])
+        _insert("dossiers_dossierevent", _EVENT_COLS, [e for _, evs in rows for e in evs])
     _bump_counters(seqs)
     return len(recs)

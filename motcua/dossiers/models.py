@@ -156,7 +156,8 @@ class ImmutableError(RuntimeError):
 class DossierEvent(models.Model):
     """One state change or action on a dossier. Append-only: the source of truth for reports."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events",
+                                db_index=False)  # the (dossier, seq) unique index serves lookups
     seq = models.PositiveIntegerField()
     at = models.DateTimeField(_("thời điểm"))
     action = models.CharField(_("thao tác"), max_length=24, choices=ActionChoices.choices)
@@ -183,7 +184,6 @@ class DossierEvent(models.Model):
             models.CheckConstraint(condition=Q(to_status__gte=1) & Q(to_status__lte=10),
                                    name="dossierevent_status_valid"),
         ]
-        indexes = [models.Index(fields=["at"], name="dossierevent_at")]
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.seq} {self.action}"
