@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "motcua.calendars",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.reports",
 ]
 
 MIDDLEWARE = [
