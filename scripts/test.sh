@@ -15,7 +15,7 @@ echo "== migrations are in step with the models"
 MOTCUA_DATABASE_URL="sqlite:///:memory:" "$BIN/motcua" makemigrations --check --dry-run >/dev/null
 
 echo "== tests on SQLite"
-MOTCUA_DATABASE_URL="sqlite:///$(mktemp -d)/motcua.sqlite3" "$BIN/pytest" -q -p no:cacheprovider "$@"
+MOTCUA_DATABASE_URL="sqlite:///$(mktemp -d)/motcua.sqlite3" "$BIN/pytest" -q -p no:cacheprovider -n 2 "$@"
 
 PG_URL="${MOTCUA_PG_URL:-postgres://postgres@127.0.0.1:5432/}"
 if "$BIN/python" - "$PG_URL" <<'PY'
@@ -28,5 +28,5 @@ except Exception as exc:
 PY
 then
   echo "== tests on PostgreSQL"
-  MOTCUA_DATABASE_URL="${PG_URL}motcua_ci_$$" "$BIN/pytest" -q -p no:cacheprovider "$@"
+  MOTCUA_DATABASE_URL="${PG_URL}motcua_ci_$$" "$BIN/pytest" -q -p no:cacheprovider -n 2 "$@"
 fi

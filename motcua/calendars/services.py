@@ -66,10 +66,28 @@ def build_calendar(cs: CalendarSettings) -> WorkingCalendar:
     )
 
 
+REVISION_TTL = 1.0  # seconds a process trusts its last revision check
+
+
 def calendar_for(province_id: int) -> WorkingCalendar:
-    """The province's calendar, rebuilt only when its revision changed (one small query)."""
-    rev = (CalendarSettings.objects.filter(province_id=province_id)
-           .values_list("revision", flat=True).first())
+    """The province's calendar, rebuilt only when its revision changed (one small query, at most
+    once a second per process; a change made in this process applies at once)."""
+    from motcua.core.refcache import cached
+
+    rev = cached("calendar-revision", str(province_id), lambda: _revision(province_id), REVISION_TTL)
+    cached_cal = _cache.get(province_id)
+    if cached_cal and cached_cal[0] == rev:
+        return cached_cal[1]
+    return _rebuild(province_id)
+
+
+def _revision(province_id: int) -> int | None:
+    return (CalendarSettings.objects.filter(province_id=province_id)
+            .values_list("revision", flat=True).first())
+
+
+def _rebuild(province_id: int) -> WorkingCalendar:
+    rev = _revision(province_id)
     if rev is None:
         rev = settings_for(province_id).revision
     cached = _cache.get(province_id)
@@ -84,6 +102,9 @@ def calendar_for(province_id: int) -> WorkingCalendar:
 def bump_revision(province_id: int) -> None:
     settings_for(province_id)
     CalendarSettings.objects.filter(province_id=province_id).update(revision=new_revision())
+    from motcua.core import refcache
+
+    refcache.clear()  # this process sees the new revision at once
 
 
 @transaction.atomic
@@ -100,6 +121,9 @@ def declare_day(province_id: int, day: date, kind: str, name: str, decision: str
         return _declare(province_id, day, kind, name, decision, recompute)
     except BaseException:
         _cache.pop(province_id, None)  # the rolled-back revision may be reused: forget it
+        from motcua.core import refcache
+
+        refcache.clear()
         raise
 
 

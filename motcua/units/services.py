@@ -64,7 +64,10 @@ class Scope:
 def scope_for(user) -> Scope:  # noqa: ANN001
     if user is None or not getattr(user, "is_authenticated", False):
         return Scope(None, False, ())
-    roles = tuple(user.staff_roles.values_list("role", "unit__path", "unit_id"))
+    from motcua.core.refcache import AUTH_TTL, cached
+
+    roles = cached("roles", str(user.pk),
+                   lambda: tuple(user.staff_roles.values_list("role", "unit__path", "unit_id")), AUTH_TTL)
     return Scope(user.pk, bool(user.is_superuser), roles)
 
 
