@@ -22,23 +22,26 @@ import common
 TARGET = 20_000
 
 
-def _empty_tables() -> None:
-    from django.db import connection, transaction
+def _empty_tables(url: str) -> None:
+    """Back to the seeded state: TRUNCATE on PostgreSQL; on SQLite (whose event table refuses
+    DELETE by trigger) the seeded file saved at set-up is copied back."""
+    from django.db import connection, connections, transaction
 
+    if connection.vendor == "sqlite":
+        connections.close_all()
+        common.restore(url)
+        return
     tables = ["dossiers_dossierevent", "dossiers_dossiercomponent", "dossiers_dossierfile",
               "dossiers_dossier", "dossiers_dossiercounter"]
     with transaction.atomic(), connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(f"TRUNCATE {', '.join(tables)}")
-        else:
-            for t in tables:
-                cur.execute(f"DELETE FROM {t}")
+        cur.execute(f"TRUNCATE {', '.join(tables)}")
 
 
 def main() -> None:
     args = common.parser(__doc__.splitlines()[0], n=200_000).parse_args()
     url = common.db_url(args.db, args.name or f"motcua_bench_import_{args.db}")
     common.prepare(url, args.reuse)
+    common.snapshot(url)
     common.setup_django(url)
     from motcua.dossiers.bulk import import_history
     from motcua.dossiers.generator import Generator
@@ -46,13 +49,13 @@ def main() -> None:
     prov = common.province()
     end = date.today() - timedelta(days=1)
     t0 = time.perf_counter()
-    _empty_tables()
+    _empty_tables(url)
     records = list(Generator(prov, end - timedelta(days=730), end, seed=2025).records(args.n))
     build_s = time.perf_counter() - t0
     n_events = sum(len(r.events) for r in records)
     runs = []
     for _ in range(args.repeat):
-        _empty_tables()
+        _empty_tables(url)
         if args.db == "postgres":
             common.analyze(url)
         gc.collect()

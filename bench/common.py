@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -56,7 +57,7 @@ def _sqlite_path(url: str) -> Path:
 def drop_db(url: str) -> None:
     if url.startswith("sqlite"):
         path = _sqlite_path(url)
-        for suffix in ("", "-wal", "-shm", "-journal"):
+        for suffix in ("", "-wal", "-shm", "-journal", ".seed"):
             Path(str(path) + suffix).unlink(missing_ok=True)
         return
     import psycopg
@@ -75,6 +76,20 @@ def create_db(url: str) -> None:
         admin, name = _pg_admin(url)
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def snapshot(url: str) -> None:
+    """SQLite: keep a copy of the seeded file so that :func:`restore` can reset it cheaply."""
+    if url.startswith("sqlite"):
+        shutil.copyfile(_sqlite_path(url), str(_sqlite_path(url)) + ".seed")
+
+
+def restore(url: str) -> None:
+    """SQLite: put back the seeded file saved by :func:`snapshot` (close connections first)."""
+    path = _sqlite_path(url)
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(str(path) + ".seed", path)
 
 
 def db_exists(url: str) -> bool:
