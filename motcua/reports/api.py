@@ -1,5 +1,146 @@
-"""Reports API: statistics and the Decision 766 index (see motcua.reports.services)."""
+"""Reports API: statistics and the Decision 766 index (see motcua.reports.services).
 
+Every endpoint parses, checks that the requested unit lies inside the caller's role subtrees
+(403 otherwise), calls one service and renders. Periods are local calendar days, ``start`` to
+``end`` inclusive; figures are as of the end of ``end``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest
 from ninja import Router
 
+from motcua.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from motcua.dossiers.explain import render_explanation
+from motcua.dossiers.services import Actor, visible_dossiers
+from motcua.units.models import Unit
+
+from . import index766 as idx
+from . import services as svc
+from .facts import Filters
+from .figures import Figures
+from .reasons import LABELS
+from .schemas import DrillPage, FiguresOut, IndexOut, RankingOut, WhyOut
+
 router = Router()
+Basis = Literal["handling", "receiving"]
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor = getattr(request, "_motcua_actor", None)
+    if actor is None:
+        actor = request._motcua_actor = Actor.of(request.user)  # type: ignore[attr-defined]
+    return actor
+
+
+def _unit(request: HttpRequest, code: str, field: str = "unit") -> Unit:
+    """The unit by code, if the caller holds a role at it or above it."""
+    unit = svc.unit_by_code(code, field)
+    scope = _actor(request).scope
+    if not scope.covers(unit.path):
+        raise PermissionDenied("You may not see the reports of this unit.")
+    return unit
+
+
+def _filters(field: str | None, procedure: str | None, channel: int | None, basis: Basis) -> Filters:
+    if channel is not None and channel not in (1, 2, 3):
+        raise ValidationFailed("Invalid filter.", fields={"channel": "must be 1 (direct), 2 (online) or 3 (post)"})
+    return Filters(field or None, procedure or None, channel, basis)
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def figures_out(unit: Unit, period: svc.Period, figs: Figures, filters: Filters) -> dict[str, Any]:
+    return {
+        "unit": unit.code, "unit_name": unit.name, "start": period.start, "end": period.end,
+        "filters": {"field": filters.field, "procedure": filters.procedure, "channel": filters.channel,
+                    "basis": filters.basis},
+        "counts": figs.counts,
+        "labels": LABELS,
+        "rates": {k: {"value": _num(r.value), "numerator": r.numerator, "denominator": r.denominator,
+                      "note": r.note} for k, r in figs.rates.items()},
+        "average_processing_hours": _num(figs.average_processing_hours),
+    }
+
+
+@router.get("/figures", response=FiguresOut, summary="Figures of a unit and period, from the event log")
+def figures(request: HttpRequest, unit: str, start: date, end: date, field: str | None = None,  # noqa: ANN201
+            procedure: str | None = None, channel: int | None = None, basis: Basis = "handling"):
+    u = _unit(request, unit)
+    period = svc.period_of(start, end)
+    flt = _filters(field, procedure, channel, basis)
+    return figures_out(u, period, svc.compute_figures(u, period.start, period.end, flt), flt)
+
+
+@router.get("/figures/{figure}/dossiers", response=DrillPage, summary="The dossiers behind a figure")
+def drill_down(request: HttpRequest, figure: str, unit: str, start: date, end: date,  # noqa: ANN201, PLR0913
+               field: str | None = None, procedure: str | None = None, channel: int | None = None,
+               basis: Basis = "handling", after: int | None = None, limit: int = 100):
+    svc.check_figure(figure)
+    if not 1 <= limit <= 1000:
+        raise ValidationFailed("Invalid page size.", fields={"limit": "1..1000"})
+    u = _unit(request, unit)
+    period = svc.period_of(start, end)
+    rows = svc.dossiers_for(figure, u, period.start, period.end, _filters(field, procedure, channel, basis),
+                            after=after, limit=limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"figure": figure, "items": [{"id": i, "code": c} for i, c in rows],
+            "next_after": rows[-1][0] if more else None}
+
+
+@router.get("/dossiers/{dossier_id}/why", response=WhyOut, summary="Where a dossier counts, and why")
+def why(request: HttpRequest, dossier_id: int, start: date, end: date):  # noqa: ANN201
+    period = svc.period_of(start, end)
+    d = visible_dossiers(_actor(request)).select_related("version").filter(pk=dossier_id).first()
+    if d is None:
+        raise NotFound("Dossier not found.")
+    out = svc.why(d, period.start, period.end)
+    v = out["verdict"]
+    return {"id": d.pk, "code": d.code, "start": period.start, "end": period.end, "figures": out["figures"],
+            "category": v.category.value, "explanation": render_explanation(v)}
+
+
+def index_out(ui: idx.UnitIndex, period: svc.Period, rank: int | None = None) -> dict[str, Any]:
+    s = ui.score
+    groups = []
+    for g in s.groups:
+        items = []
+        for i in g.indicators:
+            m = i.measure
+            value = ui.figures.average_processing_hours if i.spec.measure == "average_processing_hours" else None
+            items.append({"key": i.spec.key, "name": i.spec.name, "max_points": float(i.spec.points),
+                          "threshold": float(i.spec.threshold), "reference": i.spec.reference,
+                          "numerator": m.numerator if m else None, "denominator": m.denominator if m else None,
+                          "ratio": _num(i.ratio), "points": _num(i.points), "value": _num(value),
+                          "available": m is not None})
+        groups.append({"key": g.spec.key, "name": g.spec.name, "max_points": float(g.spec.points),
+                       "points": float(g.points), "available_points": float(g.available_points),
+                       "indicators": items})
+    return {"unit": ui.unit.code, "unit_name": ui.unit.name, "start": period.start, "end": period.end,
+            "version": s.version.version, "points": float(s.points), "available_points": float(s.available_points),
+            "rank": rank, "groups": groups}
+
+
+@router.get("/index766", response=IndexOut, summary="Decision 766 index of a unit and period")
+def index766(request: HttpRequest, unit: str, start: date, end: date):  # noqa: ANN201
+    u = _unit(request, unit)
+    period = svc.period_of(start, end)
+    return index_out(idx.compute_index(u, period), period)
+
+
+@router.get("/index766/ranking", response=RankingOut, summary="Units ranked by the Decision 766 index")
+def ranking(request: HttpRequest, parent: str, start: date, end: date, kind: str | None = None):  # noqa: ANN201
+    if kind is not None and kind not in ("district", "commune", "agency", "department", "service_centre"):
+        raise ValidationFailed("Invalid filter.", fields={"kind": "a unit kind below a province"})
+    p = _unit(request, parent, "parent")
+    period = svc.period_of(start, end)
+    rows = idx.ranking(p, period, kind)
+    return {"parent": p.code, "start": period.start, "end": period.end,
+            "items": [index_out(r.index, period, r.rank) for r in rows]}

@@ -1,0 +1,114 @@
+"""The Decision 766 index of a unit and period, and the ranking of units.
+
+Weights and thresholds are data: ``fixtures/index766_*.json``, one file per version, the one in
+force on the period's last day applies. Indicators read named *measures* (numerator and
+denominator) that the statistics engine computes from the same figures as every report; a
+measure no part of motcua provides yet (publication, synchronization, payments, feedback,
+population database) is N/A and scores nothing, never a made-up number.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from motcua.domain import indicators as ind
+from motcua.units.models import Unit
+
+from .facts import NO_FILTERS, Facts, Filters
+from .figures import Figures, summarize
+from .services import Period, period_facts
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@lru_cache(maxsize=1)
+def index_versions() -> tuple[ind.IndexVersion, ...]:
+    """Every weights version shipped in ``fixtures/`` (validated)."""
+    out = []
+    for path in sorted(FIXTURES.glob("index766_*.json")):
+        with path.open(encoding="utf-8") as fh:
+            out.append(ind.parse_index(json.load(fh)))
+    return tuple(out)
+
+
+def version_for(period: Period) -> ind.IndexVersion:
+    return ind.version_in_force(index_versions(), period.last_day)
+
+
+def measures(figs: Figures) -> dict[str, ind.Measure | None]:
+    """The index inputs this system has, from the period's figures; others stay N/A."""
+    c = figs.counts
+    out: dict[str, ind.Measure | None] = {
+        "resolved_on_time": ind.Measure(c["resolved_in_time"], c["resolved"]),
+        "online_full": ind.Measure(c["online_full"], c["online_full_eligible"]),
+    }
+    if figs.rates["digitization_rate"].note != "no_data":
+        out["digitized"] = ind.Measure(c["digitized"], c["digitizable"])
+    if figs.rates["e_result_rate"].note != "no_data":
+        out["e_results"] = ind.Measure(c["e_result"], c["processed"])
+    return out
+
+
+@dataclass(frozen=True)
+class UnitIndex:
+    unit: Unit
+    figures: Figures
+    score: ind.IndexScore
+
+
+def index_of(unit: Unit, figs: Figures, period: Period) -> UnitIndex:
+    return UnitIndex(unit, figs, ind.score_index(version_for(period), measures(figs)))
+
+
+def compute_index(unit: Unit, period: Period, filters: Filters = NO_FILTERS) -> UnitIndex:
+    facts, extras = period_facts(unit, period, filters)
+    start, end = period.epochs
+    return index_of(unit, summarize(facts, start, end, extras), period)
+
+
+def ranked_units(parent: Unit, kind: str | None = None) -> list[Unit]:
+    """Units ranked under ``parent``: its descendants of ``kind``, or its direct children that
+    handle dossiers (service centres only receive them; they are not ranked)."""
+    if kind:
+        qs = Unit.objects.filter(path__startswith=parent.path, kind=kind).exclude(pk=parent.pk)
+    else:
+        qs = Unit.objects.filter(parent=parent).exclude(kind="service_centre")
+    return list(qs.order_by("code"))
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    rank: int
+    index: UnitIndex
+
+
+def ranking(parent: Unit, period: Period, kind: str | None = None) -> list[RankingRow]:
+    """The index of every ranked unit under ``parent``, best first (ties share a rank), from
+    one read of the parent's subtree."""
+    units = ranked_units(parent, kind)
+    facts, extras = period_facts(parent, period)
+    start, end = period.epochs
+    by_unit: dict[int, list[Facts]] = {u.pk: [] for u in units}
+    by_path = {u.path: u.pk for u in units}
+    for f in facts:
+        for prefix in _prefixes(f.path):
+            if prefix in by_path:
+                by_unit[by_path[prefix]].append(f)
+                break
+    indexes = {u.code: index_of(u, summarize(by_unit[u.pk], start, end, extras), period) for u in units}
+    order = ind.rank({code: ui.score.points for code, ui in indexes.items()})
+    return [RankingRow(place, indexes[code]) for place, code, _ in order]
+
+
+def _prefixes(path: str) -> list[str]:
+    """"/1/7/42/" -> ["/1/", "/1/7/", "/1/7/42/"]."""
+    parts = path.strip("/").split("/")
+    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+
+
+def points_or_none(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)

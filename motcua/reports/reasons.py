@@ -1,0 +1,80 @@
+"""Why a dossier counts in a figure: one sentence per figure, from the dossier's facts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from motcua.core.clock import fmt
+from motcua.domain.workcal import from_epoch
+
+from .facts import Facts
+
+
+def _at(t: int | None) -> str:
+    return fmt(from_epoch(t)) if t is not None else ""
+
+
+def _end(f: Facts) -> str:
+    return _("kết thúc xử lý (%(a)s) lúc %(t)s") % {"a": f.end_reason, "t": _at(f.end)}
+
+
+def _over(f: Facts) -> str:
+    hours = f"{abs(f.over) / 3600:.2f}"
+    if f.over > 0:
+        return _("quá hạn %(h)s giờ làm việc") % {"h": hours}
+    return _("còn %(h)s giờ làm việc so với hạn") % {"h": hours}
+
+
+def _late(f: Facts) -> str:
+    if f.supplement_requests >= 2:
+        return _("yêu cầu bổ sung %(n)s lần (từ lần thứ hai tính trễ hạn)") % {"n": f.supplement_requests}
+    return _over(f)
+
+
+LABELS: dict[str, str] = {
+    "carried_over": "Kỳ trước chuyển sang", "received": "Tiếp nhận trong kỳ", "to_process": "Phải giải quyết",
+    "resolved": "Đã giải quyết", "resolved_early": "Giải quyết trước hạn", "resolved_on_time": "Giải quyết đúng hạn",
+    "resolved_late": "Giải quyết quá hạn", "resolved_in_time": "Giải quyết trước hạn và đúng hạn",
+    "processed": "Đã xử lý xong (có kết quả)", "in_progress_on_time": "Đang giải quyết trong hạn",
+    "in_progress_late": "Đang giải quyết quá hạn", "late": "Quá hạn (đã và đang giải quyết)",
+    "about_to_be_late": "Sắp đến hạn", "supplement_requested": "Yêu cầu bổ sung", "withdrawn": "Rút hồ sơ",
+    "refused": "Từ chối tiếp nhận", "stopped": "Dừng xử lý", "not_collected": "Chưa trả kết quả",
+    "received_online": "Tiếp nhận trực tuyến", "online_full_eligible": "Thuộc TTHC trực tuyến toàn trình",
+    "online_full": "Trực tuyến toàn trình", "digitizable": "Có thành phần phải số hóa",
+    "digitized": "Đã số hóa", "e_result": "Có kết quả điện tử",
+}
+
+_WHY: dict[str, Callable[[Facts], str]] = {
+    "carried_over": lambda f: _("tiếp nhận lúc %(t)s, trước kỳ, và chưa kết thúc khi bắt đầu kỳ") % {
+        "t": _at(f.received)},
+    "received": lambda f: _("tiếp nhận lúc %(t)s, trong kỳ") % {"t": _at(f.received)},
+    "to_process": lambda f: _("tiếp nhận trong kỳ hoặc kỳ trước chuyển sang"),
+    "resolved": _end,
+    "resolved_early": lambda f: _("kết thúc trước ngày hết hạn (%(o)s)") % {"o": _over(f)},
+    "resolved_on_time": lambda f: _("kết thúc đúng hạn (%(o)s)") % {"o": _over(f)},
+    "resolved_late": _late,
+    "resolved_in_time": lambda f: _("kết thúc trước hạn hoặc đúng hạn"),
+    "processed": lambda f: _("hoàn thành xử lý lúc %(t)s") % {"t": _at(f.finish)},
+    "in_progress_on_time": lambda f: _("chưa kết thúc khi hết kỳ; %(o)s") % {"o": _over(f)},
+    "in_progress_late": lambda f: _("chưa kết thúc khi hết kỳ; %(o)s") % {"o": _late(f)},
+    "late": _late,
+    "about_to_be_late": lambda f: _("đang tính thời gian, %(o)s (dưới một ngày làm việc)") % {"o": _over(f)},
+    "supplement_requested": lambda f: _("%(n)s yêu cầu bổ sung trong kỳ") % {"n": f.requests_in_period},
+    "withdrawn": lambda f: _("rút hồ sơ lúc %(t)s") % {"t": _at(f.withdraw)},
+    "refused": lambda f: _("từ chối tiếp nhận lúc %(t)s") % {"t": _at(f.refuse)},
+    "stopped": lambda f: _("dừng xử lý lúc %(t)s") % {"t": _at(f.stop)},
+    "not_collected": lambda f: _("xử lý xong lúc %(t)s, chưa trả kết quả khi hết kỳ") % {"t": _at(f.finish)},
+    "received_online": lambda f: _("nộp qua kênh trực tuyến"),
+    "online_full_eligible": lambda f: _("phiên bản thủ tục cung cấp trực tuyến toàn trình"),
+    "online_full": lambda f: _("nộp trực tuyến, thủ tục toàn trình"),
+    "digitizable": lambda f: _("có thành phần hồ sơ phải số hóa"),
+    "digitized": lambda f: _("mọi thành phần phải số hóa đều có tệp"),
+    "e_result": lambda f: _("có tệp kết quả"),
+}
+
+
+def reasons(f: Facts, keys: list[str]) -> list[dict[str, Any]]:
+    return [{"figure": k, "label": _(LABELS[k]), "because": _WHY[k](f)} for k in keys]

@@ -1,0 +1,90 @@
+"""The Decision 766 index of the hand-built month, its ranking, and the file-based rates."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from motcua.dossiers import services as svc
+from motcua.dossiers.storage import LocalStorage, set_storage
+from motcua.reports import index766 as idx
+from motcua.reports.services import compute_figures, period_of
+
+D = Decimal
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _indicators(score):  # noqa: ANN001, ANN202
+    return {i.spec.key: i for g in score.groups for i in g.indicators}
+
+
+def test_index_of_a_commune_scores_what_exists_and_leaves_the_rest_na(month):
+    ui = idx.compute_index(month.world.communes["a"], month.period)
+    ind = _indicators(ui.score)
+    # progress: 6 early/on time of 9 resolved = 66.66%, 2/3 x 20 = 13.33 points
+    on_time = ind["on_time"]
+    assert (on_time.measure.numerator, on_time.measure.denominator) == (6, 9)
+    assert (on_time.ratio, on_time.points) == (D("66.66"), D("13.33"))
+    # online: 1 online of 10 dossiers of a fully-online procedure = 10% of 12 points = 1.20
+    assert (ind["online_full"].ratio, ind["online_full"].points) == (D("10.00"), D("1.20"))
+    # inputs no part of motcua provides yet: N/A, no points
+    for key in ("synced", "paid_online", "feedback_on_time", "dossier_satisfaction", "e_results", "digitized"):
+        assert ind[key].measure is None and ind[key].points is None, key
+    assert ind["average_time"].points is None  # reference only
+    assert ui.figures.average_processing_hours == D("10.71")
+    assert ui.score.points == D("14.53") and ui.score.available_points == 32
+
+
+def test_ranking_of_the_units_of_a_province(month):
+    w = month.world
+    rows = idx.ranking(w.province, month.period)
+    # direct children that handle dossiers: the department and both communes (not the service centre)
+    assert {r.index.unit.code for r in rows} == {w.department.code, w.communes["a"].code, w.communes["b"].code}
+    assert rows[0].rank == 1 and rows[0].index.unit == w.communes["a"]
+    assert rows[0].index.score.points == D("14.53")  # the same as the unit's own index
+    assert all(r.rank == 2 and r.index.score.points == 0 for r in rows[1:])  # B: 1 late, 1 not online
+    communes = idx.ranking(w.province, month.period, kind="commune")
+    assert [(r.rank, r.index.unit.code) for r in communes] == [(1, w.communes["a"].code), (2, w.communes["b"].code)]
+    b = communes[1].index
+    assert b.figures.counts == compute_figures(w.communes["b"], month.period.start, month.period.end).counts
+
+
+def test_the_weights_in_force_are_picked_by_the_period(month):
+    assert idx.version_for(month.period).version == "2025"
+    with pytest.raises(LookupError):
+        idx.version_for(period_of(date(2021, 1, 1), date(2021, 12, 31)))
+
+
+@pytest.fixture
+def storage(tmp_path):  # noqa: ANN001, ANN201
+    set_storage(LocalStorage(tmp_path))
+    yield
+    set_storage(None)
+
+
+def test_digitization_and_electronic_result_rates_come_from_stored_files(world, clock, storage):
+    counter, leader = world.actor("counter_a"), world.actor("leader_a")
+    clock.set("2026-03-02 09:00")
+    scanned, paper = (svc.intake(counter, world.intake_request()) for _ in range(2))
+    period = period_of(date(2026, 3, 1), date(2026, 3, 31))
+    a = world.communes["a"]
+    before = compute_figures(a, period.start, period.end)
+    assert before.rates["digitization_rate"].value is None  # the province stores no scans at all
+    for comp in scanned.components.all():
+        if comp.component and comp.component.must_digitize:
+            svc.attach_file(counter, scanned.pk, io.BytesIO(PDF), "scan.pdf", "component", comp.pk)
+    for d in (scanned, paper):
+        svc.start(counter, d.pk)
+        svc.finish(leader, d.pk)
+    svc.attach_file(leader, scanned.pk, io.BytesIO(PDF), "ket-qua.pdf", "result")
+    figs = compute_figures(a, period.start, period.end)
+    assert (figs.counts["digitized"], figs.counts["digitizable"]) == (1, 2)
+    assert figs.rates["digitization_rate"].value == D("50.00")
+    assert (figs.counts["e_result"], figs.counts["processed"]) == (1, 2)
+    assert figs.rates["e_result_rate"].value == D("50.00")
+    ind = _indicators(idx.compute_index(a, period).score)
+    assert ind["digitized"].points == D("2.50")  # 50% of a threshold of 80% x 4 points
+    assert ind["e_results"].points == D("3.00")  # 50% x 6 points
