@@ -90,11 +90,13 @@ class Dossier(models.Model):
                                    name="dossier_received_when_processing"),
         ]
         indexes = [
-            models.Index(fields=["handling_path", "status", "due_at"], name="dossier_handling_queue",
-                         opclasses=["varchar_pattern_ops", "int2_ops", "timestamptz_ops"]),
-            models.Index(fields=["receiving_path", "status", "due_at"], name="dossier_receiving_queue",
-                         opclasses=["varchar_pattern_ops", "int2_ops", "timestamptz_ops"]),
-            models.Index(fields=["status", "due_at"], name="dossier_status_due"),
+            # due_at is deliberately in no index: a calendar change then rewrites due times as
+            # heap-only (HOT) updates that touch no index at all (see migration 0009's fillfactor)
+            models.Index(fields=["handling_path", "status"], name="dossier_handling_status",
+                         opclasses=["varchar_pattern_ops", "int2_ops"]),
+            models.Index(fields=["receiving_path", "status"], name="dossier_receiving_status",
+                         opclasses=["varchar_pattern_ops", "int2_ops"]),
+            models.Index(fields=["status"], name="dossier_status"),
             models.Index(fields=["owner", "submitted_at"], name="dossier_owner"),
             models.Index(fields=["received_at"], name="dossier_received_at"),
         ]
