@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.reports",
+    "motcua.office",
 ]
 
 MIDDLEWARE = [
@@ -37,6 +38,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "motcua.urls"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "office:home"
+LOGOUT_REDIRECT_URL = "login"
 WSGI_APPLICATION = "motcua.wsgi.application"
 
 TEMPLATES = [

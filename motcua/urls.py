@@ -3,6 +3,7 @@ from django.http import JsonResponse
 from django.urls import include, path, re_path
 
 from motcua.api.main import api
+from motcua.office import auth as office_auth
 
 
 def api_not_found(request, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
@@ -20,5 +21,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("login/", office_auth.LoginView.as_view(), name="login"),
+    path("logout/", office_auth.LogoutView.as_view(), name="logout"),
+    path("office/", include("motcua.office.urls")),
     path("", include("motcua.core.urls")),
 ]

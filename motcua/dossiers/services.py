@@ -47,7 +47,8 @@ class Actor:
 
     @classmethod
     def of(cls, user) -> Actor:  # noqa: ANN001
-        name = (user.get_full_name() or user.get_username()) if user is not None else ""
+        # Vietnamese order: family and middle names (last_name) before the given name
+        name = (f"{user.last_name} {user.first_name}".strip() or user.get_username()) if user is not None else ""
         return cls(getattr(user, "pk", None), name, scope_for(user))
 
     @classmethod

@@ -1,0 +1,133 @@
+"""Forms of the office pages: queue filters, one small form per dossier action, counter intake.
+
+Forms only parse and validate input; the rules live in the service layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.choices import ApplicantType, Channel
+from motcua.dossiers.choices import ResultDelivery, StatusChoices
+
+DUE_CHOICES = [("", _("Tất cả")), ("overdue", _("Đã quá hạn")), ("today", _("Đến hạn hôm nay")),
+               ("week", _("Đến hạn trong 7 ngày"))]
+ANY = [("", _("Tất cả"))]
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Mã hồ sơ hoặc tên người nộp"), required=False, max_length=255)
+    procedure = forms.TypedChoiceField(label=_("Thủ tục"), required=False, coerce=int, empty_value=None)
+    field = forms.TypedChoiceField(label=_("Lĩnh vực"), required=False, coerce=int, empty_value=None)
+    channel = forms.TypedChoiceField(label=_("Kênh nộp"), required=False, coerce=int, empty_value=None,
+                                     choices=ANY + list(Channel.choices))
+    status = forms.TypedChoiceField(label=_("Trạng thái"), required=False, coerce=int, empty_value=None)
+    due = forms.ChoiceField(label=_("Hạn xử lý"), required=False, choices=DUE_CHOICES)
+    after = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, procedures: list[tuple[int, str]], fields: list[tuple[int, str]],
+                 statuses: tuple[int, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].choices = ANY + procedures
+        self.fields["field"].choices = ANY + fields
+        self.fields["status"].choices = ANY + [(s, StatusChoices(s).label) for s in statuses]
+        if len(statuses) < 2:
+            del self.fields["status"]
+
+
+class VersionForm(forms.Form):
+    """Every action posts the dossier version the user saw (optimistic lock)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def _text(label: Any, required: bool = False, rows: int = 2) -> forms.CharField:
+    return forms.CharField(label=label, required=required, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": rows}))
+
+
+class NoteForm(VersionForm):
+    note = _text(_("Ghi chú"))
+
+
+class ReasonForm(VersionForm):
+    reason = _text(_("Lý do"), required=True)
+
+
+class ForwardForm(VersionForm):
+    to_step = forms.TypedChoiceField(label=_("Chuyển đến bước"), coerce=int)
+    note = _text(_("Ghi chú"))
+
+    def __init__(self, *args: Any, steps: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_step"].choices = steps or []
+
+
+class SupplementRequestForm(VersionForm):
+    reason = _text(_("Lý do yêu cầu bổ sung"), required=True)
+    items = _text(_("Giấy tờ cần bổ sung (mỗi dòng một loại)"), rows=3)
+
+    def clean_items(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
+
+
+class PaymentRequestForm(VersionForm):
+    amount = forms.IntegerField(label=_("Số tiền (đồng)"), min_value=1, max_value=10**15)
+    reason = _text(_("Nội dung nghĩa vụ tài chính"), required=True)
+
+
+class PaymentForm(VersionForm):
+    amount = forms.IntegerField(label=_("Số tiền đã nộp (đồng)"), min_value=1, max_value=10**15)
+    reference = forms.CharField(label=_("Số biên lai / chứng từ"), required=False, max_length=100)
+
+
+class ExtendForm(VersionForm):
+    reason = _text(_("Lý do chậm trễ"), required=True)
+    new_appointment = forms.DateTimeField(label=_("Thời hạn hẹn lại"),
+                                          input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                          widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+
+class IntakeForm(forms.Form):
+    """Counter intake: applicant, units and the component checklist of the version in force."""
+
+    receiving_unit = forms.TypedChoiceField(label=_("Nơi tiếp nhận"), coerce=int)
+    handling_unit = forms.TypedChoiceField(label=_("Cơ quan giải quyết"), coerce=int)
+    applicant_type = forms.TypedChoiceField(label=_("Loại đối tượng"), coerce=int, choices=ApplicantType.choices)
+    applicant_name = forms.CharField(label=_("Họ tên người nộp / tên tổ chức"), max_length=255)
+    applicant_id_number = forms.CharField(label=_("Số định danh cá nhân / mã số"), max_length=20, required=False)
+    applicant_phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False,
+                                      widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+    applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=500, required=False)
+    representative_name = forms.CharField(label=_("Người đại diện / được ủy quyền"), max_length=255,
+                                          required=False)
+    representative_phone = forms.CharField(label=_("Điện thoại người đại diện"), max_length=20, required=False)
+    request_summary = _text(_("Nội dung yêu cầu"))
+    result_delivery = forms.ChoiceField(label=_("Hình thức nhận kết quả"), choices=ResultDelivery.choices)
+
+    def __init__(self, *args: Any, receiving: list[tuple[int, str]], handling: list[tuple[int, str]],
+                 components: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["receiving_unit"].choices = receiving
+        self.fields["handling_unit"].choices = handling
+        self.components = components
+        for c in components:
+            self.fields[f"c{c.pk}"] = forms.BooleanField(label=c.name, required=False, initial=c.required)
+            self.fields[f"c{c.pk}_originals"] = forms.IntegerField(label=_("Bản chính"), min_value=0,
+                                                                   max_value=99, initial=c.originals)
+            self.fields[f"c{c.pk}_copies"] = forms.IntegerField(label=_("Bản sao"), min_value=0, max_value=99,
+                                                                initial=c.copies)
+
+    def checklist(self) -> list[tuple[Any, Any, Any, Any]]:
+        """(component, ticked field, originals field, copies field) for the template."""
+        return [(c, self[f"c{c.pk}"], self[f"c{c.pk}_originals"], self[f"c{c.pk}_copies"])
+                for c in self.components]
+
+    def ticked(self) -> list[tuple[int, int, int]]:
+        """(component id, originals, copies) of the ticked components."""
+        cd = self.cleaned_data
+        return [(c.pk, cd[f"c{c.pk}_originals"], cd[f"c{c.pk}_copies"]) for c in self.components
+                if cd.get(f"c{c.pk}")]

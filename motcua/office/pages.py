@@ -1,0 +1,143 @@
+"""Context builders for the office views: what each page shows, read through the service layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from motcua.catalog.choices import Channel
+from motcua.catalog.models import Field, Procedure, ProcessStep
+from motcua.core import clock
+from motcua.domain.lifecycle import Action
+from motcua.dossiers import services as svc
+from motcua.dossiers.choices import VerdictChoices
+from motcua.dossiers.deadlines import explain
+from motcua.dossiers.explain import render_explanation
+from motcua.dossiers.models import Dossier
+from motcua.units.choices import Role
+from motcua.units.models import Unit
+
+from . import actions, bulk, intake, queues
+from .forms import FilterForm, IntakeForm
+
+# ---- queues ---------------------------------------------------------------------------------
+
+def filter_choices(q: queues.Queue) -> dict[str, Any]:
+    procedures = [(pk, f"{code} - {name}") for pk, code, name in
+                  Procedure.objects.order_by("code").values_list("pk", "code", "name")]
+    fields = list(Field.objects.order_by("name").values_list("pk", "name"))
+    return {"procedures": procedures, "fields": fields, "statuses": q.statuses}
+
+
+def filters_from(form: FilterForm) -> queues.Filters:
+    """Valid filters only: an invalid value is ignored (the form shows why)."""
+    form.is_valid()
+    cd = form.cleaned_data
+    return queues.Filters(q=cd.get("q") or "", procedure=cd.get("procedure"), field=cd.get("field"),
+                          channel=cd.get("channel"), status=cd.get("status"), due=cd.get("due") or "",
+                          after=cd.get("after") or "")
+
+
+def report_batch(request: HttpRequest, result: bulk.BatchResult) -> None:
+    if result.refused:
+        messages.error(request, result.refused)
+        return
+    if result.done:
+        messages.success(request, _("Đã chuyển %(n)s hồ sơ sang bước tiếp theo: %(codes)s.") % {
+            "n": len(result.done), "codes": ", ".join(result.done)})
+    for code, reason in result.failed:
+        messages.error(request, _("Không chuyển được hồ sơ %(code)s: %(reason)s") % {"code": code, "reason": reason})
+    if not result.done and not result.failed:
+        messages.warning(request, _("Không có hồ sơ nào được chuyển."))
+
+
+# ---- dossier page ---------------------------------------------------------------------------
+
+ROLE_LABELS = {**dict(Role.choices), "applicant": "Người nộp hồ sơ"}
+
+
+def _timeline(d: Dossier, files: dict[int, Any]) -> list[dict[str, Any]]:
+    out = []
+    for ev in d.events.select_related("unit", "step").order_by("seq"):
+        role = ROLE_LABELS.get(ev.role, ev.role)
+        out.append({"ev": ev, "role": _(str(role)) if ev.role == "applicant" else role,
+                    "attachments": [files[i] for i in ev.attachments if i in files]})
+    return out
+
+
+def _verdict(d: Dossier) -> dict[str, Any]:
+    v = explain(d, clock.now())
+    return {"category": v.category.value, "label": VerdictChoices(v.category.value).label,
+            "late": v.is_late, "approaching": v.approaching, "due": v.deadline.due if v.deadline else None,
+            "sentences": [fact["text"] for fact in render_explanation(v)]}
+
+
+def dossier_context(actor: svc.Actor, pk: int) -> dict[str, Any]:
+    """Everything the dossier page shows, and the forms of the actions the actor may take."""
+    d = svc.get_dossier(actor, pk)
+    files = list(d.files.order_by("uploaded_at", "pk"))
+    by_id = {f.pk: f for f in files}
+    components = list(d.components.order_by("pk"))
+    for c in components:
+        c.file_list = [f for f in files if f.component_id == c.pk]
+    steps = list(ProcessStep.objects.filter(procedure_id=d.procedure_id, unit_id=d.handling_unit_id)
+                 .order_by("order"))
+    forms = []
+    for act in actions.offered(actor, d):
+        form = actions.make_form(act, d, steps)
+        if act is Action.FORWARD and not form.fields["to_step"].choices:
+            continue  # no other step to move to
+        forms.append({"action": act, "label": actions.label(act), "form": form,
+                      "danger": actions.ACTIONS[act].danger})
+    return {"dossier": d, "components": components, "files": files,
+            "loose_files": [f for f in files if f.component_id is None], "steps": steps,
+            "timeline": _timeline(d, by_id), "verdict": _verdict(d), "action_forms": forms,
+            **_units(d)}
+
+
+def _units(d: Dossier) -> dict[str, Unit | None]:
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=[d.receiving_unit_id, d.handling_unit_id])}
+    return {"receiving_unit": units.get(d.receiving_unit_id), "handling_unit": units.get(d.handling_unit_id)}
+
+
+def replace_form(ctx: dict[str, Any], act: Any, form: Any) -> None:
+    """Show the bound ``form`` (with the user's input and errors) in place of the empty one."""
+    for item in ctx["action_forms"]:
+        if item["action"] == act:
+            item["form"] = form
+            item["open"] = True
+
+
+# ---- intake ---------------------------------------------------------------------------------
+
+def intake_form_kwargs(setup: intake.Setup) -> dict[str, Any]:
+    receiving = setup.receiving
+    handling = setup.handling or receiving
+    default = intake.default_handling(receiving[0], handling)
+    return {"receiving": [(u.pk, u.name) for u in receiving], "handling": [(u.pk, u.name) for u in handling],
+            "components": setup.components,
+            "initial": {"handling_unit": default, "receiving_unit": receiving[0].pk}}
+
+
+def pick_unit(units: list[Unit], value: str | None) -> Unit | None:
+    by_id = {str(u.pk): u for u in units}
+    return by_id.get(value or "") or (units[0] if units else None)
+
+
+def intake_request(setup: intake.Setup, form: IntakeForm) -> svc.IntakeRequest:
+    cd = form.cleaned_data
+    units = {u.pk: u for u in (*setup.receiving, *setup.handling)}
+    return svc.IntakeRequest(
+        procedure_code=setup.procedure.code, receiving_unit_code=units[cd["receiving_unit"]].code,
+        handling_unit_code=units[cd["handling_unit"]].code, channel=Channel.DIRECT,
+        applicant=svc.Applicant(name=cd["applicant_name"], type=cd["applicant_type"],
+                                id_number=cd["applicant_id_number"], phone=cd["applicant_phone"],
+                                email=cd["applicant_email"], address=cd["applicant_address"]),
+        representative_name=cd["representative_name"], representative_phone=cd["representative_phone"],
+        components=[svc.ComponentInput(component_id=pk, originals=o, copies=c) for pk, o, c in form.ticked()],
+        request_summary=cd["request_summary"], result_delivery=cd["result_delivery"],
+    )
+

@@ -1,0 +1,172 @@
+"""Work queues: which dossiers each role works on, filtered, sorted by due time and paged by key.
+
+Every queue is the actor's visible dossiers (services.visible_dossiers) narrowed by status and by
+the units where the actor holds the queue's role. Paging is by key on (due time, id), never by
+offset and never with COUNT(*), so a page costs the same at row 20 and at row 2,000,000.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core import clock
+from motcua.domain.lifecycle import Status
+from motcua.dossiers import services as svc
+from motcua.dossiers.models import Dossier
+from motcua.units.choices import Role
+
+S = Status
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A work queue: statuses, the roles that see it and on which dossier path they hold them."""
+
+    slug: str
+    title: object
+    statuses: tuple[int, ...]
+    roles: frozenset[str]
+    path: str  # "receiving", "handling" or "" (any visible dossier)
+    leader_step: bool = False  # only dossiers at a step whose role is leader
+    flag: str = ""  # "overdue" / "approaching": services.flagged
+    sort: str = "due_at"
+    bulk_forward: bool = False
+
+
+STAFF = frozenset({Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER, Role.MONITOR, Role.ADMIN})
+QUEUES: tuple[Queue, ...] = (
+    Queue("receive", _("Chờ tiếp nhận"), (S.NEW,), frozenset({Role.COUNTER_OFFICER}), "receiving",
+          sort="submitted_at"),
+    Queue("start", _("Chờ chuyển xử lý"), (S.RECEIVED,), frozenset({Role.COUNTER_OFFICER}), "receiving"),
+    Queue("process", _("Cần xử lý"), (S.RECEIVED, S.PROCESSING), frozenset({Role.SPECIALIST}), "handling",
+          bulk_forward=True),
+    Queue("approve", _("Chờ phê duyệt"), (S.PROCESSING,), frozenset({Role.LEADER}), "handling",
+          leader_step=True, bulk_forward=True),
+    Queue("return", _("Chờ trả kết quả"), (S.PROCESSED,), frozenset({Role.COUNTER_OFFICER}), "receiving"),
+    Queue("supplement", _("Đang yêu cầu bổ sung"), (S.SUPPLEMENT,), STAFF, ""),
+    Queue("approaching", _("Sắp đến hạn"), (), STAFF, "", flag="approaching"),
+    Queue("overdue", _("Quá hạn"), (), STAFF, "", flag="overdue"),
+)
+BY_SLUG = {q.slug: q for q in QUEUES}
+
+
+def queues_for(actor: svc.Actor) -> list[Queue]:
+    """The queues ``actor`` works on, in display order."""
+    if actor.system or actor.scope.is_superuser:
+        return list(QUEUES)
+    held = {r for r, _, _ in actor.scope.roles}
+    return [q for q in QUEUES if q.roles & held]
+
+
+@dataclass
+class Filters:
+    """Parsed, validated queue filters (unknown or malformed values are dropped, not errors)."""
+
+    q: str = ""
+    procedure: int | None = None
+    field: int | None = None
+    channel: int | None = None
+    status: int | None = None
+    due: str = ""  # "overdue", "today", "week"
+    after: str = ""  # keyset cursor
+
+    def query(self, **over: object) -> dict[str, object]:
+        data = {"q": self.q, "procedure": self.procedure, "field": self.field, "channel": self.channel,
+                "status": self.status, "due": self.due, "after": self.after, **over}
+        return {k: v for k, v in data.items() if v not in (None, "")}
+
+
+@dataclass
+class Page:
+    rows: list[Dossier]
+    next_after: str = ""
+
+
+def _province(actor: svc.Actor) -> int | None:
+    """The province whose calendar sets the "approaching" window: the actor's, else the first."""
+    paths = actor.scope.paths()
+    if paths:
+        return int(paths[0].strip("/").split("/")[0])
+    from motcua.units.models import Unit
+
+    return Unit.objects.filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True).first()
+
+
+def base_queryset(actor: svc.Actor, queue: Queue, now: datetime, province: int | None) -> QuerySet[Dossier]:
+    qs = svc.visible_dossiers(actor)
+    if queue.statuses:
+        qs = qs.filter(status__in=queue.statuses)
+    if queue.path and not (actor.system or actor.scope.is_superuser):
+        paths = actor.scope.paths(queue.roles)
+        qs = qs.filter(Q(pk__in=[]) if not paths else _any_prefix(f"{queue.path}_path", paths))
+    if queue.leader_step:
+        qs = qs.filter(current_step__role=Role.LEADER)
+    if queue.flag:
+        qs = svc.flagged(qs, queue.flag, province, now) if province else qs.none()
+    return qs
+
+
+def _any_prefix(field_name: str, paths: list[str]) -> Q:
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(**{f"{field_name}__startswith": p})
+    return q
+
+
+def apply_filters(qs: QuerySet[Dossier], f: Filters, now: datetime) -> QuerySet[Dossier]:
+    if f.q:
+        qs = qs.filter(Q(code=f.q) | Q(applicant_name__icontains=f.q))
+    exact = {"procedure_id": f.procedure, "procedure__field_id": f.field, "channel": f.channel,
+             "status": f.status}
+    qs = qs.filter(**{k: v for k, v in exact.items() if v is not None})
+    if f.due == "overdue":
+        qs = qs.filter(due_at__lt=now)
+    elif f.due in ("today", "week"):
+        days = 1 if f.due == "today" else 7
+        start = datetime.combine(clock.local_date(now) + timedelta(days=days), datetime.min.time())
+        qs = qs.filter(due_at__lt=clock.aware(start))
+    return qs
+
+
+def _cursor(d: Dossier, sort: str) -> str:
+    value = getattr(d, sort)
+    return f"{value.isoformat() if value else '-'}|{d.pk}"
+
+
+def _after(qs: QuerySet[Dossier], cursor: str, sort: str) -> QuerySet[Dossier]:
+    """Rows after ``cursor`` in (sort NULLS LAST, id) order; a malformed cursor starts over."""
+    try:
+        raw, pk_text = cursor.rsplit("|", 1)
+        pk = int(pk_text)
+        value = None if raw == "-" else datetime.fromisoformat(raw)
+    except ValueError:
+        return qs
+    if value is None:
+        return qs.filter(**{f"{sort}__isnull": True, "pk__gt": pk})
+    return qs.filter(Q(**{f"{sort}__gt": value}) | Q(**{sort: value, "pk__gt": pk})
+                     | Q(**{f"{sort}__isnull": True}))
+
+
+def page_of(actor: svc.Actor, queue: Queue, f: Filters, size: int = PAGE_SIZE) -> Page:
+    """One page of ``queue``: at most ``size`` rows after the filters' cursor, plus the next cursor."""
+    now = clock.now()
+    province = _province(actor)
+    qs = apply_filters(base_queryset(actor, queue, now, province), f, now)
+    if f.after:
+        qs = _after(qs, f.after, queue.sort)
+    qs = (qs.select_related("procedure", "version", "current_step", "holder")
+          .order_by(F(queue.sort).asc(nulls_last=True), "pk"))
+    rows = list(qs[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    page = Page(rows, _cursor(rows[-1], queue.sort) if more else "")
+    if rows and province:
+        window = svc.flag_window(province, now)
+        for d in rows:
+            d.queue_flag = svc.flag_of(d, now, window)  # type: ignore[attr-defined]
+    return page

@@ -1,0 +1,16 @@
+"""Template helpers of the office pages."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def person(user: object) -> str:
+    """A person's name in Vietnamese order (family name first), or their username."""
+    if user is None:
+        return ""
+    name = f"{getattr(user, 'last_name', '')} {getattr(user, 'first_name', '')}".strip()
+    return name or str(getattr(user, "username", ""))

@@ -1,0 +1,173 @@
+"""Office pages. Each view parses, authorizes through the service layer, calls one service and
+renders; domain errors become a friendly Vietnamese message on the same page, never a 500."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from motcua.core import clock
+from motcua.domain.errors import Conflict, DomainError, NotFound
+from motcua.domain.lifecycle import Action
+from motcua.dossiers import services as svc
+
+from . import actions, bulk, intake, pages, queues
+from .errors import friendly, status_of
+from .forms import FilterForm, IntakeForm
+
+View = Callable[..., HttpResponse]
+
+
+def staff_view(view: View) -> View:
+    """Signed-in staff only; the request gets its service-layer actor as ``request.actor``."""
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.actor = svc.Actor.of(request.user)  # type: ignore[attr-defined]
+        if not request.actor.scope.is_staff_member:  # type: ignore[attr-defined]
+            return render(request, "office/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    """A partial is wanted (not when htmx restores a page from history: that needs the whole page)."""
+    return (request.headers.get("HX-Request") == "true"
+            and request.headers.get("HX-History-Restore-Request") != "true")
+
+
+@require_GET
+@staff_view
+def home(request: HttpRequest) -> HttpResponse:
+    available = queues.queues_for(request.actor)  # type: ignore[attr-defined]
+    if not available:
+        return render(request, "office/forbidden.html", status=403)
+    return redirect("office:queue", slug=available[0].slug)
+
+
+@require_GET
+@staff_view
+def queue(request: HttpRequest, slug: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    available = queues.queues_for(actor)
+    q = queues.BY_SLUG.get(slug)
+    if q is None or q not in available:
+        raise Http404
+    form = FilterForm(request.GET, **pages.filter_choices(q))
+    filters = pages.filters_from(form)
+    page = queues.page_of(actor, q, filters)
+    ctx = {"queue": q, "queues": available, "form": form, "page": page, "filters": filters,
+           "next_query": urlencode(filters.query(after=page.next_after)) if page.next_after else "",
+           "first_query": urlencode(filters.query(after=None))}
+    template = "office/_queue_table.html" if _is_htmx(request) else "office/queue.html"
+    return render(request, template, ctx)
+
+
+@require_POST
+@staff_view
+def bulk_forward(request: HttpRequest, slug: str) -> HttpResponse:
+    q = queues.BY_SLUG.get(slug)
+    if q is None or not q.bulk_forward or q not in queues.queues_for(request.actor):  # type: ignore[attr-defined]
+        raise Http404
+    selection = bulk.parse_selection(request.POST.getlist("selected"))
+    if not selection:
+        messages.warning(request, _("Chưa chọn hồ sơ nào."))
+        return redirect("office:queue", slug=slug)
+    result = bulk.forward_batch(request.actor, selection,  # type: ignore[attr-defined]
+                                _("Chỉ chuyển hàng loạt được các hồ sơ đang ở cùng một bước."))
+    pages.report_batch(request, result)
+    return redirect("office:queue", slug=slug)
+
+
+@require_GET
+@staff_view
+def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        ctx = pages.dossier_context(request.actor, pk)  # type: ignore[attr-defined]
+    except NotFound as err:
+        raise Http404 from err
+    return render(request, "office/dossier.html", ctx)
+
+
+@require_POST
+@staff_view
+def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    try:
+        act = Action(action)
+        ctx = pages.dossier_context(actor, pk)
+    except (ValueError, NotFound) as err:
+        raise Http404 from err
+    if act not in actions.ACTIONS:
+        raise Http404
+    form = actions.make_form(act, ctx["dossier"], ctx["steps"], request.POST)
+    if not form.is_valid():
+        return _action_failed(request, ctx, act, form, _("Vui lòng kiểm tra lại thông tin đã nhập."), 422)
+    try:
+        actions.ACTIONS[act].run(actor, pk, form.cleaned_data)
+    except DomainError as err:
+        ctx["stale"] = isinstance(err, Conflict)
+        return _action_failed(request, ctx, act, form, friendly(err), status_of(err))
+    messages.success(request, _("Đã thực hiện: %(a)s.") % {"a": actions.label(act)})
+    return redirect("office:dossier", pk=pk)
+
+
+def _action_failed(request: HttpRequest, ctx: dict[str, Any], act: Action, form: Any, message: str,
+                   status: int) -> HttpResponse:
+    pages.replace_form(ctx, act, form)
+    ctx["error"] = message
+    return render(request, "office/dossier.html", ctx, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view
+def intake_page(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    code = request.POST.get("procedure") or request.GET.get("procedure", "")
+    setup = intake.setup(actor, code) if code else None
+    if setup is None or not setup.receiving:
+        q = request.GET.get("q", "")[:100]
+        return render(request, "office/intake.html", {"setup": setup, "code": code, "q": q,
+                                                      "found": intake.search_procedures(q),
+                                                      "no_counter": setup is not None})
+    form = IntakeForm(request.POST or None, **pages.intake_form_kwargs(setup))
+    if request.method == "POST" and form.is_valid():
+        try:
+            d = svc.intake(actor, pages.intake_request(setup, form))
+        except DomainError as err:
+            return render(request, "office/intake.html", {"setup": setup, "form": form, "code": code,
+                                                          "error": friendly(err),
+                                                          "field_errors": err.fields}, status=status_of(err))
+        messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": d.code})
+        return redirect("office:dossier", pk=d.pk)
+    ctx = {"setup": setup, "form": form, "code": code,
+           "preview": intake.preview_due(setup.version, setup.receiving[0])}
+    return render(request, "office/intake.html", ctx, status=422 if form.is_bound else 200)
+
+
+@require_GET
+@staff_view
+def intake_procedures(request: HttpRequest) -> HttpResponse:
+    found = intake.search_procedures(request.GET.get("q", "")[:100])
+    return render(request, "office/_procedure_results.html", {"found": found, "q": request.GET.get("q", "")})
+
+
+@require_GET
+@staff_view
+def intake_preview(request: HttpRequest) -> HttpResponse:
+    setup = intake.setup(request.actor, request.GET.get("procedure", ""))  # type: ignore[attr-defined]
+    unit = pages.pick_unit(setup.receiving if setup else [], request.GET.get("receiving_unit"))
+    if setup is None or unit is None:
+        raise Http404
+    return render(request, "office/_preview.html", {"preview": intake.preview_due(setup.version, unit),
+                                                     "now": clock.now()})

@@ -1,0 +1,76 @@
+"""Office page fixtures: signed-in clients, dossiers brought to a status through the services,
+and a snapshot to assert that a refused action changed nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from motcua.dossiers import services as svc
+from motcua.dossiers.models import Dossier, DossierEvent
+
+WEDNESDAY_9AM = "2025-09-10 09:00"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # WhiteNoise warns when STATIC_ROOT was never collected; warnings are errors in this suite
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.fixture
+def now(clock):  # noqa: ANN001, ANN201
+    """A working morning: every office test runs at a known instant."""
+    return clock.set(WEDNESDAY_9AM)
+
+
+@pytest.fixture
+def client_of(world) -> Callable[[str], Client]:  # noqa: ANN001
+    cache: dict[str, Client] = {}
+
+    def make(username: str) -> Client:
+        if username not in cache:
+            c = Client()
+            c.force_login(world.users[username])
+            cache[username] = c
+        return cache[username]
+
+    return make
+
+
+class Desk:
+    """Dossiers at a given status, made through the real services."""
+
+    def __init__(self, world: Any) -> None:
+        self.world = world
+
+    def registered(self, commune: str = "a", **over: Any) -> Dossier:
+        """Registered online (status 1, waiting for the counter)."""
+        return svc.intake(self.world.actor(f"counter_{commune}"), self.world.intake_request(commune, 2, **over))
+
+    def received(self, commune: str = "a", **over: Any) -> Dossier:
+        return svc.intake(self.world.actor(f"counter_{commune}"), self.world.intake_request(commune, 1, **over))
+
+    def started(self, commune: str = "a", **over: Any) -> Dossier:
+        d = self.received(commune, **over)
+        return svc.start(self.world.actor(f"counter_{commune}"), d.pk)
+
+    def at_step(self, order: int, commune: str = "a", **over: Any) -> Dossier:
+        d = self.started(commune, **over)
+        return svc.forward(self.world.actor(f"specialist_{commune}"), d.pk, to_step=order) if order > 1 else d
+
+    def processed(self, commune: str = "a") -> Dossier:
+        d = self.at_step(3, commune)
+        return svc.finish(self.world.actor(f"leader_{commune}"), d.pk)
+
+
+@pytest.fixture
+def desk(world, now) -> Desk:  # noqa: ANN001
+    return Desk(world)
+
+
+def snapshot(d: Dossier) -> tuple[Any, ...]:
+    d.refresh_from_db()
+    return (d.status, d.row_version, d.current_step_id, DossierEvent.objects.filter(dossier=d).count())
