@@ -30,6 +30,23 @@ def world(db) -> World:  # noqa: ANN001
     return build_world()
 
 
+@pytest.fixture
+def client_of(world):  # noqa: ANN001, ANN201
+    """``client_of("counter_a")``: a Django test client signed in (session) as that user."""
+    from django.test import Client
+
+    cache: dict[str, Client] = {}
+
+    def make(username: str) -> Client:
+        if username not in cache:
+            c = Client()
+            c.force_login(world.users[username])
+            cache[username] = c
+        return cache[username]
+
+    return make
+
+
 class FrozenClock:
     """Set the service layer's "now" (Asia/Ho_Chi_Minh wall time when naive)."""
 

@@ -49,21 +49,6 @@ def media(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
-def client_of(world) -> Callable[[str], Client]:  # noqa: ANN001
-    """``client_of("counter_a")``: a test client signed in (session) as that user."""
-    cache: dict[str, Client] = {}
-
-    def make(username: str) -> Client:
-        if username not in cache:
-            c = Client()
-            c.force_login(world.users[username])
-            cache[username] = c
-        return cache[username]
-
-    return make
-
-
-@pytest.fixture
 def anon() -> Client:
     return Client()
 

@@ -3,11 +3,9 @@ and a snapshot to assert that a refused action changed nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier, DossierEvent
@@ -26,18 +24,6 @@ def now(clock):  # noqa: ANN001, ANN201
     return clock.set(WEDNESDAY_9AM)
 
 
-@pytest.fixture
-def client_of(world) -> Callable[[str], Client]:  # noqa: ANN001
-    cache: dict[str, Client] = {}
-
-    def make(username: str) -> Client:
-        if username not in cache:
-            c = Client()
-            c.force_login(world.users[username])
-            cache[username] = c
-        return cache[username]
-
-    return make
 
 
 class Desk:
