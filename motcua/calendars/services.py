@@ -76,9 +76,9 @@ def calendar_for(province_id: int) -> WorkingCalendar:
 
     rev = cached("calendar-revision", str(province_id), lambda: _revision(province_id), REVISION_TTL)
     cached_cal = _cache.get(province_id)
-    if cached_cal and cached_cal[0] == rev:
+    if rev is not None and cached_cal and cached_cal[0] == rev:
         return cached_cal[1]
-    return _rebuild(province_id)
+    return _rebuild(province_id, rev)
 
 
 def _revision(province_id: int) -> int | None:
@@ -86,16 +86,16 @@ def _revision(province_id: int) -> int | None:
             .values_list("revision", flat=True).first())
 
 
-def _rebuild(province_id: int) -> WorkingCalendar:
-    rev = _revision(province_id)
-    if rev is None:
-        rev = settings_for(province_id).revision
-    cached = _cache.get(province_id)
-    if cached and cached[0] == rev:
-        return cached[1]
+def _rebuild(province_id: int, rev: int | None) -> WorkingCalendar:
+    """Build and cache the calendar (creating the province's settings row on first use)."""
+    from motcua.core.refcache import forget
+
     with _lock:
-        cal = build_calendar(settings_for(province_id))
-        _cache[province_id] = (rev, cal)
+        cs = settings_for(province_id)
+        cal = build_calendar(cs)
+        _cache[province_id] = (cs.revision, cal)
+    if rev is None:  # the settings row was just created: the cached "no revision" is stale
+        forget("calendar-revision", str(province_id))
     return cal
 
 

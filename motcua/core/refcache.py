@@ -32,6 +32,11 @@ def cached(kind: str, key: str, load: Callable[[], Any], ttl: float = TTL) -> An
     return value
 
 
+def forget(kind: str, key: str) -> None:
+    with _lock:
+        _entries.pop((kind, key), None)
+
+
 def clear(*_args: Any, **_kwargs: Any) -> None:
     with _lock:
         _entries.clear()

@@ -2,13 +2,11 @@
 
 from datetime import datetime, timedelta, timezone
 
-from motcua.calendars.services import national_default
 from motcua.domain.verdict import ClockInput, compute_deadline
-from motcua.domain.workcal import WorkingCalendar
+from tests.domain.calendars import national
 
 VN = timezone(timedelta(hours=7))
-OFF, ON = national_default()
-CAL = WorkingCalendar(holidays=frozenset(OFF), extra_working_days=frozenset(ON))
+CAL = national()
 
 
 def test_after_cutoff_on_friday_starts_monday_morning():

@@ -8,27 +8,17 @@ that every due time stays in range.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from motcua.calendars.services import national_default
 from motcua.domain.lifecycle import Action
 from motcua.domain.verdict import Category, ClockEvent, ClockInput, judge, quick_category
-from motcua.domain.workcal import Pause, WorkingCalendar, to_epoch
+from motcua.domain.workcal import Pause, to_epoch
+from tests.domain.calendars import DAY, VN, H, national
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-H = 3600
-DAY = 8 * H
 PROPS = settings(max_examples=300, deadline=None, database=None)
 
-
-@cache
-def national() -> WorkingCalendar:
-    days_off, workdays = national_default()
-    return WorkingCalendar(holidays=frozenset(days_off), extra_working_days=frozenset(workdays))
 
 
 CAL = national()

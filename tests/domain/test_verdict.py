@@ -7,13 +7,10 @@ Most cases use the week of Monday 09/03/2026 .. Monday 16/03/2026 (no holiday), 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
-from functools import cache
-from zoneinfo import ZoneInfo
+from datetime import time
 
 import pytest
 
-from motcua.calendars.services import national_default
 from motcua.domain.lifecycle import Action
 from motcua.domain.verdict import (
     Category,
@@ -25,29 +22,15 @@ from motcua.domain.verdict import (
     judge,
     quick_category,
 )
-from motcua.domain.workcal import WorkingCalendar, to_epoch
+from motcua.domain.workcal import to_epoch
+from tests.domain.calendars import DAY, H, at
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-H = 3600
-DAY = 8 * H
 A = Action
 C = Category
 EXCUSES = Policy(extension_excuses=True)
 
 
-@cache
-def national() -> WorkingCalendar:
-    days_off, workdays = national_default()
-    return WorkingCalendar(holidays=frozenset(days_off), extra_working_days=frozenset(workdays))
 
-
-@pytest.fixture(scope="module")
-def cal() -> WorkingCalendar:
-    return national()
-
-
-def at(value: str) -> datetime:
-    return datetime.fromisoformat(value).replace(tzinfo=VN)
 
 
 def ev(when: str, action: Action, appointment: str | None = None) -> ClockEvent:

@@ -9,7 +9,6 @@ motcua.calendars.services).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from functools import cache
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,26 +22,7 @@ from motcua.domain.workcal import (
     limit_to_seconds,
     to_epoch,
 )
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-H = 3600
-DAY = 8 * H
-
-
-@cache
-def national() -> WorkingCalendar:
-    days_off, workdays = national_default()
-    return WorkingCalendar(holidays=frozenset(days_off), extra_working_days=frozenset(workdays))
-
-
-@pytest.fixture(scope="module")
-def cal() -> WorkingCalendar:
-    return national()
-
-
-def at(value: str) -> datetime:
-    """Local Vietnamese wall time, e.g. at("2026-03-10 09:00")."""
-    return datetime.fromisoformat(value).replace(tzinfo=VN)
+from tests.domain.calendars import DAY, VN, H, at, national
 
 
 def d(value: str) -> date:

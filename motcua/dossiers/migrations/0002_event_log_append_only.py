@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from motcua.dossiers.migrations import _event_triggers
+
 PG_UP = """
 CREATE OR REPLACE FUNCTION motcua_event_immutable() RETURNS trigger AS $$
 BEGIN
@@ -15,13 +17,8 @@ PG_DOWN = """
 DROP TRIGGER IF EXISTS dossierevent_no_update ON dossiers_dossierevent;
 DROP FUNCTION IF EXISTS motcua_event_immutable();
 """
-SQLITE_UP = [
-    "CREATE TRIGGER dossierevent_no_update BEFORE UPDATE ON dossiers_dossierevent "
-    "BEGIN SELECT RAISE(ABORT, 'dossier events are append-only'); END;",
-    "CREATE TRIGGER dossierevent_no_delete BEFORE DELETE ON dossiers_dossierevent "
-    "BEGIN SELECT RAISE(ABORT, 'dossier events are append-only'); END;",
-]
-SQLITE_DOWN = ["DROP TRIGGER IF EXISTS dossierevent_no_update;", "DROP TRIGGER IF EXISTS dossierevent_no_delete;"]
+SQLITE_UP = _event_triggers.SQLITE
+SQLITE_DOWN = _event_triggers.SQLITE[:2]  # the DROP statements
 
 
 def up(apps, schema_editor):
