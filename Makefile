@@ -19,7 +19,7 @@ install: $(BIN)/.installed  ## create .venv and install motcua with its dev tool
 
 demo: install  ## install, load the demo province on SQLite, serve on http://127.0.0.1:$(PORT)
 	$(BIN)/motcua demo
-	@echo "motcua: http://127.0.0.1:$(PORT)/  (admin: /admin/, API docs: /api/v1/docs)"
+	@echo "motcua: http://127.0.0.1:$(PORT)/  (citizens: /portal/, staff: /office/, dashboard: /reports/dashboard/, admin: /admin/, API docs: /api/v1/docs)"
 	$(BIN)/motcua runserver 0.0.0.0:$(PORT)
 
 test: install  ## lint, migration check and the whole suite on SQLite and PostgreSQL (if reachable)

@@ -5,7 +5,10 @@ motcua.dossiers.generator.Generator and written with motcua.dossiers.bulk.import
 each export of the whole province over the two years runs through Django's test client (the
 real view, middleware and StreamingHttpResponse / FileResponse) in a FRESH child process, whose
 peak resident memory (VmHWM from /proc/self/status) is reported next to its baseline after
-Django start-up. The body is consumed chunk by chunk, as a WSGI server would send it.
+Django start-up. The body is consumed chunk by chunk, as a WSGI server would send it; reported:
+time to the first byte, the longest wait between two chunks after it (what a proxy's read
+timeout sees), rows/s, peak RSS. The .xlsx body goes to a temporary file whose worksheets are then
+unzipped as a stream to count their rows (not timed).
 
     .venv/bin/python bench/bench_export.py --n 200000 --keep          # load, then measure
     .venv/bin/python bench/bench_export.py --n 200000 --reuse --keep  # measure again
@@ -22,7 +25,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 import time
+import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -74,6 +79,7 @@ def child(fmt: str, batch: int) -> None:
     """In a fresh process: one export through the test client; prints a JSON line."""
     from django.contrib.auth import get_user_model
     from django.test import Client
+    from django.urls import get_resolver
 
     from motcua.reports import exports
     from motcua.units.models import Unit
@@ -84,31 +90,52 @@ def child(fmt: str, batch: int) -> None:
     client.force_login(user)
     prov = common.province()
     assert Unit.objects.filter(pk=prov.pk).exists()
+    get_resolver().url_patterns  # noqa: B018 - import the views (and exports) as a served worker has
     baseline = _vm("VmRSS")
     t0 = time.perf_counter()
     path = "report.xlsx" if fmt == "report" else f"dossiers.{fmt}"
     resp = client.get(f"/api/v1/reports/export/{path}",
                       {"unit": prov.code, "start": START.isoformat(), "end": END.isoformat()})
     assert resp.status_code == 200, resp.content[:500] if not resp.streaming else resp.status_code
-    first = None
+    first = last = None
     size = lines = 0
+    gap = 0.0
     samples: list[int] = []
-    for i, chunk in enumerate(resp.streaming_content):
-        if first is None:
-            first = time.perf_counter() - t0
-        size += len(chunk)
-        if fmt == "csv":
-            lines += chunk.count(b"\n")
-        if i % 200 == 0:
-            samples.append(_vm("VmRSS"))
-    resp.close()
-    total = time.perf_counter() - t0
+    with tempfile.TemporaryFile() as body:
+        for i, chunk in enumerate(resp.streaming_content):
+            now = time.perf_counter()
+            first = first if first is not None else now - t0
+            gap, last = max(gap, now - (last or now)), now
+            size += len(chunk)
+            if fmt == "csv":
+                lines += chunk.count(b"\n")
+            elif fmt == "xlsx":
+                body.write(chunk)
+            if i % 200 == 0:
+                samples.append(_vm("VmRSS"))
+        resp.close()
+        total = time.perf_counter() - t0
+        sheets = xlsx_rows(body) if fmt == "xlsx" else None
     print(json.dumps({
-        "format": fmt, "bytes": size, "csv_lines": lines, "seconds": round(total, 2),
-        "first_byte_s": round(first or total, 2), "baseline_rss_mb": round(baseline / 1024, 1),
-        "peak_rss_mb": round(_vm("VmHWM") / 1024, 1),
+        "format": fmt, "bytes": size, "csv_lines": lines, "xlsx_rows": sheets, "seconds": round(total, 2),
+        "first_byte_s": round(first or total, 3), "max_gap_s": round(gap, 2),
+        "baseline_rss_mb": round(baseline / 1024, 1), "peak_rss_mb": round(_vm("VmHWM") / 1024, 1),
         "rss_samples_mb": [round(s / 1024) for s in samples[:: max(1, len(samples) // 10)]],
     }))
+
+
+def xlsx_rows(body: Any) -> dict[str, int]:
+    """Rows (header included) of each worksheet part of the .xlsx in ``body``, read as a stream."""
+    out = {}
+    with zipfile.ZipFile(body) as z:
+        for name in [n for n in z.namelist() if n.startswith("xl/worksheets/")]:  # zip order: info sheet last
+            count, tail = 0, b""
+            with z.open(name) as part:
+                while block := part.read(1 << 20):
+                    count += (tail + block).count(b"<row ")
+                    tail = block[-4:]  # a "<row " cut by the block boundary is counted once
+            out[name] = count
+    return out
 
 
 def run_child(url: str, fmt: str, batch: int) -> dict[str, Any]:
@@ -150,6 +177,9 @@ def main() -> None:
                 r["rows_per_s"] = round(rows / r["seconds"])
             if fmt == "csv":
                 r["rows_ok"] = r["csv_lines"] == rows + 1
+            if fmt == "xlsx":  # every sheet but the last (information) one holds data rows and a header
+                data = list(r["xlsx_rows"].values())[:-1]
+                r["rows_ok"] = sum(data) - len(data) == rows
             r["met"] = r["peak_rss_mb"] < TARGET_MB
             result[fmt] = r
     if not args.keep:

@@ -33,6 +33,7 @@ class Config:
     max_upload_bytes: int
     dossier_code_format: str
     api_tokens_enabled: bool
+    public_url: str  # where citizens reach the portal; QR codes on printed documents point here
 
     @property
     def production(self) -> bool:
@@ -67,6 +68,7 @@ def load(environ: dict[str, str] | os._Environ[str] = os.environ) -> Config:
         max_upload_bytes=int(environ.get("MOTCUA_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
         dossier_code_format=environ.get("MOTCUA_DOSSIER_CODE_FORMAT", "{agency}-{date:%y%m%d}-{seq:04d}"),
         api_tokens_enabled=_bool(environ.get("MOTCUA_API_TOKENS", "1")),
+        public_url=environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
     )
     if cfg.storage not in {"local", "s3"}:
         raise ConfigError("MOTCUA_STORAGE must be local or s3")

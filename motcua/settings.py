@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.reports",
     "motcua.office",
+    "motcua.documents",
+    "motcua.portal",
 ]
 
 MIDDLEWARE = [

@@ -24,5 +24,8 @@ urlpatterns = [
     path("login/", office_auth.LoginView.as_view(), name="login"),
     path("logout/", office_auth.LogoutView.as_view(), name="logout"),
     path("office/", include("motcua.office.urls")),
+    path("documents/", include("motcua.documents.urls")),
+    path("portal/", include("motcua.portal.urls")),
+    path("reports/", include("motcua.reports.urls")),
     path("", include("motcua.core.urls")),
 ]

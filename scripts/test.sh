@@ -7,6 +7,13 @@ cd "$(dirname "$0")/.."
 BIN="${VENV:-.venv}/bin"
 export MOTCUA_ENV=test
 
+if ! command -v chromium >/dev/null 2>&1; then
+  # the browser tests drive Debian's Chromium through Playwright (no browser download at run time)
+  echo "== installing Debian's Chromium for the browser tests"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get install -y -q chromium >/dev/null || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q chromium >/dev/null; }
+fi
+
 echo "== lint"
 "$BIN/ruff" check motcua tests bench
 "$BIN/mypy"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("MOTCUA_ENV", "test")
 
-from tests.factories import World, build_world  # noqa: E402
+from tests.factories import WEDNESDAY_9AM, World, build_world  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +25,24 @@ def _fresh_process_caches():
     yield
     refcache.clear()
     calendars._cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def media(tmp_path: Path) -> Iterator[Path]:
+    """Uploaded files go to a fresh folder per test (a live server's thread shares the process)."""
+    from motcua.dossiers.storage import LocalStorage, set_storage
+
+    root = tmp_path / "media"
+    root.mkdir()
+    set_storage(LocalStorage(root))
+    yield root
+    set_storage(None)
+
+
+@pytest.fixture
+def now(clock):  # noqa: ANN001, ANN201
+    """A working morning: page and document tests run at a known instant."""
+    return clock.set(WEDNESDAY_9AM)
 
 
 @pytest.fixture

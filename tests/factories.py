@@ -70,6 +70,12 @@ CATALOG: dict[str, Any] = {
 }
 
 
+WEDNESDAY_9AM = "2025-09-10 09:00"  # a working morning
+# the smallest file the upload checks accept as a PDF
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32  # a PNG signature is all the upload check reads
+
+
 @dataclass
 class World:
     province: Unit

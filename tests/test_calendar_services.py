@@ -3,7 +3,6 @@ and declaring a day recomputes the due times of the province's open dossiers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -21,14 +20,6 @@ from motcua.units.models import Unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DECISION = "Quyết định 123/QĐ-UBND ngày 02/03/2026"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar_cache() -> Iterator[None]:
-    """Calendars are cached per province id and revision; ids are reused between tests on SQLite."""
-    cals._cache.clear()
-    yield
-    cals._cache.clear()
 
 
 def at(value: str) -> datetime:

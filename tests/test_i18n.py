@@ -101,3 +101,18 @@ def test_compiled_catalog_matches_po(po_entries: dict[str, str]) -> None:
         compiled = gettext.GNUTranslations(fh)
     stale = [msgid for msgid, msgstr in po_entries.items() if compiled.gettext(msgid) != msgstr]
     assert not stale, f"django.mo is out of date for: {stale}"
+
+
+@pytest.mark.django_db
+def test_the_language_switch_turns_pages_english(client_of) -> None:  # noqa: ANN001
+    from django.test import Client
+
+    anon = Client()
+    assert "Tra cứu hồ sơ" in anon.get("/portal/").content.decode()
+    r = anon.post("/i18n/setlang/", {"language": "en", "next": "/portal/"})
+    assert r.status_code == 302 and r["Location"] == "/portal/"
+    html = anon.get("/portal/").content.decode()
+    assert "Public Service Portal" in html and "Dossier lookup" in html and 'lang="en"' in html
+    staff = client_of("counter_a")
+    staff.post("/i18n/setlang/", {"language": "en", "next": "/office/"})
+    assert "Dossier intake" in staff.get("/office/intake/").content.decode()

@@ -10,8 +10,8 @@ import pytest
 from motcua.domain.errors import ValidationFailed
 from motcua.dossiers import storage
 from motcua.dossiers.storage import LocalStorage, S3Storage, detect_type, store_upload
+from tests.factories import PDF
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 

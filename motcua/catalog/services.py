@@ -38,6 +38,20 @@ def version_in_force(procedure: Procedure | int, on: date) -> ProcedureVersion:
     return v
 
 
+def in_force_on(code: str, on: date) -> ProcedureVersion | None:
+    """The version of the procedure ``code`` in force on ``on`` (with its procedure and field
+    loaded), or None when there is no such procedure or no version in force."""
+    proc = Procedure.objects.select_related("field").filter(code=code[:40]).first()
+    if proc is None:
+        return None
+    try:
+        v = version_in_force(proc, on)
+    except NotFound:
+        return None
+    v.procedure = proc
+    return v
+
+
 def procedures_in_force(on: date):  # noqa: ANN201
     return (ProcedureVersion.objects.filter(effective_from__lte=on)
             .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=on))

@@ -112,5 +112,9 @@ def seed_demo() -> list[DemoLogin]:
     if created:
         citizen.set_password(DEMO_PASSWORD)
         citizen.save()
+    from motcua.portal.models import CitizenProfile
+
+    CitizenProfile.objects.get_or_create(user=citizen, defaults={
+        "id_number": "068090001234", "phone": "0912345678", "address": "12 Trần Hưng Đạo, phường Xuân Hương"})
     logins.append(DemoLogin("congdan", "citizen", "-"))
     return logins

@@ -42,6 +42,8 @@ class Action(StrEnum):
     EXTEND = "extend"  # apology letter with a new appointment time
     WITHDRAW = "withdraw"
     STOP = "stop"
+    APPROVE = "approve"  # the leader approves the draft result; a digital signature attaches here
+    SEND_BACK = "send_back"  # the leader sends the dossier back to an earlier step, with a note
     FINISH = "finish"  # processed, result at the one-stop department
     RETURN = "return"  # result handed to the applicant
 
@@ -65,6 +67,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status | None], Status | None]] = {
     Action.EXTEND: (_ACTIVE, None),
     Action.WITHDRAW: (frozenset({S.NEW}) | _ACTIVE, S.WITHDRAWN),
     Action.STOP: (_ACTIVE, S.STOPPED),
+    Action.APPROVE: (frozenset({S.PROCESSING}), None),
+    Action.SEND_BACK: (frozenset({S.PROCESSING}), None),
     Action.FINISH: (frozenset({S.PROCESSING}), S.PROCESSED),
     Action.RETURN: (frozenset({S.PROCESSED}), S.RETURNED),
 }

@@ -12,16 +12,17 @@ from ninja.files import UploadedFile
 
 from motcua.calendars.services import FIRST_YEAR, LAST_YEAR
 from motcua.core import clock
-from motcua.domain.codes import mask_name
 from motcua.domain.errors import NotFound, ValidationFailed
-from motcua.domain.lifecycle import Status
 
 from . import services as svc
 from .choices import FileKind, StatusChoices, VerdictChoices
 from .deadlines import explain
+from .downloads import file_response
 from .explain import render_explanation
 from .models import Dossier
 from .schemas import (
+    ApprovalOut,
+    ApproveIn,
     DossierOut,
     DossierPage,
     EventOut,
@@ -35,6 +36,8 @@ from .schemas import (
     PaymentIn,
     PaymentRequestIn,
     ReasonIn,
+    ReturnIn,
+    SendBackIn,
     StartIn,
     SupplementIn,
     SupplementRequestIn,
@@ -237,8 +240,22 @@ def finish(request: HttpRequest, dossier_id: int, payload: FinishIn):  # noqa: A
 
 
 @router.post("/{dossier_id}/return", response=DossierOut, summary="Result returned to the applicant")
-def return_result(request: HttpRequest, dossier_id: int, payload: NoteIn):  # noqa: ANN201
-    return _done(request, svc.return_result(_actor(request), dossier_id, payload.note, payload.version))
+def return_result(request: HttpRequest, dossier_id: int, payload: ReturnIn):  # noqa: ANN201
+    return _done(request, svc.return_result(_actor(request), dossier_id, payload.note, payload.version,
+                                            payload.method, payload.postal_code))
+
+
+@router.post("/{dossier_id}/approve", response={201: ApprovalOut}, summary="Leader approves the result")
+def approve(request: HttpRequest, dossier_id: int, payload: ApproveIn):  # noqa: ANN201
+    a = svc.approve(_actor(request), dossier_id, payload.note, payload.document_id, payload.version)
+    return {"id": a.pk, "dossier_id": a.dossier_id, "event_seq": a.event.seq, "document_id": a.document_id,
+            "document_sha256": a.document_sha256, "approved_at": a.approved_at,
+            "signature_status": a.signature_status}
+
+
+@router.post("/{dossier_id}/send-back", response=DossierOut, summary="Leader sends back to an earlier step")
+def send_back(request: HttpRequest, dossier_id: int, payload: SendBackIn):  # noqa: ANN201
+    return _done(request, svc.send_back(_actor(request), dossier_id, payload.note, payload.to_step, payload.version))
 
 
 def _instant(value: datetime | None, field: str) -> datetime | None:
@@ -271,14 +288,13 @@ def upload(request: HttpRequest, dossier_id: int, file: File[UploadedFile],  # n
     return f  # 201, the only declared status (tuple returns are deprecated in ninja 1.7)
 
 
+@router.get("/{dossier_id}/files/{file_id}", summary="Download a file of the dossier",
+            response={200: None}, openapi_extra={"responses": {200: {"description": "The file's bytes"}}})
+def download(request: HttpRequest, dossier_id: int, file_id: int):  # noqa: ANN201
+    f, stream = svc.open_file(_actor(request), file_id, dossier_id)
+    return file_response(f, stream)
+
+
 @public_router.get("/{code}", response=LookupOut, auth=None, summary="Public lookup by dossier code")
 def lookup(request: HttpRequest, code: Text):  # noqa: ANN201
-    d = Dossier.objects.select_related("version").filter(code=code).first()
-    if d is None:
-        raise NotFound("No dossier with this code.")
-    return {
-        "code": d.code, "procedure_name": d.version.name, "status": d.status,
-        "status_label": str(StatusChoices(d.status).label), "applicant": mask_name(d.applicant_name),
-        "received_at": d.received_at, "due_at": d.due_at, "appointment_at": d.appointment_at,
-        "returned_at": d.returned_at if d.status == Status.RETURNED else None,
-    }
+    return svc.public_lookup(code)

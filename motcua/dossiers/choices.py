@@ -34,6 +34,8 @@ class ActionChoices(models.TextChoices):
     EXTEND = Action.EXTEND, _("Xin lỗi, hẹn lại")
     WITHDRAW = Action.WITHDRAW, _("Rút hồ sơ")
     STOP = Action.STOP, _("Dừng xử lý")
+    APPROVE = Action.APPROVE, _("Phê duyệt kết quả")
+    SEND_BACK = Action.SEND_BACK, _("Trả lại để xử lý lại")
     FINISH = Action.FINISH, _("Hoàn thành xử lý")
     RETURN = Action.RETURN, _("Trả kết quả")
 
@@ -51,6 +53,11 @@ class FileKind(models.TextChoices):
     COMPONENT = "component", _("Thành phần hồ sơ")
     RESULT = "result", _("Kết quả")
     ATTACHMENT = "attachment", _("Tệp đính kèm")
+
+
+class SignatureStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ ký số")
+    SIGNED = "signed", _("Đã ký số")
 
 
 class ResultDelivery(models.TextChoices):

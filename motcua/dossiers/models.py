@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.choices import ApplicantType, Channel
 
-from .choices import ActionChoices, FileKind, ResultDelivery, StatusChoices, VerdictChoices
+from .choices import ActionChoices, FileKind, ResultDelivery, SignatureStatus, StatusChoices, VerdictChoices
 
 
 class Dossier(models.Model):
@@ -99,6 +99,9 @@ class Dossier(models.Model):
             models.Index(fields=["status"], name="dossier_status"),
             models.Index(fields=["owner", "submitted_at"], name="dossier_owner"),
             models.Index(fields=["received_at"], name="dossier_received_at"),
+            # the counter finds a returning applicant by their ID number
+            models.Index(fields=["applicant_id_number", "submitted_at"], name="dossier_applicant_id",
+                         condition=~Q(applicant_id_number="")),
         ]
 
     def __str__(self) -> str:
@@ -211,3 +214,35 @@ class DossierCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day} {self.last}"
+
+
+class Approval(models.Model):
+    """A leader's approval of a dossier's result: the slot a digital signature attaches to.
+
+    The approval is an event like any other (action ``approve`` in the log); this row adds what a
+    signature needs: the exact document approved (its SHA-256 is what gets signed) and, once the
+    signing service exists, the signed file and the signer's certificate. Nothing here is a fake
+    signature: ``signature_status`` stays ``pending`` until a real signature is recorded.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="approvals")
+    event = models.OneToOneField(DossierEvent, on_delete=models.PROTECT, related_name="approval")
+    document = models.ForeignKey(DossierFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField()
+    signature_status = models.CharField(_("chữ ký số"), max_length=10, choices=SignatureStatus.choices,
+                                        default=SignatureStatus.PENDING)
+    signed_document = models.ForeignKey(DossierFile, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+")
+    signer = models.CharField(max_length=255, blank=True)
+    certificate_serial = models.CharField(max_length=128, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phê duyệt kết quả")
+        verbose_name_plural = _("phê duyệt kết quả")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.approved_at:%Y-%m-%d %H:%M}"

@@ -226,6 +226,37 @@ class FinishIn(NoteIn):
     attachments: list[Id] = Field(default_factory=list, max_length=50)
 
 
+class ReturnIn(NoteIn):
+    method: Literal["counter", "post", "online"] = "counter"
+    postal_code: str = Field("", max_length=40, description="Postal item code, required when method is post")
+
+
+class ApproveIn(NoteIn):
+    document_id: Id | None = Field(None, description="The result file approved (default: the latest result)")
+
+
+class SendBackIn(VersionIn):
+    note: str = Field(min_length=1, max_length=2000)
+    to_step: int | None = Field(None, ge=1, description="An earlier step (default: the previous one)")
+
+    @field_validator("note")
+    @classmethod
+    def not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be blank")
+        return v
+
+
+class ApprovalOut(Schema):
+    id: int
+    dossier_id: int
+    event_seq: int
+    document_id: int | None
+    document_sha256: str
+    approved_at: datetime
+    signature_status: str
+
+
 class FileOut(Schema):
     id: int
     name: str

@@ -8,6 +8,7 @@ is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,7 +32,7 @@ from motcua.units.services import Scope, scope_for
 
 from . import deadlines
 from .codes import next_code
-from .models import Dossier, DossierComponent, DossierEvent, DossierFile
+from .models import Approval, Dossier, DossierComponent, DossierEvent, DossierFile
 
 R = Role
 
@@ -71,6 +72,8 @@ PERMISSIONS: dict[Action, tuple[frozenset[str], str, bool]] = {
     Action.EXTEND: (frozenset({R.SPECIALIST, R.LEADER}), "handling", False),
     Action.WITHDRAW: (frozenset({R.COUNTER_OFFICER}), "receiving", True),
     Action.STOP: (frozenset({R.LEADER}), "handling", False),
+    Action.APPROVE: (frozenset({R.LEADER}), "handling", False),
+    Action.SEND_BACK: (frozenset({R.LEADER}), "handling", False),
     Action.FINISH: (frozenset({R.SPECIALIST, R.LEADER}), "handling", False),
     Action.RETURN: (frozenset({R.COUNTER_OFFICER}), "receiving", False),
 }
@@ -145,6 +148,18 @@ class Applicant:
     phone: str = ""
     email: str = ""
     address: str = ""
+
+
+def returning_applicant(actor: Actor, id_number: str) -> tuple[Applicant, Dossier] | None:
+    """The applicant's details from their latest dossier the actor may see, to fill a new intake."""
+    id_number = (id_number or "").strip()
+    if not id_number:
+        return None
+    d = visible_dossiers(actor).filter(applicant_id_number=id_number).order_by("-submitted_at").first()
+    if d is None:
+        return None
+    return Applicant(name=d.applicant_name, type=d.applicant_type, id_number=d.applicant_id_number,
+                     phone=d.applicant_phone, email=d.applicant_email, address=d.applicant_address), d
 
 
 @dataclass
@@ -521,11 +536,75 @@ stop = _ending(Action.STOP, needs_reason=True)
 finish = _ending(Action.FINISH, needs_reason=False)
 
 
-def return_result(actor: Actor, dossier_id: int, note: str = "", expected_version: int | None = None) -> Dossier:
-    def m(d: Dossier, at: datetime) -> None:
+RETURN_METHODS = ("counter", "post", "online")
+
+
+def return_result(actor: Actor, dossier_id: int, note: str = "", expected_version: int | None = None,
+                  method: str = "counter", postal_code: str = "") -> Dossier:
+    """The result reached the applicant: collected at the counter, sent by public post (with the
+    postal item code) or delivered online."""
+    if method not in RETURN_METHODS:
+        raise ValidationFailed("Unknown way of returning the result.", fields={"method": "counter, post or online"})
+    if method == "post" and not postal_code.strip():
+        raise ValidationFailed("A result sent by post needs the postal item code.",
+                               fields={"postal_code": "required when the method is post"})
+
+    def m(d: Dossier, at: datetime) -> dict[str, Any]:
         d.returned_at = at
+        return {"method": method, **({"postal_code": postal_code.strip()} if method == "post" else {})}
 
     return transition(actor, dossier_id, Action.RETURN, expected_version=expected_version, note=note, mutate=m)
+
+
+# ---- leader approval ------------------------------------------------------------------------
+
+def _result_document(d: Dossier, file_id: int | None) -> DossierFile | None:
+    results = d.files.filter(kind="result").order_by("-uploaded_at", "-pk")
+    if file_id is None:
+        return results.first()
+    doc = results.filter(pk=file_id).first()
+    if doc is None:
+        raise ValidationFailed("This file is not a result of this dossier.", fields={"document_id": "not a result"})
+    return doc
+
+
+def approve(actor: Actor, dossier_id: int, note: str = "", document_id: int | None = None,
+            expected_version: int | None = None) -> Approval:
+    """The leader approves the result (by default the latest uploaded result file).
+
+    The approval is an ``approve`` event; the returned :class:`Approval` names the exact document
+    (by content hash) that a digital signature will later bind to. Its signature stays pending."""
+    chosen: dict[str, DossierFile | None] = {}
+
+    def m(d: Dossier, at: datetime) -> dict[str, Any]:
+        doc = chosen["doc"] = _result_document(d, document_id)
+        return {"document": {"id": doc.pk, "name": doc.name, "sha256": doc.sha256} if doc else None,
+                "signature": "pending"}
+
+    with transaction.atomic():
+        d = transition(actor, dossier_id, Action.APPROVE, expected_version=expected_version, note=note, mutate=m)
+        ev = d.events.order_by("-seq").first()
+        doc = chosen["doc"]
+        return Approval.objects.create(dossier=d, event=ev, document=doc, document_sha256=doc.sha256 if doc else "",
+                                       approved_by_id=actor.user_id, approved_at=ev.at)
+
+
+def send_back(actor: Actor, dossier_id: int, note: str, to_step: int | None = None,
+              expected_version: int | None = None) -> Dossier:
+    """The leader sends the dossier back to an earlier step (default: the previous one) with a note."""
+    note = _required(note, "note")
+
+    def m(d: Dossier, at: datetime) -> dict[str, Any]:
+        steps = {s.order: s for s in _steps(d)}
+        current = d.current_step.order if d.current_step else 0
+        earlier = [o for o in steps if o < current]
+        target = to_step if to_step is not None else max(earlier, default=None)
+        if target is None or target not in earlier:
+            raise ValidationFailed("Choose an earlier step of this unit's process.",
+                                   fields={"to_step": "must be an earlier step"})
+        return {"from_step": current, **_enter_step(d, steps[target], at, None)}
+
+    return transition(actor, dossier_id, Action.SEND_BACK, expected_version=expected_version, note=note, mutate=m)
 
 
 # file kind -> (staff roles that may upload it, whether the applicant may)
@@ -562,3 +641,70 @@ def attach_file(actor: Actor, dossier_id: int, stream, filename: str, kind: str 
         dossier=d, component_id=component_id, kind=kind, name=filename[:255], content_type=obj.content_type,
         size=obj.size, sha256=obj.sha256, storage_key=obj.key, uploaded_by_id=actor.user_id)
 
+
+
+RESULT_READY = (Status.PROCESSED, Status.RETURNED)
+
+
+def open_file(actor: Actor, file_id: int, dossier_id: int | None = None) -> tuple[DossierFile, Any]:
+    """A stored file and an open binary stream, for anyone who may see its dossier. The applicant
+    gets the result only once the dossier is processed (a draft result is not theirs yet)."""
+    from .storage import get_storage
+
+    qs = DossierFile.objects.select_related("dossier").filter(pk=file_id, dossier__in=visible_dossiers(actor))
+    if dossier_id is not None:
+        qs = qs.filter(dossier_id=dossier_id)
+    f = qs.first()
+    if f is None:
+        raise NotFound("File not found.")
+    staff = actor.system or actor.scope.is_superuser or bool(actor.scope.roles)
+    if f.kind == "result" and not staff and f.dossier.status not in RESULT_READY:
+        raise NotFound("File not found.")
+    try:
+        return f, get_storage().open(f.storage_key)
+    except Exception as err:  # noqa: BLE001 - a missing object (local or S3) is "not found", logged
+        import logging
+
+        logging.getLogger(__name__).error("stored file %s of dossier %s cannot be read: %r", f.pk, f.dossier_id, err)
+        raise NotFound("File not found.") from err
+
+
+# ---- read-only helpers shared by the pages and the API -----------------------------------------
+
+LOOKUP_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_/]{2,59}$")
+PREVIEW_FACTS = ("received", "limit", "cutoff", "due")
+
+
+def public_lookup(code: str) -> dict[str, Any]:
+    """What anyone holding the receipt may see: the masked name, procedure, status and times.
+    ValidationFailed if ``code`` cannot be a dossier code, NotFound if no dossier has it."""
+    from motcua.domain.codes import mask_name
+
+    from .choices import StatusChoices
+
+    code = (code or "").strip()
+    if not LOOKUP_CODE.match(code):
+        raise ValidationFailed("Malformed dossier code.", fields={"code": "malformed"})
+    qs = Dossier.objects.select_related("version")
+    d = qs.filter(code=code).first() or (qs.filter(code=code.upper()).first() if code != code.upper() else None)
+    if d is None:
+        raise NotFound("No dossier with this code.")
+    return {
+        "code": d.code, "procedure_name": d.version.name, "status": d.status,
+        "status_label": str(StatusChoices(d.status).label), "applicant": mask_name(d.applicant_name),
+        "received_at": d.received_at, "due_at": d.due_at, "appointment_at": d.appointment_at,
+        "returned_at": d.returned_at if d.status == Status.RETURNED else None,
+    }
+
+
+def preview_due(version: ProcedureVersion, receiving: Unit, channel: int,
+                at: datetime | None = None) -> list[dict[str, Any]]:
+    """The explained due time of a dossier received now through ``channel`` (nothing is saved)."""
+    from motcua.domain.verdict import judge
+    from motcua.dossiers.explain import render_explanation
+
+    at = at or clock.now()
+    probe = Dossier(version=version, receiving_path=receiving.path, status=Status.RECEIVED, received_at=at,
+                    submitted_at=at, limit_seconds=version.limit_seconds(channel), pauses=[])
+    verdict = judge(calendar_for(probe.province_id), deadlines.clock_input(probe), at)
+    return [fact for fact in render_explanation(verdict) if fact["fact"] in PREVIEW_FACTS]

@@ -50,8 +50,13 @@ ACTIONS: dict[Action, ActionSpec] = {
                                                                         _v(cd))),
     Action.WITHDRAW: ActionSpec(f.ReasonForm, lambda a, i, cd: svc.withdraw(a, i, cd["reason"], _v(cd)), True),
     Action.STOP: ActionSpec(f.ReasonForm, lambda a, i, cd: svc.stop(a, i, cd["reason"], _v(cd)), True),
+    Action.APPROVE: ActionSpec(f.ApproveForm, lambda a, i, cd: svc.approve(a, i, cd["note"], cd["document"],
+                                                                           _v(cd)).dossier),
+    Action.SEND_BACK: ActionSpec(f.SendBackForm, lambda a, i, cd: svc.send_back(a, i, cd["note"], cd["to_step"],
+                                                                               _v(cd))),
     Action.FINISH: ActionSpec(f.NoteForm, lambda a, i, cd: svc.finish(a, i, cd["note"], _v(cd))),
-    Action.RETURN: ActionSpec(f.NoteForm, lambda a, i, cd: svc.return_result(a, i, cd["note"], _v(cd))),
+    Action.RETURN: ActionSpec(f.ReturnForm, lambda a, i, cd: svc.return_result(
+        a, i, cd["note"], _v(cd), cd["method"], cd["postal_code"])),
 }
 
 
@@ -72,14 +77,25 @@ def label(action: Action) -> str:
     return str(ActionChoices(action.value).label)
 
 
-def make_form(action: Action, d: Dossier, steps: list[Any], data: Any = None) -> forms.Form:
+def _step_choices(d: Dossier, steps: list[Any], earlier_only: bool) -> list[tuple[int, str]]:
+    current = d.current_step.order if d.current_step_id else 0
+    return [(s.order, f"{s.order}. {s.name}") for s in steps
+            if s.order != current and (s.order < current or not earlier_only)]
+
+
+def make_form(action: Action, d: Dossier, steps: list[Any], data: Any = None,
+              results: list[Any] = ()) -> forms.Form:  # type: ignore[assignment]
     """The form for ``action`` on ``d``, unbound (with the current version) or bound to ``data``."""
     spec = ACTIONS[action]
     kwargs: dict[str, Any] = {"prefix": action.value, "initial": {"version": d.row_version}}
+    current = d.current_step.order if d.current_step_id else 0
     if spec.form is f.ForwardForm:
-        current = d.current_step.order if d.current_step_id else 0
-        choices = [(s.order, f"{s.order}. {s.name}") for s in steps if s.order != current]
-        nxt = min((s.order for s in steps if s.order > current), default=None)
-        kwargs["steps"] = choices
-        kwargs["initial"]["to_step"] = nxt
+        kwargs["steps"] = _step_choices(d, steps, earlier_only=False)
+        kwargs["initial"]["to_step"] = min((s.order for s in steps if s.order > current), default=None)
+    elif spec.form is f.SendBackForm:
+        kwargs["steps"] = _step_choices(d, steps, earlier_only=True)
+        kwargs["initial"]["to_step"] = max((s.order for s in steps if s.order < current), default=None)
+    elif spec.form is f.ApproveForm:
+        kwargs["documents"] = [(r.pk, r.name) for r in results]
+        kwargs["initial"]["document"] = results[0].pk if results else None
     return spec.form(data, **kwargs)

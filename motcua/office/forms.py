@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.choices import ApplicantType, Channel
@@ -90,6 +91,53 @@ class ExtendForm(VersionForm):
                                           widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
 
+class SendBackForm(VersionForm):
+    to_step = forms.TypedChoiceField(label=_("Trả lại bước"), coerce=int)
+    note = _text(_("Nội dung cần xử lý lại"), required=True)
+
+    def __init__(self, *args: Any, steps: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_step"].choices = steps or []
+
+
+class ApproveForm(VersionForm):
+    document = forms.TypedChoiceField(label=_("Kết quả được phê duyệt"), coerce=int, required=False,
+                                      empty_value=None)
+    note = _text(_("Ý kiến phê duyệt"))
+
+    def __init__(self, *args: Any, documents: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document"].choices = documents or [("", _("(chưa có tệp kết quả)"))]
+
+
+class ReturnForm(VersionForm):
+    method = forms.ChoiceField(label=_("Hình thức trả"), choices=[
+        ("counter", _("Trả trực tiếp tại bộ phận một cửa")), ("post", _("Gửi qua bưu chính công ích")),
+        ("online", _("Trả trực tuyến"))])
+    postal_code = forms.CharField(label=_("Số hiệu bưu gửi (nếu gửi bưu chính)"), required=False, max_length=40)
+    note = _text(_("Ghi chú"))
+
+    def clean(self) -> dict[str, Any]:
+        cd = super().clean() or {}
+        if cd.get("method") == "post" and not (cd.get("postal_code") or "").strip():
+            self.add_error("postal_code", _("Cần nhập số hiệu bưu gửi khi trả qua bưu chính."))
+        return cd
+
+
+class UploadForm(forms.Form):
+    """A file for the dossier: a scan of a component, a result or another attachment."""
+
+    kind = forms.ChoiceField(label=_("Loại tệp"), choices=[("result", _("Kết quả giải quyết")),
+                                                          ("component", _("Thành phần hồ sơ")),
+                                                          ("attachment", _("Tệp đính kèm khác"))])
+    component = forms.TypedChoiceField(label=_("Thuộc thành phần"), coerce=int, required=False, empty_value=None)
+    file = forms.FileField(label=_("Tệp (PDF, ảnh, văn bản)"))
+
+    def __init__(self, *args: Any, components: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["component"].choices = [("", "-")] + (components or [])
+
+
 class IntakeForm(forms.Form):
     """Counter intake: applicant, units and the component checklist of the version in force."""
 
@@ -97,7 +145,8 @@ class IntakeForm(forms.Form):
     handling_unit = forms.TypedChoiceField(label=_("Cơ quan giải quyết"), coerce=int)
     applicant_type = forms.TypedChoiceField(label=_("Loại đối tượng"), coerce=int, choices=ApplicantType.choices)
     applicant_name = forms.CharField(label=_("Họ tên người nộp / tên tổ chức"), max_length=255)
-    applicant_id_number = forms.CharField(label=_("Số định danh cá nhân / mã số"), max_length=20, required=False)
+    applicant_id_number = forms.CharField(label=_("Số định danh cá nhân / mã số"), max_length=20, required=False,
+                                          help_text=_("Người đã từng nộp: nhập số để điền lại thông tin."))
     applicant_phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False,
                                       widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
     applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
@@ -111,6 +160,10 @@ class IntakeForm(forms.Form):
     def __init__(self, *args: Any, receiving: list[tuple[int, str]], handling: list[tuple[int, str]],
                  components: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["applicant_id_number"].widget.attrs.update({
+            # a returning applicant: their details are filled in from their latest dossier
+            "hx-get": reverse("office:intake_applicant"), "hx-trigger": "change", "hx-target": "#applicant-fields",
+            "hx-swap": "outerHTML", "hx-include": "#applicant-fields, [name=procedure]", "autocomplete": "off"})
         self.fields["receiving_unit"].choices = receiving
         self.fields["handling_unit"].choices = handling
         self.components = components

@@ -9,23 +9,15 @@ from typing import Any
 
 from django.db.models import Q
 
-from motcua.calendars.services import calendar_for
 from motcua.catalog.choices import Channel
 from motcua.catalog.models import Component, Procedure, ProcedureVersion, ProcessStep
-from motcua.catalog.services import procedures_in_force, version_in_force
+from motcua.catalog.services import in_force_on, procedures_in_force
 from motcua.core import clock
-from motcua.domain.errors import DomainError
-from motcua.domain.lifecycle import Status
-from motcua.domain.verdict import judge
 from motcua.dossiers import services as svc
-from motcua.dossiers.deadlines import clock_input
-from motcua.dossiers.explain import render_explanation
-from motcua.dossiers.models import Dossier
 from motcua.units.choices import Role
 from motcua.units.models import Unit
 
 SEARCH_LIMIT = 10
-PREVIEW_FACTS = ("received", "limit", "cutoff", "due")
 
 
 def search_procedures(text: str) -> list[ProcedureVersion]:
@@ -51,13 +43,10 @@ class Setup:
 
 def setup(actor: svc.Actor, procedure_code: str) -> Setup | None:
     """The intake form's data, or None if the procedure is unknown or not in force today."""
-    proc = Procedure.objects.filter(code=procedure_code).first()
-    if proc is None:
+    version = in_force_on(procedure_code, clock.local_date(clock.now()))
+    if version is None:
         return None
-    try:
-        version = version_in_force(proc, clock.local_date(clock.now()))
-    except DomainError:
-        return None
+    proc = version.procedure
     counter_ids = [u for r, _, u in actor.scope.roles if r == Role.COUNTER_OFFICER]
     receiving = list(Unit.objects.filter(pk__in=counter_ids, dissolved_on__isnull=True).order_by("path"))
     handling = list(Unit.objects.filter(pk__in=ProcessStep.objects.filter(procedure=proc).values("unit_id"),
@@ -78,8 +67,4 @@ def default_handling(receiving: Unit | None, handling: list[Unit]) -> int | None
 
 def preview_due(version: ProcedureVersion, receiving: Unit, at: datetime | None = None) -> list[dict[str, Any]]:
     """The explained due time of a dossier received now at the counter (nothing is saved)."""
-    at = at or clock.now()
-    probe = Dossier(version=version, receiving_path=receiving.path, status=Status.RECEIVED, received_at=at,
-                    submitted_at=at, limit_seconds=version.limit_seconds(Channel.DIRECT), pauses=[])
-    verdict = judge(calendar_for(probe.province_id), clock_input(probe), at)
-    return [fact for fact in render_explanation(verdict) if fact["fact"] in PREVIEW_FACTS]
+    return svc.preview_due(version, receiving, Channel.DIRECT, at)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog.choices import Channel
 from motcua.catalog.models import Field, Procedure, ProcessStep
 from motcua.core import clock
+from motcua.documents.services import available_documents
 from motcua.domain.lifecycle import Action
 from motcua.dossiers import services as svc
 from motcua.dossiers.choices import VerdictChoices
@@ -21,7 +22,7 @@ from motcua.units.choices import Role
 from motcua.units.models import Unit
 
 from . import actions, bulk, intake, queues
-from .forms import FilterForm, IntakeForm
+from .forms import FilterForm, IntakeForm, UploadForm
 
 # ---- queues ---------------------------------------------------------------------------------
 
@@ -85,17 +86,34 @@ def dossier_context(actor: svc.Actor, pk: int) -> dict[str, Any]:
         c.file_list = [f for f in files if f.component_id == c.pk]
     steps = list(ProcessStep.objects.filter(procedure_id=d.procedure_id, unit_id=d.handling_unit_id)
                  .order_by("order"))
+    may_upload = _may_upload(actor, d)
+    results = sorted((f for f in files if f.kind == "result"), key=lambda f: (f.uploaded_at, f.pk), reverse=True)
     forms = []
     for act in actions.offered(actor, d):
-        form = actions.make_form(act, d, steps)
-        if act is Action.FORWARD and not form.fields["to_step"].choices:
+        form = actions.make_form(act, d, steps, results=results)
+        if act in (Action.FORWARD, Action.SEND_BACK) and not form.fields["to_step"].choices:
             continue  # no other step to move to
         forms.append({"action": act, "label": actions.label(act), "form": form,
                       "danger": actions.ACTIONS[act].danger})
-    return {"dossier": d, "components": components, "files": files,
+    return {"dossier": d, "components": components, "files": files, "results": results,
+            "upload_form": UploadForm(components=[(c.pk, c.name) for c in components]) if may_upload else None,
+            "approvals": list(d.approvals.select_related("approved_by", "document").order_by("pk")),
+            "documents": available_documents(actor, d),
             "loose_files": [f for f in files if f.component_id is None], "steps": steps,
             "timeline": _timeline(d, by_id), "verdict": _verdict(d), "action_forms": forms,
             **_units(d)}
+
+
+def _may_upload(actor: svc.Actor, d: Dossier) -> bool:
+    try:
+        svc.authorize_upload(actor, d, "attachment")
+    except svc.PermissionDenied:
+        return False
+    return True
+
+
+def component_choices(ctx: dict[str, Any]) -> list[tuple[int, str]]:
+    return [(c.pk, c.name) for c in ctx["components"]]
 
 
 def _units(d: Dossier) -> dict[str, Unit | None]:
@@ -120,6 +138,19 @@ def intake_form_kwargs(setup: intake.Setup) -> dict[str, Any]:
     return {"receiving": [(u.pk, u.name) for u in receiving], "handling": [(u.pk, u.name) for u in handling],
             "components": setup.components,
             "initial": {"handling_unit": default, "receiving_unit": receiving[0].pk}}
+
+
+APPLICANT_FIELDS = {"applicant_name": "name", "applicant_type": "type", "applicant_id_number": "id_number",
+                    "applicant_phone": "phone", "applicant_email": "email", "applicant_address": "address"}
+KEPT_FIELDS = ("representative_name", "representative_phone", "result_delivery")
+
+
+def applicant_initial(data: Any, found: svc.Applicant | None) -> dict[str, Any]:
+    """What the officer typed, with the returning applicant's details over it."""
+    initial = {k: str(data.get(k, ""))[:500] for k in (*APPLICANT_FIELDS, *KEPT_FIELDS) if data.get(k)}
+    if found is not None:
+        initial.update({k: getattr(found, attr) for k, attr in APPLICANT_FIELDS.items()})
+    return initial
 
 
 def pick_unit(units: list[Unit], value: str | None) -> Unit | None:

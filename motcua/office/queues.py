@@ -159,9 +159,12 @@ def page_of(actor: svc.Actor, queue: Queue, f: Filters, size: int = PAGE_SIZE) -
     qs = apply_filters(base_queryset(actor, queue, now, province), f, now)
     if f.after:
         qs = _after(qs, f.after, queue.sort)
-    qs = (qs.select_related("procedure", "version", "current_step", "holder")
-          .order_by(F(queue.sort).asc(nulls_last=True), "pk"))
-    rows = list(qs[: size + 1])
+    order = (F(queue.sort).asc(nulls_last=True), "pk")
+    # pick the page's ids on the dossier table alone, then join only those rows: joining every candidate
+    # row before the sort cost 2-4x at 1M dossiers, and far more when the planner misjudged the row count
+    ids = qs.order_by(*order).values("pk")[: size + 1]
+    rows = list(Dossier.objects.filter(pk__in=ids).select_related("procedure", "version", "current_step", "holder")
+                .order_by(*order))
     more = len(rows) > size
     rows = rows[:size]
     page = Page(rows, _cursor(rows[-1], queue.sort) if more else "")

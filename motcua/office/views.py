@@ -19,10 +19,11 @@ from motcua.core import clock
 from motcua.domain.errors import Conflict, DomainError, NotFound
 from motcua.domain.lifecycle import Action
 from motcua.dossiers import services as svc
+from motcua.dossiers.downloads import file_response
 
 from . import actions, bulk, intake, pages, queues
 from .errors import friendly, status_of
-from .forms import FilterForm, IntakeForm
+from .forms import FilterForm, IntakeForm, UploadForm
 
 View = Callable[..., HttpResponse]
 
@@ -110,7 +111,7 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404 from err
     if act not in actions.ACTIONS:
         raise Http404
-    form = actions.make_form(act, ctx["dossier"], ctx["steps"], request.POST)
+    form = actions.make_form(act, ctx["dossier"], ctx["steps"], request.POST, results=ctx["results"])
     if not form.is_valid():
         return _action_failed(request, ctx, act, form, _("Vui lòng kiểm tra lại thông tin đã nhập."), 422)
     try:
@@ -120,6 +121,39 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return _action_failed(request, ctx, act, form, friendly(err), status_of(err))
     messages.success(request, _("Đã thực hiện: %(a)s.") % {"a": actions.label(act)})
     return redirect("office:dossier", pk=pk)
+
+
+@require_POST
+@staff_view
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach a scan, a result or another file to the dossier (the service decides who may)."""
+    actor = request.actor  # type: ignore[attr-defined]
+    try:
+        ctx = pages.dossier_context(actor, pk)
+    except NotFound as err:
+        raise Http404 from err
+    form = UploadForm(request.POST, request.FILES, components=pages.component_choices(ctx))
+    if not form.is_valid():
+        ctx.update(upload_form=form, error=_("Vui lòng kiểm tra lại tệp tải lên."))
+        return render(request, "office/dossier.html", ctx, status=422)
+    cd = form.cleaned_data
+    try:
+        f = svc.attach_file(actor, pk, cd["file"], cd["file"].name, cd["kind"], cd["component"])
+    except DomainError as err:
+        ctx.update(upload_form=form, error=friendly(err))
+        return render(request, "office/dossier.html", ctx, status=status_of(err))
+    messages.success(request, _("Đã tải lên tệp %(name)s.") % {"name": f.name})
+    return redirect("office:dossier", pk=pk)
+
+
+@require_GET
+@staff_view
+def download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+    try:
+        f, stream = svc.open_file(request.actor, file_id, pk)  # type: ignore[attr-defined]
+    except NotFound as err:
+        raise Http404 from err
+    return file_response(f, stream)
 
 
 def _action_failed(request: HttpRequest, ctx: dict[str, Any], act: Action, form: Any, message: str,
@@ -171,3 +205,17 @@ def intake_preview(request: HttpRequest) -> HttpResponse:
         raise Http404
     return render(request, "office/_preview.html", {"preview": intake.preview_due(setup.version, unit),
                                                      "now": clock.now()})
+
+
+@require_GET
+@staff_view
+def intake_applicant(request: HttpRequest) -> HttpResponse:
+    """The applicant fields again, filled from the applicant's latest dossier if there is one."""
+    actor = request.actor  # type: ignore[attr-defined]
+    setup = intake.setup(actor, request.GET.get("procedure", ""))
+    if setup is None or not setup.receiving:
+        raise Http404
+    found = svc.returning_applicant(actor, request.GET.get("applicant_id_number", "")[:20])
+    initial = pages.applicant_initial(request.GET, found[0] if found else None)
+    form = IntakeForm(**pages.intake_form_kwargs(setup) | {"initial": initial})
+    return render(request, "office/_applicant.html", {"form": form, "returning": found[1] if found else None})

@@ -15,12 +15,13 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from motcua.core.clock import local_date
 from motcua.domain import indicators as ind
 from motcua.units.models import Unit
 
-from .facts import NO_FILTERS, Facts, Filters
-from .figures import Figures, summarize
-from .services import Period, period_facts
+from .facts import NO_FILTERS, Filters
+from .figures import Figures
+from .services import Period, compute_figures, compute_figures_of_units
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -65,9 +66,7 @@ def index_of(unit: Unit, figs: Figures, period: Period) -> UnitIndex:
 
 
 def compute_index(unit: Unit, period: Period, filters: Filters = NO_FILTERS) -> UnitIndex:
-    facts, extras = period_facts(unit, period, filters)
-    start, end = period.epochs
-    return index_of(unit, summarize(facts, start, end, extras), period)
+    return index_of(unit, compute_figures(unit, period.start, period.end, filters), period)
 
 
 def ranked_units(parent: Unit, kind: str | None = None) -> list[Unit]:
@@ -87,19 +86,13 @@ class RankingRow:
 
 
 def ranking(parent: Unit, period: Period, kind: str | None = None) -> list[RankingRow]:
-    """The index of every ranked unit under ``parent``, best first (ties share a rank), from
-    one read of the parent's subtree."""
-    units = ranked_units(parent, kind)
-    facts, extras = period_facts(parent, period)
-    start, end = period.epochs
-    by_unit: dict[int, list[Facts]] = {u.pk: [] for u in units}
-    by_path = {u.path: u.pk for u in units}
-    for f in facts:
-        for prefix in _prefixes(f.path):
-            if prefix in by_path:
-                by_unit[by_path[prefix]].append(f)
-                break
-    indexes = {u.code: index_of(u, summarize(by_unit[u.pk], start, end, extras), period) for u in units}
+    """The index of every ranked unit under ``parent``, best first (ties share a rank), from one
+    read of the read model for all of them (or of the event log when it cannot answer). Units
+    dissolved before the period began are not ranked."""
+    first_day = local_date(period.start)
+    units = [u for u in ranked_units(parent, kind) if u.dissolved_on is None or u.dissolved_on > first_day]
+    figures = compute_figures_of_units(units, period.start, period.end)
+    indexes = {u.code: index_of(u, figures[u.pk], period) for u in units}
     order = ind.rank({code: ui.score.points for code, ui in indexes.items()})
     return [RankingRow(place, indexes[code]) for place, code, _ in order]
 

@@ -1,9 +1,11 @@
 """Statistics use cases: figures of a unit and period, the dossiers behind a figure, and why a
 dossier counts where it counts. Every entry point (API, pages, exports) calls these.
 
-Figures are computed from the event log at request time (no read model): they are correct the
-moment an event is written. See :mod:`motcua.reports.facts` for how a period is read and
-:mod:`motcua.reports.figures` for the definition of every figure.
+Figures come from the read model (:mod:`motcua.reports.readmodel`: per-day counts maintained
+from the event log, applied before each read, so they are correct the moment an event is
+committed), or, when it cannot answer, from the event log at request time. See
+:mod:`motcua.reports.facts` for how a period is read and :mod:`motcua.reports.figures` for the
+definition of every figure.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from motcua.calendars.services import FIRST_YEAR, LAST_YEAR, calendar_for
 from motcua.core import clock
@@ -22,11 +24,13 @@ from motcua.domain.lifecycle import Action
 from motcua.domain.verdict import ClockEvent, ClockInput, Verdict, judge
 from motcua.domain.workcal import to_epoch
 from motcua.dossiers.deadlines import cutoff_of
-from motcua.dossiers.models import Dossier, DossierComponent, DossierFile
+from motcua.dossiers.models import Dossier, DossierFile
 from motcua.units.models import Unit
 
+from . import readmodel, storedfiles
 from .facts import NO_FILTERS, Facts, Filters, load_facts
 from .figures import COUNT_FIGURES, Extras, Figures, memberships, summarize
+from .readfigures import bucket_figures, bucket_figures_many
 
 MAX_PERIOD_DAYS = 3 * 366 + 1
 
@@ -82,16 +86,11 @@ def load_extras(unit: Unit, facts: list[Facts], filters: Filters, period: Period
     digitized: set[int] = set()
     results: set[int] = set()
     for ids in _chunks(received if has_components else [], chunk):
-        rows = (DossierComponent.objects.filter(dossier_id__in=ids, component__must_digitize=True)
-                .values("dossier_id").annotate(n=Count("id", distinct=True),
-                                               scanned=Count("id", filter=Q(files__isnull=False), distinct=True)))
-        for r in rows:
-            digitizable.add(r["dossier_id"])
-            if r["scanned"] == r["n"]:
-                digitized.add(r["dossier_id"])
+        some, done = storedfiles.digitization(ids)
+        digitizable |= some
+        digitized |= done
     for ids in _chunks(processed if has_results else [], chunk):
-        results.update(DossierFile.objects.filter(dossier_id__in=ids, kind="result")
-                       .values_list("dossier_id", flat=True).distinct())
+        results |= storedfiles.with_result_file(ids)
     return Extras(frozenset(digitizable), frozenset(digitized), frozenset(results), has_components, has_results)
 
 
@@ -110,7 +109,39 @@ def period_facts(unit: Unit, period: Period, filters: Filters = NO_FILTERS,
 def compute_figures(scope_unit: Unit, period_start: datetime, period_end: datetime,
                     filters: Filters = NO_FILTERS, keep_members: bool = False) -> Figures:
     """Every figure of the unit's subtree (matched on the handling path by default) for the
-    period ``[period_start, period_end)``, as of the period end, from the event log."""
+    period ``[period_start, period_end)``, as of the period end.
+
+    Read from the read model (:mod:`motcua.reports.readfigures`) when it can answer exactly:
+    handling basis, a period bounded by local midnights, no member lists, the dirty queue short
+    enough to apply now and the buckets computed with the current calendar. Otherwise from the
+    event log; both give the same numbers (tests/reports/test_readmodel.py)."""
+    if not keep_members and filters.basis == "handling":
+        figs = _from_read_model(scope_unit, period_start, period_end, filters)
+        if figs is not None:
+            return figs
+    return compute_figures_from_events(scope_unit, period_start, period_end, filters, keep_members)
+
+
+def _from_read_model(unit: Unit, start: datetime, end: datetime, filters: Filters) -> Figures | None:
+    if not readmodel.refresh() or not readmodel.is_current(unit.province_id):
+        return None
+    return bucket_figures(unit, start, end, filters)
+
+
+def compute_figures_of_units(units: list[Unit], period_start: datetime, period_end: datetime,
+                             filters: Filters = NO_FILTERS) -> dict[int, Figures]:
+    """:func:`compute_figures` of each unit (of one province), by unit id: one read of the read
+    model for all of them (a ranking of every unit of a province), else one per unit."""
+    if units and filters.basis == "handling" and readmodel.refresh() and readmodel.is_current(units[0].province_id):
+        many = bucket_figures_many(units, period_start, period_end, filters)
+        if many is not None:
+            return many
+    return {u.pk: compute_figures_from_events(u, period_start, period_end, filters) for u in units}
+
+
+def compute_figures_from_events(scope_unit: Unit, period_start: datetime, period_end: datetime,
+                                filters: Filters = NO_FILTERS, keep_members: bool = False) -> Figures:
+    """:func:`compute_figures` from the event log alone (the reference computation)."""
     period = Period(period_start, period_end)
     facts, extras = period_facts(scope_unit, period, filters)
     start, end = period.epochs

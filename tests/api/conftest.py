@@ -15,37 +15,11 @@ from django.test import Client
 from motcua.core.models import ApiToken
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier, DossierCounter, DossierEvent, DossierFile
-from motcua.dossiers.storage import LocalStorage, set_storage
 
 API = "/api/v1"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # WhiteNoise warns at every middleware load when STATIC_ROOT (var/static) was never collected;
-    # the suite turns warnings into errors, which would fail every request made through a client.
-    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
 
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar_cache() -> Iterator[None]:
-    """Calendars are cached per province id and revision; ids are reused between tests on SQLite."""
-    from motcua.calendars.services import _cache
-
-    _cache.clear()
-    yield
-    _cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def media(tmp_path: Path) -> Iterator[Path]:
-    """Uploaded files go to a fresh folder per test."""
-    root = tmp_path / "media"
-    root.mkdir()
-    set_storage(LocalStorage(root))
-    yield root
-    set_storage(None)
 
 
 @pytest.fixture
@@ -85,6 +59,7 @@ def purge_event_log() -> None:
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as c:
+        c.execute("DELETE FROM dossiers_approval")  # approvals point at events: they go first
         c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'dossiers_dossierevent'")
         triggers = c.fetchall()
         for name, _ in triggers:

@@ -11,7 +11,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.dossiers.models import Dossier
-from tests.api.conftest import API, PDF, PNG
+from tests.api.conftest import API
+from tests.factories import PDF, PNG
 
 HUGE = 10**25  # larger than any database integer
 

@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.core.models import ApiToken
 from motcua.dossiers.models import Dossier, DossierEvent, DossierFile
-from tests.api.conftest import API, PDF
+from tests.api.conftest import API
+from tests.factories import PDF
 
 
 def ts(value: str | None) -> str | None:

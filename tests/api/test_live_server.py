@@ -9,7 +9,7 @@ from django.test import Client
 
 from motcua.core.models import ApiToken
 from motcua.dossiers.models import Dossier
-from tests.api.conftest import PDF
+from tests.factories import PDF
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("flushable_db")]
 

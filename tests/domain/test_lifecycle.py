@@ -51,6 +51,8 @@ EXPECTED: dict[tuple[Action, int | None], int | str] = {
     (A.STOP, 4): 8,
     (A.STOP, 5): 8,
     (A.STOP, 6): 8,
+    (A.APPROVE, 4): SAME,
+    (A.SEND_BACK, 4): SAME,
     (A.FINISH, 4): 9,
     (A.RETURN, 9): 10,
 }
@@ -68,7 +70,7 @@ def _id(pair: tuple[Action, int | None]) -> str:
 
 def test_every_action_has_a_transition_entry():
     assert set(TRANSITIONS) == set(Action)
-    assert len(ALL_PAIRS) == 15 * 11
+    assert len(ALL_PAIRS) == 17 * 11
 
 
 @pytest.mark.parametrize("pair", ALL_PAIRS, ids=[_id(p) for p in ALL_PAIRS])

@@ -10,21 +10,6 @@ import pytest
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier, DossierEvent
 
-WEDNESDAY_9AM = "2025-09-10 09:00"
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # WhiteNoise warns when STATIC_ROOT was never collected; warnings are errors in this suite
-    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
-
-
-@pytest.fixture
-def now(clock):  # noqa: ANN001, ANN201
-    """A working morning: every office test runs at a known instant."""
-    return clock.set(WEDNESDAY_9AM)
-
-
-
 
 class Desk:
     """Dossiers at a given status, made through the real services."""

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from motcua.catalog.models import Component
+from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +91,27 @@ def test_staff_without_a_counter_role_cannot_receive(client_of, world, now) -> N
 def test_unknown_procedure(client_of, now) -> None:  # noqa: ANN001
     html = client_of("counter_a").get("/office/intake/", {"procedure": "9.999"}).content.decode()
     assert "Không tìm thấy thủ tục" in html
+
+
+def test_returning_applicant_details_are_filled_in_from_their_latest_dossier(client_of, desk) -> None:  # noqa: ANN001
+    desk.received("a", applicant=svc.Applicant(name="Trần Thị Bích", id_number="068199900001",
+                                               phone="0987654321", address="Thôn 3, xã A"))
+    r = client_of("counter_a").get("/office/intake/applicant/", {"procedure": "1.001193",
+                                                                 "applicant_id_number": "068199900001",
+                                                                 "result_delivery": "post"},
+                                   HTTP_HX_REQUEST="true")
+    html = r.content.decode()
+    assert r.status_code == 200 and 'id="applicant-fields"' in html
+    for text in ('value="Trần Thị Bích"', 'value="0987654321"', 'value="Thôn 3, xã A"', "Đã điền thông tin"):
+        assert text in html, text
+    assert '<option value="post" selected>' in html  # what the officer already chose is kept
+
+
+def test_returning_applicant_lookup_is_scoped_and_keeps_typed_values(client_of, desk) -> None:  # noqa: ANN001
+    desk.received("a", applicant=svc.Applicant(name="Trần Thị Bích", id_number="068199900001"))
+    r = client_of("counter_b").get("/office/intake/applicant/", {
+        "procedure": "1.001193", "applicant_id_number": "068199900001", "applicant_name": "Người khác"})
+    html = r.content.decode()
+    assert r.status_code == 200 and "Trần Thị Bích" not in html and 'value="Người khác"' in html
+    assert "Đã điền thông tin" not in html
+    assert client_of("counter_a").get("/office/intake/applicant/", {"procedure": "nope"}).status_code == 404

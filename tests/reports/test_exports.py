@@ -13,6 +13,7 @@ from urllib.parse import unquote
 
 import openpyxl
 import pytest
+from django.http import StreamingHttpResponse
 from django.test import Client
 
 from motcua.core import clock
@@ -185,6 +186,110 @@ def test_an_empty_export_has_the_header_only(month, client_of):
     assert rows == [list(ex.HEADERS)]
     ws = _xlsx(client_of("monitor").get(f"{API}/dossiers.xlsx", {"unit": b.code, "figure": "withdrawn", **MARCH}))
     assert list(ws["Hồ sơ"].iter_rows(values_only=True)) == [ex.HEADERS]
+
+
+# ---- the streamed Excel list -------------------------------------------------------------------
+
+def _xlsx_as_csv(ws) -> list[list[str]]:  # noqa: ANN001
+    """The sheet's values written as the CSV export writes them."""
+    out = [list(next(ws.iter_rows(max_row=1, values_only=True)))]
+    for r in ws.iter_rows(min_row=2, values_only=True):
+        out.append(["" if v is None else v.strftime(ex.DATETIME_FORMAT) if i in ex.DATE_COLUMNS
+                    else f"{v:.2f}" if i == ex.HOURS_COLUMN else ex._safe_text(v) for i, v in enumerate(r)])
+    return out
+
+
+@pytest.mark.parametrize("unit,params", [
+    ("province", {}), ("province", {"figure": "resolved_late"}), ("province", {"channel": 2}),
+    ("a", {"basis": "receiving"}), ("a", {"figure": "in_progress_late"}), ("b", {"figure": "withdrawn"}),
+])
+def test_xlsx_has_exactly_the_rows_and_values_of_the_csv(month, client_of, unit, params):
+    w = month.world
+    params = {"unit": (w.province if unit == "province" else w.communes[unit]).code, **params, **MARCH}
+    c = client_of("monitor")
+    rows = _csv(c.get(f"{API}/dossiers.csv", params))
+    ws = _xlsx(c.get(f"{API}/dossiers.xlsx", params))["Hồ sơ"]
+    assert _xlsx_as_csv(ws) == rows
+    assert ws.max_column == len(ex.HEADERS)
+
+
+NASTY = ' Nguyễn <Thị> & "Hoà" \'Đặng\'\x01\x0b\x1f\tdòng 1\r\ndòng 2\n]]> '
+
+
+def test_xlsx_keeps_vietnamese_text_and_xml_specials_and_drops_control_characters(month, client_of):
+    w = month.world
+    rec = dataclasses.replace(record(w, "D98", [("2026-03-20 09:00", "intake")]), applicant_name=NASTY)
+    import_history([rec], w.province.pk)
+    params = {"unit": w.communes["a"].code, "figure": "received", **MARCH}
+    assert _by_code(_csv(client_of("monitor").get(f"{API}/dossiers.csv", params)))["D98"]["Người nộp"] == NASTY
+    ws = _xlsx(client_of("monitor").get(f"{API}/dossiers.xlsx", params))["Hồ sơ"]
+    cell = next(r[5] for r in ws.iter_rows(min_row=2) if r[0].value == "D98")
+    assert cell.data_type == "s"
+    assert cell.value == ' Nguyễn <Thị> & "Hoà" \'Đặng\'\tdòng 1\r\ndòng 2\n]]> '  # spaces, CR kept
+
+
+def test_xml_text_escapes_and_strips():
+    assert ex.xml_text("Trần Văn Ơn") == "Trần Văn Ơn"
+    assert ex.xml_text("a<b & c>d\r") == "a&lt;b &amp; c&gt;d&#13;"
+    assert ex.xml_text("x\x00\x08\x0c\x1f\ud800\ufffe\uffffy\tz\n") == "xy\tz\n"
+    assert ex.xml_text("mã _x0041_ và _x12") == "mã _x005F_x0041_ và _x12"  # Excel would read "_x0041_" as "A"
+
+
+def _fake_rows(total: int, pulled: list[int]):  # noqa: ANN202
+    """A stand-in for iter_rows: ``total`` rows of varied text in batches of 500, counting in
+    ``pulled[0]`` how many the export has asked for so far."""
+    rng = random.Random(7)
+
+    def rows(q, batch=None):  # noqa: ANN001, ANN202
+        for start in range(0, total, 500):
+            chunk = [ex.Row((f"H{i:07d}", "1.001193", f"Thủ tục {rng.getrandbits(64):x}", "Hộ tịch", "Trực tiếp",
+                             f"Người nộp {rng.getrandbits(64):x}", "TTPVHCC xã A", "Xã A", 1_772_420_400 + i,
+                             1_772_420_400 + 60 * i, None, None, None, "Đang xử lý", "Trễ hạn", i / 100,
+                             f"lý do {rng.getrandbits(128):x}")) for i in range(start, min(total, start + 500))]
+            pulled[0] += len(chunk)
+            yield chunk
+    return rows
+
+
+def test_xlsx_streams_before_the_rows_are_read(month, client_of, monkeypatch):
+    total, pulled = 6000, [0]
+    monkeypatch.setattr(ex, "iter_rows", _fake_rows(total, pulled))
+    resp = client_of("monitor").get(f"{API}/dossiers.xlsx", {"unit": month.world.province.code, **MARCH})
+    assert isinstance(resp, StreamingHttpResponse) and resp["X-Accel-Buffering"] == "no"
+    chunks = iter(resp.streaming_content)
+    body = [next(chunks)]
+    assert pulled[0] == 0 and body[0].startswith(b"PK\x03\x04")  # the zip has started, no row read yet
+    seen = []
+    for chunk in chunks:
+        body.append(chunk)
+        seen.append(pulled[0])
+    assert sum(1 for n in seen if n < total) >= 5, seen  # chunks kept coming while rows were still unread
+    assert max(len(c) for c in body) <= ex.ZIP_CHUNK
+    ws = openpyxl.load_workbook(io.BytesIO(b"".join(body)), read_only=True)["Hồ sơ"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == total and rows[-1][0] == f"H{total - 1:07d}" and rows[-1][15] == (total - 1) / 100
+
+
+def test_xlsx_rolls_over_before_a_sheet_part_reaches_the_zip_limit(month, client_of, monkeypatch):
+    monkeypatch.setattr(ex, "SHEET_MAX_BYTES", 1)  # every piece of rows fills a sheet
+    monkeypatch.setattr(ex, "CHUNK_ROWS", 4)
+    a = month.world.communes["a"]
+    wb = _xlsx(client_of("monitor").get(f"{API}/dossiers.xlsx", {"unit": a.code, **MARCH}))
+    assert wb.sheetnames == ["Hồ sơ", "Hồ sơ (2)", "Hồ sơ (3)", "Hồ sơ (4)", "Thông tin"]
+    sizes = [len(list(wb[n].iter_rows(min_row=2, values_only=True))) for n in wb.sheetnames[:-1]]
+    assert sizes == [4, 4, 4, 2]
+    assert dict(wb["Thông tin"].iter_rows(values_only=True))["Số hồ sơ"] == "14"
+
+
+def test_write_dossiers_xlsx_writes_a_file_and_counts_the_rows(month):
+    a = month.world.communes["a"]
+    q = ex.ExportQuery(a, month.period, Filters())
+    out = io.BytesIO()
+    assert ex.write_dossiers_xlsx(q, out, batch=4, title="Danh sách", info=[("Đơn vị", a.name)]) == len(ALL_A)
+    wb = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    assert wb.sheetnames == ["Danh sách", "Thông tin"]
+    assert len(list(wb["Danh sách"].iter_rows(min_row=2))) == len(ALL_A)
+    assert wb["Danh sách"].auto_filter.ref == f"A1:Q{len(ALL_A) + 1}" and wb["Danh sách"].freeze_panes == "B2"
 
 
 # ---- the periodic report -----------------------------------------------------------------------

@@ -12,9 +12,9 @@ from motcua.dossiers import services as svc
 from motcua.dossiers.storage import LocalStorage, set_storage
 from motcua.reports import index766 as idx
 from motcua.reports.services import compute_figures, period_of
+from tests.factories import PDF
 
 D = Decimal
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def _indicators(score):  # noqa: ANN001, ANN202

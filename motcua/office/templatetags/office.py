@@ -14,3 +14,12 @@ def person(user: object) -> str:
         return ""
     name = f"{getattr(user, 'last_name', '')} {getattr(user, 'first_name', '')}".strip()
     return name or str(getattr(user, "username", ""))
+
+
+@register.filter
+def leads(user: object) -> bool:
+    """Whether the user sees the leaders' dashboard (leader, monitor or administrator role)."""
+    from motcua.units.services import scope_for
+
+    scope = scope_for(user)
+    return scope.is_superuser or any(scope.has_role(r) for r in ("leader", "monitor", "admin"))

@@ -26,6 +26,11 @@ class Command(BaseCommand):
             n = generate(opts["dossiers"], province, end - timedelta(days=730), end,
                          progress=lambda k: self.stdout.write(f"  {k} hồ sơ...", ending="\r"))
             self.stdout.write(f"Đã tạo {n} hồ sơ mẫu.")
+        from motcua.reports import readmodel
+
+        if readmodel.pending():
+            readmodel.refresh(limit=None)  # the statistics read model, so the first dashboard is instant
+            self.stdout.write("Đã cập nhật số liệu thống kê.")
         self.stdout.write(self.style.SUCCESS(f"Dữ liệu mẫu đã sẵn sàng. Tài khoản demo (mật khẩu: {DEMO_PASSWORD}):"))
         for login in logins:
             self.stdout.write(f"  {login.username:<24} {login.role:<16} {login.unit}")

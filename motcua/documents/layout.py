@@ -1,0 +1,192 @@
+"""Building blocks of a Vietnamese administrative form: the two-column header with the national
+motto, the title, numbered fields, signature blocks, and the document template that renders a
+story to PDF bytes."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from motcua.core import clock
+
+from .fonts import SANS, SERIF, register_fonts
+
+register_fonts()  # paragraphs resolve their fonts when they are built, not when drawn
+
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+DOTS = "…………"
+
+
+def nfc(value: Any) -> str:
+    """A value as text with Vietnamese letters composed (one code point each, as the fonts expect)."""
+    return unicodedata.normalize("NFC", "" if value is None else str(value))
+
+
+def text(value: Any) -> str:
+    """Paragraph markup for a value: NFC and XML-escaped (an "&" or "<" must not break the markup)."""
+    return escape(nfc(value))
+
+
+def style(name: str, size: float = 9.5, **kw: Any) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=kw.pop("font", SERIF), fontSize=size, leading=kw.pop("leading", size * 1.3),
+                          **kw)
+
+
+BODY = style("body", alignment=TA_JUSTIFY, spaceAfter=2)
+FIELD = style("field", spaceAfter=1)
+CENTER = style("center", alignment=TA_CENTER)
+SMALL_CENTER = style("small-center", 8.5, alignment=TA_CENTER)
+CODE = style("code", 7, font=SANS, alignment=TA_CENTER)
+TITLE = style("title", 11.5, alignment=TA_CENTER, spaceBefore=4, spaceAfter=2)
+CELL = style("cell", 8.5, font=SANS)
+CELL_HEAD = style("cell-head", 8.5, font=SANS, alignment=TA_CENTER)
+
+
+def para(markup: str, st: ParagraphStyle = BODY) -> Paragraph:
+    return Paragraph(markup, st)
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who issues the document: the parent body and unit (upper-case lines of the header), the
+    document number line and the place and date line."""
+
+    parent: str
+    unit: str
+    number: str
+    place: str
+    on: datetime | None
+
+
+def long_date(place: str, on: datetime | None) -> str:
+    """"Đà Lạt, ngày 10 tháng 09 năm 2025" (blanks to fill by hand when the date is unknown)."""
+    if on is None:
+        return f"{place}, ngày {DOTS} tháng {DOTS} năm {DOTS}"
+    d = clock.local(on)
+    return f"{place}, ngày {d:%d} tháng {d:%m} năm {d:%Y}"
+
+
+def time_and_date(at: datetime | None) -> str:
+    """"09 giờ 00 phút, ngày 10/09/2025" as the forms write an instant."""
+    if at is None:
+        return DOTS
+    d = clock.local(at)
+    return f"{d:%H} giờ {d:%M} phút, ngày {d:%d/%m/%Y}"
+
+
+def header(issuer: Issuer, width: float) -> Table:
+    """The two-column header: issuing unit and number on the left, national motto on the right."""
+    left = [para(text(issuer.parent.upper()), SMALL_CENTER),
+            para(f"<b>{text(issuer.unit.upper())}</b>", SMALL_CENTER), para("―――――", SMALL_CENTER),
+            para(text(issuer.number), style("number", 7.5, alignment=TA_CENTER))]
+    right = [para(f"<b>{NATION}</b>", SMALL_CENTER), para(f"<b><u>{MOTTO}</u></b>", style("motto", 9.5,
+                                                                                       alignment=TA_CENTER)),
+             Spacer(1, 5), para(f"<i>{text(long_date(issuer.place, issuer.on))}</i>", SMALL_CENTER)]
+    t = Table([[left, right]], colWidths=[width * 0.40, width * 0.60])
+    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                           ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return t
+
+
+def title(main: str, sub: str = "") -> list[Flowable]:
+    out: list[Flowable] = [Spacer(1, 6), para(f"<b>{text(main.upper())}</b>", TITLE)]
+    if sub:
+        out.append(para(f"<i>{text(sub)}</i>", CENTER))
+    return [*out, Spacer(1, 4)]
+
+
+def numbered(fields: Sequence[tuple[str, Any]], start: int = 1) -> list[Flowable]:
+    """"1. Label: value" lines, the label in bold."""
+    return [para(f"<b>{n}. {text(label)}:</b> {text(value) or DOTS}", FIELD)
+            for n, (label, value) in enumerate(fields, start)]
+
+
+def labelled(fields: Sequence[tuple[str, Any]]) -> list[Flowable]:
+    return [para(f"{text(label)}: <b>{text(value) or DOTS}</b>", FIELD) for label, value in fields]
+
+
+def signature(role: str, name: str) -> list[Flowable]:
+    """A signature block: the capacity, room to sign, then the printed name."""
+    return [para(f"<b>{text(role.upper())}</b>", CENTER), para("<i>(Ký và ghi rõ họ tên)</i>", SMALL_CENTER),
+            Spacer(1, 14 * mm), para(f"<b>{text(name)}</b>", CENTER)]
+
+
+def side_by_side(cells: Sequence[list[Flowable]], width: float) -> Table:
+    t = Table([list(cells)], colWidths=[width / len(cells)] * len(cells))
+    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                           ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return t
+
+
+def signatures(blocks: Sequence[tuple[str, str]], width: float) -> Table:
+    """Signature blocks side by side: (capacity, printed name)."""
+    return side_by_side([signature(role, name) for role, name in blocks], width)
+
+
+def grid(rows: Sequence[Sequence[Any]], widths: Sequence[float], repeat: int = 1,
+         table: type[Table] = Table) -> Table:
+    """A ruled table whose first ``repeat`` rows are headers (repeated on every page)."""
+    t = table(rows, colWidths=list(widths), repeatRows=repeat)
+    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), SANS, 8.5), ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+                           ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BACKGROUND", (0, 0), (-1, repeat - 1), "#e8e8e8"),
+                           ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                           ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]))
+    return t
+
+
+MARGIN = 10 * mm
+
+
+def content_width(pagesize: tuple[float, float]) -> float:
+    """Width inside the margins and the frame's own 6-point paddings."""
+    return pagesize[0] - 2 * MARGIN - 12
+
+
+def render(story: list[Flowable], pagesize: tuple[float, float], doc_title: str,
+           canvasmaker: type[Canvas] = Canvas) -> bytes:
+    """Lay the story out on ``pagesize`` pages and return the PDF."""
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                            bottomMargin=MARGIN, title=nfc(doc_title), author="motcua",
+                            creator="motcua", lang="vi")
+    doc.build(story, canvasmaker=canvasmaker)
+    return buf.getvalue()
+
+
+def numbered_pages(footer: str, font_size: float = 7.5) -> type[Canvas]:
+    """A canvas class that prints ``footer`` and "Trang x/y" at the foot of every page. Pages
+    are held until the end so the total is known (fine for a few hundred pages)."""
+    footer = nfc(footer)
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, 1):
+                self.__dict__.update(state)
+                self.setFont(SANS, font_size)
+                self.drawString(MARGIN, MARGIN / 2, footer)
+                self.drawRightString(self._pagesize[0] - MARGIN, MARGIN / 2, f"Trang {number}/{total}")
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas

@@ -1,0 +1,94 @@
+"""Form 1: the receipt and appointment slip (Giấy tiếp nhận hồ sơ và hẹn trả kết quả), A5,
+with the QR code of the public tracking page."""
+
+from __future__ import annotations
+
+from reportlab.lib.pagesizes import A5
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
+
+from motcua.dossiers.models import Dossier
+
+from . import facts
+from .layout import (
+    CELL,
+    CELL_HEAD,
+    CODE,
+    content_width,
+    grid,
+    header,
+    labelled,
+    numbered,
+    para,
+    render,
+    signatures,
+    text,
+    time_and_date,
+    title,
+)
+from .qr import QRCode, tracking_url
+
+PAGE = A5
+QR_SIZE = 28 * mm
+COPIES = ("Liên 1: giao người nộp hồ sơ", "Liên 2: lưu tại bộ phận tiếp nhận và trả kết quả")
+
+
+def legal_time(d: Dossier) -> str:
+    """The processing time the procedure version sets for the dossier's channel."""
+    v = d.version
+    method = v.method_for(d.channel) or {}
+    amount = method.get("processing_time", v.processing_time)
+    unit = method.get("time_unit", v.time_unit)
+    return f"{float(amount):g} {'giờ làm việc' if unit == 'hour' else 'ngày làm việc'}"
+
+
+def _identity(d: Dossier, width: float) -> Table:
+    """Code, procedure, channel and applicant on the left; the QR code with the code under it on
+    the right."""
+    left = labelled([("Mã hồ sơ", d.code), ("Thủ tục", d.procedure.name), ("Kênh nộp", d.get_channel_display())])
+    left += [para(f"{text(d.receiving_unit.name)} tiếp nhận hồ sơ của:")]
+    left += labelled([("Ông/bà, tổ chức", d.applicant_name), ("Địa chỉ", d.applicant_address),
+                      ("Số điện thoại", d.applicant_phone), ("Thư điện tử", d.applicant_email)])
+    right = [QRCode(tracking_url(d.code), QR_SIZE), para(text(d.code), CODE),
+             para("<i>Quét mã để tra cứu hồ sơ</i>", CODE)]
+    t = Table([[left, right]], colWidths=[width - QR_SIZE - 10 * mm, QR_SIZE + 10 * mm])
+    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "CENTER"),
+                           ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return t
+
+
+def _components(d: Dossier, width: float) -> Table:
+    rows = [[para("STT", CELL_HEAD), para("Tên giấy tờ", CELL_HEAD), para("Bản chính", CELL_HEAD),
+             para("Bản sao", CELL_HEAD)]]
+    rows += [[str(i), para(text(c.name), CELL), str(c.originals), str(c.copies)]
+             for i, c in enumerate(d.components.order_by("pk"), 1)]
+    t = grid(rows, [10 * mm, width - 40 * mm, 15 * mm, 15 * mm])
+    t.setStyle(TableStyle([("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (2, 1), (-1, -1), "CENTER")]))
+    return t
+
+
+def _copy(d: Dossier, officer: str, copy_label: str) -> list[Flowable]:
+    width = content_width(PAGE)
+    unit = d.receiving_unit
+    story: list[Flowable] = [header(facts.issuer(unit, f"Số: {d.code}", d.received_at), width),
+                             *title("Giấy tiếp nhận hồ sơ và hẹn trả kết quả", copy_label), _identity(d, width)]
+    story += labelled([("Nội dung yêu cầu giải quyết", d.request_summary or d.procedure.name)])
+    story += [*numbered([("Thành phần hồ sơ nộp gồm", " ")]), _components(d, width), Spacer(1, 3)]
+    story += numbered([("Số lượng hồ sơ", f"{d.sets} bộ"), ("Thời gian giải quyết hồ sơ theo quy định", legal_time(d)),
+                       ("Thời gian nhận hồ sơ", time_and_date(d.received_at)),
+                       ("Thời gian trả kết quả giải quyết hồ sơ", time_and_date(d.due_at)),
+                       ("Đăng ký nhận kết quả tại", d.get_result_delivery_display()),
+                       ("Cán bộ tiếp nhận", officer)], start=2)
+    story.append(para("Vào Sổ theo dõi hồ sơ, Quyển số: ………… Số thứ tự: …………"))
+    story.append(signatures([("Người nộp hồ sơ", d.applicant_name), ("Người tiếp nhận hồ sơ", officer)], width))
+    return story
+
+
+def render_receipt(d: Dossier, copies: int = 1) -> bytes:
+    """The receipt; ``copies`` = 2 prints both copies the form asks for, one per page."""
+    officer = facts.receiving_officer(d)
+    labels = COPIES if copies > 1 else ("",)
+    story: list[Flowable] = []
+    for i, label in enumerate(labels):
+        story += ([PageBreak()] if i else []) + _copy(d, officer, label)
+    return render(story, PAGE, f"Giấy tiếp nhận hồ sơ {d.code}")

@@ -1,0 +1,154 @@
+"""Forms of the portal pages. They parse and check the shape of the input; the rules live in
+the portal services (and the dossier services behind them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.choices import ApplicantType, Level
+from motcua.catalog.models import Component, ProcedureVersion
+from motcua.dossiers.choices import ResultDelivery
+
+from .accounts import is_staff
+from .catalog import Destination
+from .choices import Score
+
+ANY = [("", _("Tất cả"))]
+ACCEPT = ".pdf,.png,.jpg,.jpeg,.tif,.tiff,.docx,.xlsx,.odt,.xml"  # what the storage accepts (by content)
+
+
+class SignupForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150,
+                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    id_number = forms.CharField(label=_("Số định danh cá nhân (CCCD, 12 chữ số)"), max_length=12,
+                                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=20,
+                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+    email = forms.EmailField(label=_("Thư điện tử (không bắt buộc)"), required=False, max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(label=_("Mật khẩu"), strip=False, max_length=128,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("Nhập lại mật khẩu"), strip=False, max_length=128,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self) -> dict[str, Any]:
+        cd = super().clean()
+        if cd.get("password") and cd.get("password") != cd.get("password2"):
+            self.add_error("password2", _("Hai mật khẩu không giống nhau."))
+        return cd
+
+
+class CitizenLoginForm(AuthenticationForm):
+    """Sign in with the CCCD number; staff accounts sign in at the office instead."""
+
+    error_messages = {
+        "invalid_login": _("Số CCCD hoặc mật khẩu không đúng."),
+        "inactive": _("Tài khoản đã bị khóa."),
+        "staff": _("Tài khoản cán bộ không dùng cổng công dân. Vui lòng đăng nhập tại trang dành cho cán bộ."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Số định danh cá nhân (CCCD)")
+        self.fields["username"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "username"})
+        self.fields["password"].label = _("Mật khẩu")
+
+    def confirm_login_allowed(self, user) -> None:  # noqa: ANN001
+        super().confirm_login_allowed(user)
+        if is_staff(user):
+            raise forms.ValidationError(self.error_messages["staff"], code="staff")
+
+
+class CatalogForm(forms.Form):
+    q = forms.CharField(label=_("Tên hoặc mã thủ tục"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+    field = forms.TypedChoiceField(label=_("Lĩnh vực"), required=False, coerce=int, empty_value=None)
+    level = forms.ChoiceField(label=_("Cấp thực hiện"), required=False, choices=ANY + list(Level.choices))
+    applicant_type = forms.TypedChoiceField(label=_("Đối tượng thực hiện"), required=False, coerce=int,
+                                            empty_value=None, choices=ANY + list(ApplicantType.choices))
+
+    def __init__(self, *args: Any, fields: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = ANY + fields
+
+
+def component_key(c: Component) -> str:
+    return f"file_{c.pk}"
+
+
+class ApplicationForm(forms.Form):
+    """The online application: where to submit, the applicant, the request and one file per
+    component. Files are optional here (a draft may be incomplete); submission checks them."""
+
+    receiving_unit = forms.TypedChoiceField(label=_("Nơi nộp hồ sơ"), coerce=int)
+    applicant_type = forms.TypedChoiceField(label=_("Đối tượng"), coerce=int)
+    applicant_name = forms.CharField(label=_("Họ tên người nộp / tên tổ chức"), max_length=255)
+    applicant_id_number = forms.RegexField(label=_("Số định danh / mã số thuế"), regex=r"^[0-9A-Za-z\-]{9,20}$",
+                                           max_length=20, error_messages={
+                                               "invalid": _("Số định danh gồm 9 đến 20 chữ số hoặc chữ cái.")})
+    applicant_phone = forms.RegexField(label=_("Số điện thoại"), regex=r"^(0|\+84)\d{9}$", max_length=20,
+                                       widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+                                       error_messages={"invalid": _("Số điện thoại gồm 10 chữ số, bắt đầu bằng 0.")})
+    applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False, max_length=254)
+    applicant_address = forms.CharField(label=_("Địa chỉ liên hệ"), required=False, max_length=500)
+    request_summary = forms.CharField(label=_("Nội dung yêu cầu"), required=False, max_length=1000,
+                                      widget=forms.Textarea(attrs={"rows": 3}))
+    result_delivery = forms.ChoiceField(label=_("Nhận kết quả"), choices=ResultDelivery.choices)
+
+    def __init__(self, *args: Any, version: ProcedureVersion, destinations: list[Destination],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.components = list(version.components.order_by("order"))
+        self.fields["receiving_unit"].choices = [
+            (d.receiving.pk, f"{d.receiving.name} ({d.handling.name})") for d in destinations]
+        types = version.applicant_types or list(ApplicantType.values)
+        self.fields["applicant_type"].choices = [(t, ApplicantType(t).label) for t in types]
+        for c in self.components:
+            self.fields[component_key(c)] = forms.FileField(
+                label=c.name, required=False,
+                widget=forms.FileInput(attrs={"accept": ACCEPT}))
+
+    def uploads(self) -> list[tuple[int, Any]]:
+        return [(c.pk, self.cleaned_data[component_key(c)]) for c in self.components
+                if self.cleaned_data.get(component_key(c))]
+
+    def component_fields(self) -> list[tuple[Component, Any]]:
+        return [(c, self[component_key(c)]) for c in self.components]
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class SupplementForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    files = MultipleFileField(label=_("Tệp bổ sung (có thể chọn nhiều tệp)"), required=True)
+    note = forms.CharField(label=_("Ghi chú cho cán bộ"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(label=_("Mức độ hài lòng"), coerce=int, choices=Score.choices,
+                                   widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Góp ý (không bắt buộc)"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(label=_("Mã hồ sơ (in trên giấy tiếp nhận và hẹn trả kết quả)"), max_length=60)

@@ -1,0 +1,199 @@
+"""Citizen portal pages. Each view parses, calls one portal service and renders; domain errors
+become a friendly Vietnamese message on the same page, never a 500."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from motcua.catalog.models import Field
+from motcua.domain.errors import DomainError, NotFound
+from motcua.dossiers.downloads import file_response
+from motcua.office import auth as office_auth
+
+from . import accounts, catalog, pages, services
+from .errors import friendly
+from .forms import CatalogForm, CitizenLoginForm, LookupForm, RatingForm, SignupForm, SupplementForm
+
+View = Callable[..., HttpResponse]
+PAGE_SIZE = 20
+
+
+def citizen_view(view: View) -> View:
+    """Signed-in citizens only: staff accounts are refused (they work in the office)."""
+    @login_required(login_url="portal:login")
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if accounts.is_staff(request.user):
+            return render(request, "portal/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _page(request: HttpRequest, items: Any) -> Any:
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def show_errors(form: Any, err: DomainError) -> None:
+    """Put a service error's field messages next to the form fields they belong to."""
+    for name, message in err.fields.items():
+        if name in form.fields and name not in form.errors:
+            form.add_error(name, friendly(err) if message in ("required", "missing") else message)
+
+
+# ---- accounts -------------------------------------------------------------------------------
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html")
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            user = accounts.register(accounts.Registration(cd["full_name"], cd["id_number"], cd["phone"],
+                                                           cd["password"], cd["email"]))
+        except DomainError as err:
+            show_errors(form, err)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Đã tạo tài khoản. Chào mừng bạn đến Cổng dịch vụ công."))
+            return redirect("portal:home")
+    return render(request, "portal/signup.html", {"form": form}, status=422 if form.is_bound else 200)
+
+
+class LoginView(office_auth.LoginView):
+    """The staff sign-in with its lockout, for citizens: CCCD number and password."""
+
+    template_name = "portal/login.html"
+    authentication_form = CitizenLoginForm
+    next_page = "portal:home"
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, _("Bạn đã đăng xuất."))
+    return redirect("portal:home")
+
+
+# ---- catalog --------------------------------------------------------------------------------
+
+@require_GET
+def procedures(request: HttpRequest) -> HttpResponse:
+    form = CatalogForm(request.GET, fields=list(Field.objects.order_by("name").values_list("pk", "name")))
+    cd = form.cleaned_data if form.is_valid() else {}
+    query = catalog.CatalogQuery(q=cd.get("q") or "", field=cd.get("field"), level=cd.get("level") or "",
+                                 applicant_type=cd.get("applicant_type"))
+    page = _page(request, catalog.search(query))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "portal/procedures.html", {"form": form, "page": page, "query": params.urlencode()})
+
+
+@require_GET
+def procedure(request: HttpRequest, code: str) -> HttpResponse:
+    version = catalog.in_force(code)
+    if version is None:
+        raise Http404
+    return render(request, "portal/procedure.html", {"p": catalog.procedure_page(version)})
+
+
+# ---- lookup ---------------------------------------------------------------------------------
+
+@require_GET
+def lookup(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("code", "")[:200]
+    ctx: dict[str, Any] = {"form": LookupForm(initial={"code": code[:60]}), "code": code}
+    if "code" in request.GET:
+        try:
+            ctx["found"] = services.public_lookup(code)
+        except NotFound:
+            ctx["not_found"] = True
+        except DomainError:
+            ctx["malformed"] = True
+    return render(request, "portal/lookup.html", ctx)
+
+
+# ---- my dossiers ----------------------------------------------------------------------------
+
+@require_GET
+@citizen_view
+def dossiers(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/dossiers.html", {"page": _page(request, services.my_dossiers(request.user))})
+
+
+def _dossier_page(request: HttpRequest, pk: int, status: int = 200, **extra: Any) -> HttpResponse:
+    try:
+        ctx = pages.dossier_context(request.user, pk)
+    except NotFound as err:
+        raise Http404 from err
+    d = ctx["dossier"]
+    ctx["supplement_form"] = SupplementForm(initial={"version": d.row_version}) if ctx["supplement"] else None
+    ctx["rating_form"] = RatingForm() if ctx["can_rate"] else None
+    ctx.update(extra)
+    return render(request, "portal/dossier.html", ctx, status=status)
+
+
+@require_GET
+@citizen_view
+def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dossier_page(request, pk)
+
+
+@require_GET
+@citizen_view
+def download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+    try:
+        f, stream = services.open_file(request.user, pk, file_id)
+    except NotFound as err:
+        raise Http404 from err
+    return file_response(f, stream)
+
+
+@require_POST
+@citizen_view
+def supplement(request: HttpRequest, pk: int) -> HttpResponse:
+    form = SupplementForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _dossier_page(request, pk, 422, supplement_form=form,
+                             error=_("Vui lòng chọn tệp bổ sung và kiểm tra lại thông tin."))
+    uploads = [services.Upload(f, f.name) for f in form.cleaned_data["files"]]
+    try:
+        services.submit_supplement(request.user, pk, form.cleaned_data["note"], uploads, form.cleaned_data["version"])
+    except DomainError as err:
+        if isinstance(err, NotFound):
+            raise Http404 from err
+        return _dossier_page(request, pk, err.http_status, supplement_form=form, error=friendly(err))
+    messages.success(request, _("Đã nộp bổ sung. Hồ sơ được tiếp tục xử lý."))
+    return redirect("portal:dossier", pk=pk)
+
+
+@require_POST
+@citizen_view
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return _dossier_page(request, pk, 422, rating_form=form, error=_("Vui lòng chọn mức độ hài lòng."))
+    try:
+        services.rate(request.user, pk, form.cleaned_data["score"], form.cleaned_data["comment"])
+    except DomainError as err:
+        if isinstance(err, NotFound):
+            raise Http404 from err
+        return _dossier_page(request, pk, err.http_status, error=friendly(err))
+    messages.success(request, _("Cảm ơn bạn đã đánh giá."))
+    return redirect("portal:dossier", pk=pk)

@@ -1,0 +1,526 @@
+"""Context builders for the report pages: parse the query, check the caller's scope, call the
+statistics services (the same calls as :mod:`motcua.reports.api`, so a figure is the same
+number on every page, in the API and in the exports) and shape what the templates show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext as _
+
+from motcua.catalog.choices import Channel
+from motcua.catalog.models import Field, Procedure
+from motcua.core import clock
+from motcua.domain.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from motcua.dossiers.explain import render_explanation
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.services import Actor, visible_dossiers
+from motcua.units.choices import Role
+from motcua.units.models import Unit
+
+from . import charts
+from . import index766 as idx
+from . import services as svc
+from .api import index_out
+from .facts import NO_FILTERS, RECEIPT, Filters
+from .figures import Figures
+from .reasons import LABELS
+
+PERIOD_KINDS = ("month", "quarter", "year", "custom")
+DASHBOARD_ROLES = (Role.LEADER.value, Role.MONITOR.value, Role.ADMIN.value)
+PAGE_SIZE = 50
+CHUNK = 500  # ids per IN (...) query
+
+# ---- the query: unit, period, filters ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    """A parsed, authorized report query."""
+
+    unit: Unit
+    kind: str  # one of PERIOD_KINDS
+    first_day: date
+    last_day: date
+    filters: Filters
+    period: svc.Period
+
+    def api_params(self, **extra: Any) -> dict[str, Any]:
+        """The parameters of the same query for the API, the exports and the drill-down links."""
+        f = self.filters
+        out = {"unit": self.unit.code, "start": self.first_day.isoformat(), "end": self.last_day.isoformat(),
+               "field": f.field, "procedure": f.procedure, "channel": f.channel,
+               "basis": None if f.basis == "handling" else f.basis, **extra}
+        return {k: v for k, v in out.items() if v not in (None, "")}
+
+    def url(self, name: str, *args: Any, **extra: Any) -> str:
+        return reverse(name, args=args) + "?" + urlencode(self.api_params(**extra))
+
+
+def _bad(field: str) -> ValidationFailed:
+    return ValidationFailed("Invalid report parameters.", fields={field: "invalid"})
+
+
+def _int(params: Mapping[str, str], name: str, low: int, high: int, default: int) -> int:
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise _bad(name)
+    return int(raw)
+
+
+def _date(params: Mapping[str, str], name: str) -> date:
+    try:
+        return date.fromisoformat((params.get(name) or "").strip())
+    except ValueError:
+        raise _bad(name) from None
+
+
+def _month(params: Mapping[str, str], today: date) -> tuple[date, date]:
+    raw = (params.get("month") or "").strip()
+    try:
+        first = date.fromisoformat(raw + "-01") if raw else today.replace(day=1)
+    except ValueError:
+        raise _bad("month") from None
+    return first, _month_end(first)
+
+
+def _month_end(first: date) -> date:
+    nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return date.fromordinal(nxt.toordinal() - 1)
+
+
+def period_days(params: Mapping[str, str], today: date) -> tuple[str, date, date]:
+    """(kind, first day, last day) from ``period`` and its parameters; the current month by default.
+    ``start`` and ``end`` without ``period`` (the API's parameters) mean a custom period."""
+    kind = params.get("period") or ("custom" if params.get("start") or params.get("end") else "month")
+    if kind not in PERIOD_KINDS:
+        raise _bad("period")
+    if kind == "month":
+        return (kind, *_month(params, today))
+    if kind == "custom":
+        return kind, _date(params, "start"), _date(params, "end")
+    year = _int(params, "year", 1900, 9999, today.year)
+    if kind == "year":
+        return kind, date(year, 1, 1), date(year, 12, 31)
+    q = _int(params, "quarter", 1, 4, (today.month - 1) // 3 + 1)
+    return kind, date(year, 3 * q - 2, 1), _month_end(date(year, 3 * q, 1))
+
+
+def _code(params: Mapping[str, str], name: str, model: type[Field] | type[Procedure]) -> str | None:
+    code = (params.get(name) or "").strip()
+    if code and not model.objects.filter(code=code).exists():
+        raise _bad(name)
+    return code or None
+
+
+def parse_filters(params: Mapping[str, str]) -> Filters:
+    channel = (params.get("channel") or "").strip()
+    if channel and channel not in ("1", "2", "3"):
+        raise _bad("channel")
+    basis = params.get("basis") or "handling"
+    if basis not in ("handling", "receiving"):
+        raise _bad("basis")
+    return Filters(_code(params, "field", Field), _code(params, "procedure", Procedure),
+                   int(channel) if channel else None, basis)
+
+
+def parse_query(actor: Actor, params: Mapping[str, str], roles: Iterable[str] | None = None) -> ReportQuery:
+    """The unit (checked against the caller's scope), the period and the filters of a page."""
+    unit = pick_unit(actor, params.get("unit"), roles)
+    kind, first, last = period_days(params, clock.local_date(clock.now()))
+    period = svc.period_of(first, last)
+    return ReportQuery(unit, kind, first, last, parse_filters(params), period)
+
+
+# ---- units the caller may see -------------------------------------------------------------------
+
+
+def visible_units(actor: Actor, roles: Iterable[str] | None = None) -> list[Unit]:
+    """Units inside the subtrees where the caller holds one of ``roles`` (any role by default)."""
+    scope = actor.scope
+    if scope.is_superuser:
+        return list(Unit.objects.order_by("path"))
+    paths = scope.paths(roles)
+    if not paths:
+        return []
+    return list(Unit.objects.filter(reduce(or_, (Q(path__startswith=p) for p in paths))).order_by("path"))
+
+
+def may_see(actor: Actor, unit: Unit, roles: Iterable[str] | None = None) -> bool:
+    scope = actor.scope
+    if roles is None:
+        return scope.covers(unit.path)
+    return any(scope.has_role(r, unit.path) for r in roles)
+
+
+def pick_unit(actor: Actor, code: str | None, roles: Iterable[str] | None = None) -> Unit:
+    """The unit by code (the caller's top unit by default), if the caller may see it."""
+    if code:
+        unit = svc.unit_by_code(code)
+    else:
+        units = visible_units(actor, roles)
+        if not units:
+            raise PermissionDenied("You may not see any report.")
+        unit = min(units, key=lambda u: (u.path.count("/"), u.path))
+    if not may_see(actor, unit, roles):
+        raise PermissionDenied("You may not see the reports of this unit.")
+    return unit
+
+
+def unit_choices(actor: Actor, roles: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """(code, indented name) of the visible units, in tree order."""
+    units = visible_units(actor, roles)
+    top = min((u.path.count("/") for u in units), default=0)
+    return [(u.code, "\u00a0\u00a0" * (u.path.count("/") - top) + u.name) for u in units]
+
+
+def form_context(actor: Actor, params: Mapping[str, str], roles: Iterable[str] | None = None,
+                 q: ReportQuery | None = None) -> dict[str, Any]:
+    """The choices of the filter form and the values to show in it (as given, even when invalid;
+    those of the query ``q`` where none was given)."""
+    shown = {k: params.get(k, "") for k in ("unit", "period", "month", "quarter", "year", "start", "end", "field",
+                                            "procedure", "channel", "basis")}
+    if q is not None:
+        defaults = {"unit": q.unit.code, "period": q.kind, "start": q.first_day.isoformat(),
+                    "end": q.last_day.isoformat()}
+        shown.update({k: v for k, v in defaults.items() if not shown[k]})
+    return {
+        "units": unit_choices(actor, roles),
+        "fields": list(Field.objects.order_by("name").values_list("code", "name")),
+        "procedures": list(Procedure.objects.order_by("code").values_list("code", "name")),
+        "channels": [(str(v), label) for v, label in Channel.choices],
+        "period_kinds": [("month", _("Tháng")), ("quarter", _("Quý")), ("year", _("Năm")),
+                         ("custom", _("Tùy chọn"))],
+        "params": shown,
+    }
+
+
+# ---- errors as friendly sentences -----------------------------------------------------------------
+
+_FIELD_TEXT = {
+    "unit": gettext_noop("Không có đơn vị nào với mã đã chọn."),
+    "parent": gettext_noop("Không có đơn vị nào với mã đã chọn."),
+    "period": gettext_noop("Loại kỳ báo cáo không hợp lệ (tháng, quý, năm hoặc tùy chọn)."),
+    "month": gettext_noop("Tháng không hợp lệ (định dạng năm-tháng, ví dụ 2026-03)."),
+    "quarter": gettext_noop("Quý phải từ 1 đến 4."),
+    "year": gettext_noop("Năm không hợp lệ."),
+    "start": gettext_noop("Ngày bắt đầu không hợp lệ hoặc nằm ngoài khoảng năm hệ thống hỗ trợ."),
+    "end": gettext_noop("Ngày kết thúc không hợp lệ: không được trước ngày bắt đầu, kỳ báo cáo tối đa 3 năm."),
+    "field": gettext_noop("Không có lĩnh vực với mã đã chọn."),
+    "procedure": gettext_noop("Không có thủ tục với mã đã chọn."),
+    "channel": gettext_noop("Kênh nộp không hợp lệ."),
+    "basis": gettext_noop("Cách tính theo đơn vị không hợp lệ."),
+    "figure": gettext_noop("Chỉ tiêu thống kê không hợp lệ."),
+    "after": gettext_noop("Trang không hợp lệ."),
+}
+
+
+def friendly(err: DomainError) -> list[str]:
+    """What to tell the reader, in Vietnamese, never the internals."""
+    if isinstance(err, PermissionDenied):
+        return [_("Bạn không có quyền xem báo cáo của đơn vị này.")]
+    if isinstance(err, NotFound):
+        return [_("Không tìm thấy hồ sơ.")]
+    texts = [_(_FIELD_TEXT[f]) for f in err.fields if f in _FIELD_TEXT]
+    return texts or [_("Thông tin chưa hợp lệ, vui lòng kiểm tra lại.")]
+
+
+def status_of(err: DomainError) -> int:
+    """400 for bad parameters (the API answers 422 with the JSON envelope), else the error's status."""
+    return 400 if isinstance(err, ValidationFailed) else err.http_status
+
+
+# ---- figures as the page shows them ----------------------------------------------------------------
+
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (gettext_noop("Tiếp nhận"), ("carried_over", "received", "to_process", "received_online")),
+    (gettext_noop("Đã giải quyết"), ("resolved", "resolved_early", "resolved_on_time", "resolved_late",
+                                      "resolved_in_time", "processed")),
+    (gettext_noop("Đang giải quyết"), ("in_progress_on_time", "in_progress_late", "about_to_be_late", "late")),
+    (gettext_noop("Trường hợp khác"), ("supplement_requested", "withdrawn", "refused", "stopped",
+                                        "not_collected")),
+    (gettext_noop("Dịch vụ công trực tuyến và số hóa"), ("online_full_eligible", "online_full", "digitizable",
+                                                          "digitized", "e_result")),
+)
+RATE_LABELS = {
+    "on_time_rate": gettext_noop("Tỷ lệ đúng hạn (100% - tỷ lệ quá hạn)"),
+    "late_rate": gettext_noop("Tỷ lệ quá hạn"),
+    "resolved_on_time_rate": gettext_noop("Tỷ lệ giải quyết trước hạn và đúng hạn"),
+    "online_rate": gettext_noop("Tỷ lệ hồ sơ trực tuyến"),
+    "online_full_rate": gettext_noop("Tỷ lệ hồ sơ trực tuyến toàn trình"),
+    "digitization_rate": gettext_noop("Tỷ lệ số hóa hồ sơ"),
+    "e_result_rate": gettext_noop("Tỷ lệ cấp kết quả điện tử"),
+    "online_payment_rate": gettext_noop("Tỷ lệ thanh toán trực tuyến"),
+    "satisfaction_rate": gettext_noop("Tỷ lệ hài lòng"),
+}
+
+
+def figure_rows(q: ReportQuery, figs: Figures, keys: Iterable[str]) -> list[dict[str, Any]]:
+    return [{"key": k, "label": _(LABELS[k]), "count": figs.counts[k],
+             "url": q.url("reports:drill", k)} for k in keys]
+
+
+def rate_rows(q: ReportQuery, figs: Figures, keys: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Every rate with its numerator and denominator (links to their dossiers); N/A when unavailable."""
+    out = []
+    for key in keys or RATE_LABELS:
+        r = figs.rates[key]
+        out.append({"key": key, "label": _(RATE_LABELS[key]), "value": r.value, "note": r.note,
+                    "numerator": _term(q, figs, r.numerator), "denominator": _term(q, figs, r.denominator)})
+    return out
+
+
+def _term(q: ReportQuery, figs: Figures, key: str) -> dict[str, Any] | None:
+    if not key:
+        return None
+    return {"key": key, "label": _(LABELS[key]), "count": figs.counts[key], "url": q.url("reports:drill", key)}
+
+
+def count_by(ids: Iterable[int], *columns: str) -> dict[Any, int]:
+    """How many of the dossiers ``ids`` have each value of ``columns`` (a tuple if several), by
+    chunked ``IN`` queries."""
+    out: dict[Any, int] = {}
+    ids = list(ids)
+    for i in range(0, len(ids), CHUNK):
+        rows = Dossier.objects.filter(pk__in=ids[i:i + CHUNK]).values_list(*columns, flat=len(columns) == 1)
+        for value in rows:
+            out[value] = out.get(value, 0) + 1
+    return out
+
+
+def channel_rows(q: ReportQuery, figs: Figures) -> list[dict[str, Any]]:
+    """Received in the period by channel: the figure "received" with the channel filter, as the API
+    gives it (each links to the list with that filter)."""
+    out = []
+    for value, label in Channel.choices:
+        by = replace(q, filters=replace(q.filters, channel=value))
+        if q.filters.channel is None:
+            count = svc.compute_figures(q.unit, q.period.start, q.period.end, by.filters).counts["received"]
+        else:
+            count = figs.counts["received"] if value == q.filters.channel else 0
+        out.append({"label": label, "count": count, "url": by.url("reports:drill", "received")})
+    return out
+
+
+def index_context(q: ReportQuery, figs: Figures) -> dict[str, Any]:
+    """The 766 index of the unit (unfiltered, as the API computes it) and the ranking of its children."""
+    base = figs if q.filters == NO_FILTERS else svc.compute_figures(q.unit, q.period.start, q.period.end)
+    ranking = [index_out(r.index, q.period, r.rank) for r in idx.ranking(q.unit, q.period)]
+    return {"index": index_out(idx.index_of(q.unit, base, q.period), q.period), "ranking": ranking}
+
+
+def report_context(q: ReportQuery) -> dict[str, Any]:
+    figs = svc.compute_figures(q.unit, q.period.start, q.period.end, q.filters)
+    return {
+        "q": q, "figures": figs,
+        "sections": [(_(title), figure_rows(q, figs, keys)) for title, keys in SECTIONS],
+        "by_channel": channel_rows(q, figs),
+        "rates": rate_rows(q, figs),
+        "average_hours": figs.average_processing_hours,
+        "exports": export_links(q),
+        **index_context(q, figs),
+    }
+
+
+def export_links(q: ReportQuery, figure: str | None = None) -> list[tuple[str, str]]:
+    extra = {"figure": figure} if figure else {}
+    out = [(_("Tải danh sách hồ sơ (CSV)"), q.url("api:export_dossiers_csv", **extra)),
+           (_("Tải danh sách hồ sơ (Excel)"), q.url("api:export_dossiers_xlsx", **extra))]
+    if not figure:
+        out.append((_("Tải báo cáo định kỳ (Excel)"), q.url("api:export_report_xlsx")))
+    return out
+
+
+# ---- drill-down and "why" -------------------------------------------------------------------------
+
+
+def _after(params: Mapping[str, str]) -> int | None:
+    raw = (params.get("after") or "").strip()
+    if raw and not raw.isdigit():
+        raise _bad("after")
+    return int(raw) if raw else None
+
+
+def drill_context(q: ReportQuery, figure: str, params: Mapping[str, str]) -> dict[str, Any]:
+    """One page of the dossiers behind ``figure`` (keyset on the id), with the dossier details."""
+    svc.check_figure(figure)
+    rows = svc.dossiers_for(figure, q.unit, q.period.start, q.period.end, q.filters, after=_after(params),
+                            limit=PAGE_SIZE + 1)
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    details = {d["pk"]: d for d in Dossier.objects.filter(pk__in=[i for i, _c in rows]).values(
+        "pk", "applicant_name", "procedure__code", "procedure__name", "handling_unit__name", "channel")}
+    items = [{"id": i, "code": c, **details.get(i, {}),
+              "why": q.url("reports:why", i)} for i, c in rows]
+    return {"q": q, "figure": figure, "label": _(LABELS[figure]), "items": items,
+            "next": q.url("reports:drill", figure, after=rows[-1][0]) if more else "",
+            "first": q.url("reports:drill", figure) if params.get("after") else "",
+            "back": q.url("reports:report"), "exports": export_links(q, figure)}
+
+
+def why_context(actor: Actor, q: ReportQuery, dossier_id: int) -> dict[str, Any]:
+    """Where a dossier counts in the period and why, with the verdict as of the period end."""
+    d = visible_dossiers(actor).select_related("version").filter(pk=dossier_id).first()
+    if d is None:
+        raise NotFound("Dossier not found.")
+    out = svc.why(d, q.period.start, q.period.end)
+    v = out["verdict"]
+    figures = [{**r, "url": q.url("reports:drill", r["figure"])} for r in out["figures"]]
+    return {"q": q, "dossier": d, "figures": figures, "category": v.category.value,
+            "sentences": [fact["text"] for fact in render_explanation(v)], "back": q.url("reports:report")}
+
+
+def as_float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+# ---- the operations dashboard -----------------------------------------------------------------------
+
+HEADLINE = ("on_time_rate", "resolved_on_time_rate", "online_rate", "online_full_rate", "digitization_rate",
+            "e_result_rate")
+HEADLINE_COUNTS = ("received", "to_process", "in_progress_late", "about_to_be_late", "not_collected")
+TREND_MONTHS = 12
+TOP = 10
+# The dashboard of a unit is computed at most once a minute (every viewer of the unit shares it);
+# a past month's figures (as of its end) change only when history is imported: kept 10 minutes.
+DASHBOARD_TTL = 90
+TREND_TTL = 600
+
+
+def dashboard_query(actor: Actor, params: Mapping[str, str]) -> ReportQuery:
+    """The current month to date (to the end of today) of a unit the caller leads or monitors."""
+    unit = pick_unit(actor, params.get("unit"), DASHBOARD_ROLES)
+    today = clock.local_date(clock.now())
+    return ReportQuery(unit, "custom", today.replace(day=1), today, NO_FILTERS,
+                       svc.period_of(today.replace(day=1), today))
+
+
+def dashboard_context(q: ReportQuery) -> dict[str, Any]:
+    now = clock.now()
+    key = f"reports:dashboard:{q.unit.pk}:{get_language()}:{clock.local(now):%Y%m%d%H%M}"  # texts are translated
+    return cache.get_or_set(key, lambda: build_dashboard(q, now), DASHBOARD_TTL)
+
+
+def build_dashboard(q: ReportQuery, now: datetime) -> dict[str, Any]:
+    figs = svc.compute_figures(q.unit, q.period.start, q.period.end)
+    late = [i for i, _code in svc.dossiers_for("in_progress_late", q.unit, q.period.start, q.period.end)]
+    return {
+        "q": q, "as_of": now, "report_url": q.url("reports:report"),
+        "headline": rate_rows(q, figs, HEADLINE), "counts": figure_rows(q, figs, HEADLINE_COUNTS),
+        "average_hours": figs.average_processing_hours,
+        "trend": trend_charts(q, figs), "ranking": ranking_chart(q),
+        "hot_procedures": hot_procedures(q, late), "hot_units": hot_units(q, late),
+        "late_url": q.url("reports:drill", "in_progress_late"), "today": today_charts(q),
+    }
+
+
+def _month_starts(first: date, n: int) -> list[date]:
+    out = [first]
+    while len(out) < n:
+        out.append(date.fromordinal(out[-1].toordinal() - 1).replace(day=1))
+    return out[::-1]
+
+
+def _point(figs: Figures) -> dict[str, Any]:
+    c, r = figs.counts, figs.rates
+    return {"received": c["received"], "resolved": c["resolved"], "late": c["late"],
+            "on_time": as_float(r["on_time_rate"].value), "online": as_float(r["online_rate"].value)}
+
+
+def _past_month(unit: Unit, first: date) -> dict[str, Any] | None:
+    def load() -> dict[str, Any] | None:
+        try:
+            period = svc.period_of(first, _month_end(first))
+        except ValidationFailed:  # before the first year the calendars cover
+            return None
+        return _point(svc.compute_figures(unit, period.start, period.end))
+
+    return cache.get_or_set(f"reports:month:{unit.pk}:{first:%Y-%m}", load, TREND_TTL)
+
+
+def trend_charts(q: ReportQuery, current: Figures) -> list[charts.Chart]:
+    """The last 12 months (the current one to date): rates as lines, intake as columns."""
+    months = _month_starts(q.first_day, TREND_MONTHS)
+    points = [_past_month(q.unit, m) for m in months[:-1]] + [_point(current)]
+    labels = [f"{m:%m/%y}" for m in months]
+
+    def values(key: str) -> list[Any]:
+        return [p[key] if p else None for p in points]
+
+    lines = [charts.Series(_("Tỷ lệ đúng hạn"), values("on_time")),
+             charts.Series(_("Tỷ lệ trực tuyến"), values("online"))]
+    return [charts.line_chart("trend-rates", _("Tỷ lệ đúng hạn và tỷ lệ trực tuyến, 12 tháng"), labels, lines,
+                              y_max=100),
+            charts.column_chart("trend-received", _("Hồ sơ tiếp nhận theo tháng"), labels, values("received"),
+                                value_header=_("Tiếp nhận"))]
+
+
+def ranking_chart(q: ReportQuery) -> charts.Chart | None:
+    rows = idx.ranking(q.unit, q.period)
+    if not rows:
+        return None
+    items = [(f"{r.rank}. {r.index.unit.name}", as_float(r.index.score.points)) for r in rows]
+    return charts.bar_chart("ranking", _("Xếp hạng chỉ số 766 của các đơn vị trực thuộc (điểm)"), items, x_max=100,
+                            value_header=_("Điểm"))
+
+
+def _top(counts: dict[Any, int]) -> list[tuple[Any, int]]:
+    return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:TOP]
+
+
+def hot_procedures(q: ReportQuery, ids: list[int]) -> charts.Chart:
+    top = _top(count_by(ids, "procedure__code", "procedure__name"))
+    links = tuple(replace(q, filters=replace(q.filters, procedure=code)).url("reports:drill", "in_progress_late")
+                  for (code, _n), _c in top)
+    return replace(charts.bar_chart("hot-procedures", _("Hồ sơ đang quá hạn theo thủ tục (10 thủ tục nhiều nhất)"),
+                                    [(f"{code} - {name}", n) for (code, name), n in top],
+                                    value_header=_("Hồ sơ")), links=links)
+
+
+def hot_units(q: ReportQuery, ids: list[int]) -> charts.Chart:
+    top = _top(count_by(ids, "handling_unit__name"))
+    return charts.bar_chart("hot-units", _("Hồ sơ đang quá hạn theo đơn vị giải quyết (10 đơn vị nhiều nhất)"),
+                            top, value_header=_("Hồ sơ"))
+
+
+def today_charts(q: ReportQuery) -> dict[str, Any]:
+    """Today's intake (the figure "received" of today), by channel and by hour of receipt."""
+    today = clock.local_date(clock.now())
+    period = svc.period_of(today, today)
+    ids = [i for i, _code in svc.dossiers_for("received", q.unit, period.start, period.end)]
+    channels = count_by(ids, "channel")
+    hours = receipt_hours(ids, period)
+    span = range(min([7, *hours]), max([17, *hours]) + 1)
+    return {"total": len(ids),
+            "channels": [(label, channels.get(value, 0)) for value, label in Channel.choices],
+            "url": ReportQuery(q.unit, "custom", today, today, NO_FILTERS, period).url("reports:drill", "received"),
+            "hours": charts.column_chart("today-hours", _("Hồ sơ tiếp nhận hôm nay theo giờ"),
+                                         [f"{h}h" for h in span], [hours.get(h, 0) for h in span],
+                                         value_header=_("Tiếp nhận"))}
+
+
+def receipt_hours(ids: list[int], period: svc.Period) -> dict[int, int]:
+    """Local hour of the first receipt (intake or receive) of each dossier in the period."""
+    first: dict[int, datetime] = {}
+    for i in range(0, len(ids), CHUNK):
+        events = DossierEvent.objects.filter(dossier_id__in=ids[i:i + CHUNK], action__in=RECEIPT,
+                                             at__gte=period.start, at__lt=period.end)
+        for dossier_id, at in events.values_list("dossier_id", "at"):
+            first[dossier_id] = min(at, first.get(dossier_id, at))
+    out: dict[int, int] = {}
+    for at in first.values():
+        out[clock.local(at).hour] = out.get(clock.local(at).hour, 0) + 1
+    return out

@@ -1,0 +1,164 @@
+"""The read model gives exactly the figures of the event-log computation.
+
+Both are compared on the hand-built month (supplements, a second request, an extension through
+the services, a withdrawal, a stop, a refusal, dossiers open across the period end) and on
+generated histories (supplements, withdrawals, refusals, stops, late and open dossiers) over
+many units, periods and filters; then on events written through the services one by one.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+
+from motcua.dossiers import services as svc
+from motcua.dossiers.generator import generate
+from motcua.dossiers.models import Dossier
+from motcua.reports import readmodel
+from motcua.reports import services as rs
+from motcua.reports.facts import NO_FILTERS, Filters
+from motcua.reports.models import DirtyDossier, FigureBucket
+from motcua.reports.readfigures import bucket_figures
+from motcua.reports.services import compute_figures_from_events, period_of
+from motcua.units.models import Unit
+
+
+def _same(unit: Unit, first: date, last: date, filters: Filters = NO_FILTERS) -> None:
+    p = period_of(first, last)
+    from_events = compute_figures_from_events(unit, p.start, p.end, filters)
+    from_buckets = bucket_figures(unit, p.start, p.end, filters)
+    assert from_buckets is not None
+    assert from_buckets.counts == from_events.counts, (unit.path, first, last, filters)
+    assert from_buckets.rates == from_events.rates
+    assert from_buckets.average_processing_hours == from_events.average_processing_hours
+    assert from_buckets.processing_seconds_total == from_events.processing_seconds_total
+
+
+def _periods(rng: random.Random, first: date, last: date, n: int) -> list[tuple[date, date]]:
+    out = []
+    for _ in range(n):
+        a = first + timedelta(days=rng.randrange((last - first).days))
+        b = a + timedelta(days=rng.choice([0, 1, 6, 13, 30, 45, 90, 200]))
+        out.append((a, min(b, last)))
+    return out
+
+
+MONTH_PERIODS = [(date(2026, 3, 1), date(2026, 3, 31)), (date(2026, 2, 1), date(2026, 4, 30)),
+                 (date(2026, 3, 2), date(2026, 3, 2)), (date(2026, 3, 9), date(2026, 3, 10)),
+                 (date(2026, 3, 10), date(2026, 3, 12)), (date(2026, 3, 15), date(2026, 4, 15)),
+                 (date(2026, 2, 24), date(2026, 3, 16)), (date(2026, 1, 1), date(2026, 12, 31)),
+                 (date(2026, 3, 31), date(2026, 4, 1)), (date(2026, 3, 17), date(2026, 3, 18))]
+
+
+def test_hand_built_month_same_from_read_model_and_event_log(month) -> None:  # noqa: ANN001
+    assert readmodel.refresh()
+    w = month.world
+    for unit in (w.province, w.communes["a"], w.communes["b"]):
+        for first, last in MONTH_PERIODS:
+            _same(unit, first, last)
+    for filters in (Filters(channel=2), Filters(procedure="1.001193"), Filters(field="HT"), Filters(field="CT")):
+        _same(w.communes["a"], date(2026, 3, 1), date(2026, 3, 31), filters)
+
+
+def test_compute_figures_reads_the_read_model(month, monkeypatch) -> None:  # noqa: ANN001
+    expected = compute_figures_from_events(month.world.communes["a"], month.period.start, month.period.end)
+
+    def fail(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("the event log was read")
+
+    monkeypatch.setattr(rs, "compute_figures_from_events", fail)
+    figs = rs.compute_figures(month.world.communes["a"], month.period.start, month.period.end)
+    assert figs.counts == expected.counts
+    assert not DirtyDossier.objects.exists()
+
+
+def test_generated_histories_same_from_read_model_and_event_log(world) -> None:  # noqa: ANN001
+    generate(1500, world.province, date(2025, 7, 1), date(2026, 6, 30), seed=11)
+    assert readmodel.refresh(limit=None)
+    rng = random.Random(5)
+    units = list(Unit.objects.filter(path__startswith=world.province.path).exclude(kind="service_centre"))
+    months = [(date(2025, m, 1), date(2025, m + 1, 1) - timedelta(days=1)) for m in range(7, 12)]
+    for unit in units:
+        for first, last in [*months, (date(2025, 7, 1), date(2026, 6, 30)), (date(2025, 10, 1), date(2025, 12, 31)),
+                            *_periods(rng, date(2025, 7, 1), date(2026, 7, 30), 8)]:
+            _same(unit, first, last)
+    for ch in (1, 2, 3):
+        _same(world.province, date(2025, 9, 1), date(2026, 2, 28), Filters(channel=ch))
+    p = period_of(date(2025, 10, 1), date(2026, 3, 31))
+    many = rs.compute_figures_of_units(units, p.start, p.end)
+    assert {u.pk: many[u.pk].counts for u in units} == {
+        u.pk: compute_figures_from_events(u, p.start, p.end).counts for u in units}
+
+
+def test_events_written_through_the_services_count_at_once(world, clock) -> None:  # noqa: ANN001
+    p = period_of(date(2026, 3, 1), date(2026, 3, 31))
+    unit = world.communes["a"]
+    clock.set("2026-03-16 09:00")
+    d = svc.intake(world.actor("counter_a"), world.intake_request())
+    assert rs.compute_figures(unit, p.start, p.end).counts["received"] == 1
+    clock.set("2026-03-16 09:10")
+    svc.start(world.actor("counter_a"), d.pk)
+    clock.set("2026-03-16 10:00")
+    svc.request_supplement(world.actor("specialist_a"), d.pk, "Thiếu giấy tờ")
+    figs = rs.compute_figures(unit, p.start, p.end)
+    assert figs.counts["supplement_requested"] == 1
+    assert figs.counts == compute_figures_from_events(unit, p.start, p.end).counts
+    clock.set("2026-03-18 10:00")
+    svc.supplement(world.actor("counter_a"), d.pk)
+    clock.set("2026-03-19 10:00")
+    svc.finish(world.actor("leader_a"), d.pk)
+    figs = rs.compute_figures(unit, p.start, p.end)
+    assert figs.counts["resolved"] == 1
+    assert figs.counts == compute_figures_from_events(unit, p.start, p.end).counts
+
+
+def test_rebuild_reproduces_the_buckets(month) -> None:  # noqa: ANN001
+    assert readmodel.refresh()
+    before = _bucket_totals()
+    assert readmodel.rebuild() == Dossier.objects.count()
+    assert _bucket_totals() == before
+    assert not DirtyDossier.objects.exists()
+
+
+def _bucket_totals() -> dict[tuple, tuple]:
+    out = {}
+    for b in FigureBucket.objects.all():
+        values = tuple(getattr(b, c) for c in ("received", "resolved_late", "open_on_time", "open_late",
+                                               "approaching", "not_collected", "processing_seconds"))
+        if any(values):
+            out[(b.scope_path, b.grain, b.day, b.procedure_id, b.channel)] = values
+    return out
+
+
+def test_every_event_insert_marks_its_dossier_dirty(month) -> None:  # noqa: ANN001
+    assert readmodel.refresh()
+    clock_d = Dossier.objects.get(pk=month.ids["D9"])
+    svc.finish(month.world.actor("leader_a"), clock_d.pk)
+    assert list(DirtyDossier.objects.values_list("dossier_id", flat=True)) == [clock_d.pk]
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT 1 FROM pg_trigger WHERE tgname = 'reports_event_dirty'")
+        else:
+            cur.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'reports_event_dirty'")
+        assert cur.fetchone()
+
+
+def test_calendar_change_reads_the_event_log_until_rebuilt(month, monkeypatch) -> None:  # noqa: ANN001
+    assert readmodel.refresh()
+    unit = month.world.communes["a"]
+    assert readmodel.is_current(unit.province_id)
+    monkeypatch.setattr(readmodel, "calendar_revision", lambda province_id: -1)
+    assert not readmodel.is_current(unit.province_id)
+    figs = rs.compute_figures(unit, month.period.start, month.period.end)
+    assert figs.counts == compute_figures_from_events(unit, month.period.start, month.period.end).counts
+
+
+@pytest.mark.parametrize("hour", [0, 9])
+def test_periods_not_at_local_midnight_read_the_event_log(month, hour) -> None:  # noqa: ANN001
+    start = month.period.start + timedelta(hours=hour)
+    unit = month.world.communes["a"]
+    expected = compute_figures_from_events(unit, start, month.period.end)
+    assert rs.compute_figures(unit, start, month.period.end).counts == expected.counts
