@@ -17,6 +17,10 @@ class Score(models.IntegerChoices):
     DISSATISFIED = 3, _("Không hài lòng")
 
 
+# the scores that count as satisfied in the satisfaction rate
+SATISFIED = (Score.SATISFIED, Score.ACCEPTABLE)
+
+
 # what each status means for the applicant, in plain words
 PLAIN_STATUS = {
     Status.NEW: _("Đã nộp trực tuyến, đang chờ bộ phận một cửa kiểm tra."),

@@ -28,12 +28,11 @@ from motcua.dossiers.models import Dossier, DossierEvent, DossierFile
 from motcua.dossiers.storage import get_storage, store_upload
 
 from . import catalog
-from .choices import Score
+from .choices import SATISFIED, Score
 from .models import Draft, DraftFile, Rating
 
 log = logging.getLogger(__name__)
 RESULT_READY = (Status.PROCESSED, Status.RETURNED)
-SATISFIED = (Score.SATISFIED, Score.ACCEPTABLE)
 
 
 class Refused(ValidationFailed):

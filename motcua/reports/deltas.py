@@ -156,14 +156,19 @@ def _windows(acc: _Acc, p: Profile, evs: list[tuple[int, str]], cal: WorkingCale
     return times
 
 
-def contribution(p: Profile, events: Sequence[tuple[int, str]], cal: WorkingCalendar) -> Contribution:
-    """Everything one dossier adds to the buckets, from its events ``(epoch, action)`` in log order."""
+def contribution(p: Profile, events: Sequence[tuple[int, str]], cal: WorkingCalendar,
+                 rating: tuple[int, str] | None = None) -> Contribution:
+    """Everything one dossier adds to the buckets, from its events ``(epoch, action)`` in log order
+    and the applicant's rating ``(epoch, "satisfied" | "dissatisfied")`` if any."""
     # stable by time: events at the same second keep their log order (``seq``), as in load_facts
     evs = sorted(((at, a) for at, a in events if a in RELEVANT), key=lambda e: e[0])
     acc = _Acc(cal)
     times = _windows(acc, p, evs, cal)
     final = classify(facts_of(p, evs), times[-1] + 1, cal) if times else facts_of(p, evs)
     _flows(acc, final, evs)
+    if rating is not None:
+        acc.add(rating[0], "rated")
+        acc.add(rating[0], f"rated_{rating[1]}")
     requests = [at for at, a in evs if a == A.REQUEST_SUPPLEMENT.value]
     pairs = list(zip(requests, requests[1:], strict=False))
     processed = final.end if final.received is not None and final.end_reason == A.FINISH.value else None

@@ -13,7 +13,9 @@ Loading costs a few queries whatever the number of dossiers:
    status became terminal before the period cannot appear in any figure of it);
 2. the static attributes of those dossiers (code, path, channel, limit, cut-off), by id;
 3. the REQUEST_SUPPLEMENT / SUPPLEMENT events of the dossiers that have any (about 8% of them),
-   to rebuild the pauses of the legal clock.
+   to rebuild the pauses of the legal clock;
+4. the applicants' ratings given before the period end (a dossier rated in the period counts
+   in the rating figures even when its processing ended before the period).
 
 The verdict is then computed per dossier with the province calendar by
 :func:`motcua.domain.verdict.quick_category`, the same rules as :func:`~motcua.domain.verdict.judge`
@@ -34,6 +36,8 @@ from motcua.domain.lifecycle import Action
 from motcua.domain.verdict import Category, Policy, quick_category
 from motcua.domain.workcal import WorkingCalendar, to_epoch
 from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.portal.choices import SATISFIED
+from motcua.portal.models import Rating
 
 A = Action
 RECEIPT = (A.INTAKE.value, A.RECEIVE.value)
@@ -96,6 +100,9 @@ class Facts:
     supplement_requests: int = 0
     waiting_supplement: bool = False
     approaching: bool = False
+    # the applicant's rating, if given before the period end
+    rated: int | None = None  # epoch seconds
+    rating: str = ""  # "satisfied" (satisfied or acceptable) or "dissatisfied"
 
 
 def _first_end(f: Facts) -> tuple[int | None, str]:
@@ -198,14 +205,16 @@ def load_facts(path: str, start: datetime, end: datetime, filters: Filters, cal:
     if dossier_ids is not None:
         events = events.filter(dossier_id__in=list(dossier_ids))
     # grouped by the dossier id alone: grouping by the attributes too is 8x slower on PostgreSQL
+    rated = Rating.objects.filter(created_at__gte=start, created_at__lt=end).values("dossier_id")
     rows = list(events.values("dossier_id")
                 .annotate(**_AGGREGATES,
                           requests_in_period=Count("id", filter=Q(action=A.REQUEST_SUPPLEMENT.value, at__gte=start)))
-                .filter(Q(terminal__isnull=True) | Q(terminal__gte=start))
+                .filter(Q(terminal__isnull=True) | Q(terminal__gte=start) | Q(dossier_id__in=rated))
                 .order_by("dossier_id"))
     attrs = _attributes([r["dossier_id"] for r in rows])
     facts = [_facts(r, attrs[r["dossier_id"]], filters.basis) for r in rows]
     _attach_pause_events(facts, end)
+    _attach_ratings(facts, end)
     period_end = to_epoch(end)
     return [classify(f, period_end, cal) for f in facts]
 
@@ -231,3 +240,25 @@ def _attach_pause_events(facts: list[Facts], end: datetime, chunk: int = 500) ->
             found[dossier_id].append((to_epoch(at), action))
     for dossier_id, evs in found.items():
         with_requests[dossier_id].pause_events = evs
+
+
+def rating_kind(score: int) -> str:
+    """How a rating counts: "satisfied" (satisfied or acceptable, as the portal reports it) or
+    "dissatisfied"."""
+    return "satisfied" if score in SATISFIED else "dissatisfied"
+
+
+def ratings_of(ids: list[int], end: datetime | None = None) -> dict[int, tuple[int, str]]:
+    """(epoch, kind) of the ratings of the dossiers ``ids`` given before ``end`` (any time: None)."""
+    qs = Rating.objects.filter(dossier_id__in=ids)
+    if end is not None:
+        qs = qs.filter(created_at__lt=end)
+    rows = qs.values_list("dossier_id", "created_at", "score")
+    return {d: (to_epoch(at), rating_kind(score)) for d, at, score in rows}
+
+
+def _attach_ratings(facts: list[Facts], end: datetime, chunk: int = 2000) -> None:
+    for i in range(0, len(facts), chunk):
+        part = {f.id: f for f in facts[i:i + chunk]}
+        for dossier_id, (at, kind) in ratings_of(list(part), end).items():
+            part[dossier_id].rated, part[dossier_id].rating = at, kind

@@ -28,6 +28,9 @@ Every count figure is a set of dossiers, decided by :func:`memberships` from the
 ``digitizable`` /          received in the period with components the catalog says must be
 ``digitized``              digitized / and every one of them has a stored file
 ``e_result``               processed, with a stored result file
+``rated``                  the applicant rated the handling in ``[S, E)``
+``rated_satisfied`` /      ... satisfied or "acceptable" / dissatisfied ("dislike")
+``rated_dissatisfied``
 =========================  =====================================================================
 
 By construction ``to_process = resolved + in_progress_on_time + in_progress_late``.
@@ -52,6 +55,7 @@ COUNT_FIGURES = (
     "resolved_in_time", "processed", "in_progress_on_time", "in_progress_late", "late", "about_to_be_late",
     "supplement_requested", "withdrawn", "refused", "stopped", "not_collected", "received_online",
     "online_full_eligible", "online_full", "digitizable", "digitized", "e_result",
+    "rated", "rated_satisfied", "rated_dissatisfied",
 )
 _RESOLVED = {C.EARLY: "resolved_early", C.ON_TIME: "resolved_on_time", C.LATE: "resolved_late"}
 _IN_PROGRESS = {C.IN_PROGRESS_ON_TIME: "in_progress_on_time", C.IN_PROGRESS_LATE: "in_progress_late"}
@@ -123,11 +127,16 @@ def _channels(f: Facts, extras: Extras, keys: list[str]) -> list[str]:
     return out
 
 
+def _rating(f: Facts, start: int, end: int) -> list[str]:
+    return ["rated", f"rated_{f.rating}"] if _within(f.rated, start, end) else []
+
+
 def memberships(f: Facts, start: int, end: int, extras: Extras = Extras()) -> list[str]:
     """The count figures ``f`` belongs to in ``[start, end)`` (epoch seconds)."""
     keys = _processing(f, start, end)
     keys += _events(f, start, end)
     keys += _channels(f, extras, keys)
+    keys += _rating(f, start, end)
     return keys
 
 
@@ -168,7 +177,7 @@ def _rates(c: Counter[str], extras: Extras) -> dict[str, Rate]:
         "digitization_rate": _rate(c, "digitized", "digitizable", extras.has_component_files, NO_DATA),
         "e_result_rate": _rate(c, "e_result", "processed", extras.has_result_files, NO_DATA),
         "online_payment_rate": Rate(None, "", "", NO_DATA),
-        "satisfaction_rate": Rate(None, "", "", NO_DATA),
+        "satisfaction_rate": _rate(c, "rated_satisfied", "rated"),
     }
 
 

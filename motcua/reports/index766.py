@@ -51,6 +51,9 @@ def measures(figs: Figures) -> dict[str, ind.Measure | None]:
         out["digitized"] = ind.Measure(c["digitized"], c["digitizable"])
     if figs.rates["e_result_rate"].note != "no_data":
         out["e_results"] = ind.Measure(c["e_result"], c["processed"])
+    # "dossier_satisfaction" is 100% - (late rate + share of dossiers with a complaint or a "dislike"):
+    # the ratings give the dislikes (figure rated_dissatisfied), but complaints come with the feedback
+    # module; without them the measure would be overstated, so it stays N/A.
     return out
 
 

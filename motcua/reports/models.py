@@ -2,7 +2,8 @@
 
 The event log stays the source of truth. Every event insert marks its dossier *dirty* (a
 database trigger on ``dossiers_dossierevent``, so imports that bypass the services are seen
-too, in the same transaction as the event). Draining the dirty queue recomputes each dossier's
+too, in the same transaction as the event); so does every change to the applicant's rating
+(a trigger on ``portal_rating``). Draining the dirty queue recomputes each dossier's
 *contribution* (:mod:`motcua.reports.deltas`) and applies the difference to the buckets.
 See :mod:`motcua.reports.readmodel`.
 """
@@ -14,6 +15,7 @@ from django.db import models
 FLOW_COLUMNS = (
     "received", "received_online", "online_full_eligible", "online_full", "resolved_early", "resolved_on_time",
     "resolved_late", "processed", "processing_seconds", "withdrawn", "refused", "stopped", "requests",
+    "rated", "rated_satisfied", "rated_dissatisfied",
 )
 STOCK_COLUMNS = ("open_on_time", "open_late", "approaching", "not_collected")
 COLUMNS = FLOW_COLUMNS + STOCK_COLUMNS
@@ -44,6 +46,9 @@ class FigureBucket(models.Model):  # noqa: DJ008 (internal rows, never displayed
     refused = models.IntegerField(default=0)
     stopped = models.IntegerField(default=0)
     requests = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    rated_satisfied = models.IntegerField(default=0)
+    rated_dissatisfied = models.IntegerField(default=0)
     open_on_time = models.IntegerField(default=0)
     open_late = models.IntegerField(default=0)
     approaching = models.IntegerField(default=0)

@@ -6,34 +6,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import reduce
 from operator import or_
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from motcua.catalog.choices import Channel
 from motcua.catalog.models import Field, Procedure
 from motcua.core import clock
 from motcua.domain.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from motcua.dossiers.explain import render_explanation
-from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import Actor, visible_dossiers
 from motcua.units.choices import Role
 from motcua.units.models import Unit
 
-from . import charts
 from . import index766 as idx
 from . import services as svc
 from .api import index_out
-from .facts import NO_FILTERS, RECEIPT, Filters
+from .facts import NO_FILTERS, Filters
 from .figures import Figures
 from .reasons import LABELS
 
@@ -254,6 +252,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                                         "not_collected")),
     (gettext_noop("Dịch vụ công trực tuyến và số hóa"), ("online_full_eligible", "online_full", "digitizable",
                                                           "digitized", "e_result")),
+    (gettext_noop("Mức độ hài lòng"), ("rated", "rated_satisfied", "rated_dissatisfied")),
 )
 RATE_LABELS = {
     "on_time_rate": gettext_noop("Tỷ lệ đúng hạn (100% - tỷ lệ quá hạn)"),
@@ -385,142 +384,3 @@ def why_context(actor: Actor, q: ReportQuery, dossier_id: int) -> dict[str, Any]
 
 def as_float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
-
-
-# ---- the operations dashboard -----------------------------------------------------------------------
-
-HEADLINE = ("on_time_rate", "resolved_on_time_rate", "online_rate", "online_full_rate", "digitization_rate",
-            "e_result_rate")
-HEADLINE_COUNTS = ("received", "to_process", "in_progress_late", "about_to_be_late", "not_collected")
-TREND_MONTHS = 12
-TOP = 10
-# The dashboard of a unit is computed at most once a minute (every viewer of the unit shares it);
-# a past month's figures (as of its end) change only when history is imported: kept 10 minutes.
-DASHBOARD_TTL = 90
-TREND_TTL = 600
-
-
-def dashboard_query(actor: Actor, params: Mapping[str, str]) -> ReportQuery:
-    """The current month to date (to the end of today) of a unit the caller leads or monitors."""
-    unit = pick_unit(actor, params.get("unit"), DASHBOARD_ROLES)
-    today = clock.local_date(clock.now())
-    return ReportQuery(unit, "custom", today.replace(day=1), today, NO_FILTERS,
-                       svc.period_of(today.replace(day=1), today))
-
-
-def dashboard_context(q: ReportQuery) -> dict[str, Any]:
-    now = clock.now()
-    key = f"reports:dashboard:{q.unit.pk}:{get_language()}:{clock.local(now):%Y%m%d%H%M}"  # texts are translated
-    return cache.get_or_set(key, lambda: build_dashboard(q, now), DASHBOARD_TTL)
-
-
-def build_dashboard(q: ReportQuery, now: datetime) -> dict[str, Any]:
-    figs = svc.compute_figures(q.unit, q.period.start, q.period.end)
-    late = [i for i, _code in svc.dossiers_for("in_progress_late", q.unit, q.period.start, q.period.end)]
-    return {
-        "q": q, "as_of": now, "report_url": q.url("reports:report"),
-        "headline": rate_rows(q, figs, HEADLINE), "counts": figure_rows(q, figs, HEADLINE_COUNTS),
-        "average_hours": figs.average_processing_hours,
-        "trend": trend_charts(q, figs), "ranking": ranking_chart(q),
-        "hot_procedures": hot_procedures(q, late), "hot_units": hot_units(q, late),
-        "late_url": q.url("reports:drill", "in_progress_late"), "today": today_charts(q),
-    }
-
-
-def _month_starts(first: date, n: int) -> list[date]:
-    out = [first]
-    while len(out) < n:
-        out.append(date.fromordinal(out[-1].toordinal() - 1).replace(day=1))
-    return out[::-1]
-
-
-def _point(figs: Figures) -> dict[str, Any]:
-    c, r = figs.counts, figs.rates
-    return {"received": c["received"], "resolved": c["resolved"], "late": c["late"],
-            "on_time": as_float(r["on_time_rate"].value), "online": as_float(r["online_rate"].value)}
-
-
-def _past_month(unit: Unit, first: date) -> dict[str, Any] | None:
-    def load() -> dict[str, Any] | None:
-        try:
-            period = svc.period_of(first, _month_end(first))
-        except ValidationFailed:  # before the first year the calendars cover
-            return None
-        return _point(svc.compute_figures(unit, period.start, period.end))
-
-    return cache.get_or_set(f"reports:month:{unit.pk}:{first:%Y-%m}", load, TREND_TTL)
-
-
-def trend_charts(q: ReportQuery, current: Figures) -> list[charts.Chart]:
-    """The last 12 months (the current one to date): rates as lines, intake as columns."""
-    months = _month_starts(q.first_day, TREND_MONTHS)
-    points = [_past_month(q.unit, m) for m in months[:-1]] + [_point(current)]
-    labels = [f"{m:%m/%y}" for m in months]
-
-    def values(key: str) -> list[Any]:
-        return [p[key] if p else None for p in points]
-
-    lines = [charts.Series(_("Tỷ lệ đúng hạn"), values("on_time")),
-             charts.Series(_("Tỷ lệ trực tuyến"), values("online"))]
-    return [charts.line_chart("trend-rates", _("Tỷ lệ đúng hạn và tỷ lệ trực tuyến, 12 tháng"), labels, lines,
-                              y_max=100),
-            charts.column_chart("trend-received", _("Hồ sơ tiếp nhận theo tháng"), labels, values("received"),
-                                value_header=_("Tiếp nhận"))]
-
-
-def ranking_chart(q: ReportQuery) -> charts.Chart | None:
-    rows = idx.ranking(q.unit, q.period)
-    if not rows:
-        return None
-    items = [(f"{r.rank}. {r.index.unit.name}", as_float(r.index.score.points)) for r in rows]
-    return charts.bar_chart("ranking", _("Xếp hạng chỉ số 766 của các đơn vị trực thuộc (điểm)"), items, x_max=100,
-                            value_header=_("Điểm"))
-
-
-def _top(counts: dict[Any, int]) -> list[tuple[Any, int]]:
-    return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:TOP]
-
-
-def hot_procedures(q: ReportQuery, ids: list[int]) -> charts.Chart:
-    top = _top(count_by(ids, "procedure__code", "procedure__name"))
-    links = tuple(replace(q, filters=replace(q.filters, procedure=code)).url("reports:drill", "in_progress_late")
-                  for (code, _n), _c in top)
-    return replace(charts.bar_chart("hot-procedures", _("Hồ sơ đang quá hạn theo thủ tục (10 thủ tục nhiều nhất)"),
-                                    [(f"{code} - {name}", n) for (code, name), n in top],
-                                    value_header=_("Hồ sơ")), links=links)
-
-
-def hot_units(q: ReportQuery, ids: list[int]) -> charts.Chart:
-    top = _top(count_by(ids, "handling_unit__name"))
-    return charts.bar_chart("hot-units", _("Hồ sơ đang quá hạn theo đơn vị giải quyết (10 đơn vị nhiều nhất)"),
-                            top, value_header=_("Hồ sơ"))
-
-
-def today_charts(q: ReportQuery) -> dict[str, Any]:
-    """Today's intake (the figure "received" of today), by channel and by hour of receipt."""
-    today = clock.local_date(clock.now())
-    period = svc.period_of(today, today)
-    ids = [i for i, _code in svc.dossiers_for("received", q.unit, period.start, period.end)]
-    channels = count_by(ids, "channel")
-    hours = receipt_hours(ids, period)
-    span = range(min([7, *hours]), max([17, *hours]) + 1)
-    return {"total": len(ids),
-            "channels": [(label, channels.get(value, 0)) for value, label in Channel.choices],
-            "url": ReportQuery(q.unit, "custom", today, today, NO_FILTERS, period).url("reports:drill", "received"),
-            "hours": charts.column_chart("today-hours", _("Hồ sơ tiếp nhận hôm nay theo giờ"),
-                                         [f"{h}h" for h in span], [hours.get(h, 0) for h in span],
-                                         value_header=_("Tiếp nhận"))}
-
-
-def receipt_hours(ids: list[int], period: svc.Period) -> dict[int, int]:
-    """Local hour of the first receipt (intake or receive) of each dossier in the period."""
-    first: dict[int, datetime] = {}
-    for i in range(0, len(ids), CHUNK):
-        events = DossierEvent.objects.filter(dossier_id__in=ids[i:i + CHUNK], action__in=RECEIPT,
-                                             at__gte=period.start, at__lt=period.end)
-        for dossier_id, at in events.values_list("dossier_id", "at"):
-            first[dossier_id] = min(at, first.get(dossier_id, at))
-    out: dict[int, int] = {}
-    for at in first.values():
-        out[clock.local(at).hour] = out.get(clock.local(at).hour, 0) + 1
-    return out

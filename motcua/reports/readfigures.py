@@ -221,7 +221,8 @@ def _counts(flow: Counter[str], at_end: Counter[str], at_start: Counter[str], pa
             extras: Extras) -> Counter[str]:
     c: Counter[str] = Counter()
     for k in ("received", "received_online", "online_full_eligible", "online_full", "resolved_early",
-              "resolved_on_time", "resolved_late", "processed", "withdrawn", "refused", "stopped"):
+              "resolved_on_time", "resolved_late", "processed", "withdrawn", "refused", "stopped", "rated",
+              "rated_satisfied", "rated_dissatisfied"):
         c[k] = flow[k]
     c["carried_over"] = at_start["open_on_time"] + at_start["open_late"]
     c["to_process"] = c["received"] + c["carried_over"]
@@ -237,3 +238,23 @@ def _counts(flow: Counter[str], at_end: Counter[str], at_start: Counter[str], pa
     c["digitized"] = len(extras.digitized)
     c["e_result"] = len(extras.with_result_file)
     return c
+
+
+def stock_by_procedure(unit: Unit, end: datetime, column: str) -> dict[int, int] | None:
+    """A stock column (e.g. ``open_late``: in progress late) of the unit's subtree at the local
+    midnight ``end``, per procedure id (non-zero only); None when ``end`` is not a local midnight."""
+    if column not in COLUMNS:
+        raise ValueError(column)
+    stop = local_midnight(end)
+    if stop is None:
+        return None
+    days = Days(stop, stop)
+    a = connection.ops.adapt_datefield_value
+    sql = (f"SELECT procedure_id, SUM({column}) FROM reports_figurebucket WHERE scope_path = %s AND "
+           "((grain = 'Y' AND day < %s) OR (grain = 'M' AND day >= %s AND day < %s) "
+           "OR (grain = 'D' AND day >= %s AND day < %s)) "
+           f"GROUP BY procedure_id HAVING SUM({column}) <> 0")
+    with connection.cursor() as cur:
+        cur.execute(sql, [unit.path, a(days.end_year), a(days.end_year), a(days.end_month), a(days.end_month),
+                          a(days.end)])
+        return {int(p): int(n) for p, n in cur.fetchall()}

@@ -23,6 +23,7 @@ from motcua.domain.workcal import to_epoch
 from motcua.dossiers.models import Dossier, DossierEvent
 
 from .deltas import RELEVANT, Contribution, Deltas, Profile, contribution, decode, encode
+from .facts import ratings_of
 from .models import COLUMNS, DirtyDossier, DossierContribution, ReadModelState, RequestPair
 
 MAX_INLINE = 20_000  # dirty rows a read applies itself; more: the read uses the event log
@@ -118,6 +119,7 @@ def apply_dossiers(ids: Iterable[int]) -> int:
     ids = sorted(set(ids))
     attrs = {r["id"]: r for r in Dossier.objects.filter(pk__in=ids).values(*_ATTRS)}
     events = _events(ids)
+    ratings = ratings_of(ids)
     old = {c.dossier_id: c for c in DossierContribution.objects.filter(dossier_id__in=ids)}
     diff = BucketDiff()
     for c in old.values():
@@ -126,7 +128,7 @@ def apply_dossiers(ids: Iterable[int]) -> int:
     pairs: list[RequestPair] = []
     for dossier_id, row in attrs.items():
         cal = calendar_for(province_of(row["receiving_path"]))
-        contrib = contribution(profile_of(row), events.get(dossier_id, []), cal)
+        contrib = contribution(profile_of(row), events.get(dossier_id, []), cal, ratings.get(dossier_id))
         diff.add(row["handling_path"], row["procedure_id"], row["channel"], contrib.deltas)
         new.append(_contribution_row(dossier_id, row, contrib))
         pairs += [RequestPair(dossier_id=dossier_id, handling_path=row["handling_path"],

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from motcua.core.clock import fmt
 from motcua.domain.workcal import from_epoch
@@ -34,17 +35,34 @@ def _late(f: Facts) -> str:
     return _over(f)
 
 
-LABELS: dict[str, str] = {
-    "carried_over": "Kỳ trước chuyển sang", "received": "Tiếp nhận trong kỳ", "to_process": "Phải giải quyết",
-    "resolved": "Đã giải quyết", "resolved_early": "Giải quyết trước hạn", "resolved_on_time": "Giải quyết đúng hạn",
-    "resolved_late": "Giải quyết quá hạn", "resolved_in_time": "Giải quyết trước hạn và đúng hạn",
-    "processed": "Đã xử lý xong (có kết quả)", "in_progress_on_time": "Đang giải quyết trong hạn",
-    "in_progress_late": "Đang giải quyết quá hạn", "late": "Quá hạn (đã và đang giải quyết)",
-    "about_to_be_late": "Sắp đến hạn", "supplement_requested": "Yêu cầu bổ sung", "withdrawn": "Rút hồ sơ",
-    "refused": "Từ chối tiếp nhận", "stopped": "Dừng xử lý", "not_collected": "Chưa trả kết quả",
-    "received_online": "Tiếp nhận trực tuyến", "online_full_eligible": "Thuộc TTHC trực tuyến toàn trình",
-    "online_full": "Trực tuyến toàn trình", "digitizable": "Có thành phần phải số hóa",
-    "digitized": "Đã số hóa", "e_result": "Có kết quả điện tử",
+LABELS: dict[str, str] = {  # translated where displayed
+    "carried_over": gettext_noop("Kỳ trước chuyển sang"),
+    "received": gettext_noop("Tiếp nhận trong kỳ"),
+    "to_process": gettext_noop("Phải giải quyết"),
+    "resolved": gettext_noop("Đã giải quyết"),
+    "resolved_early": gettext_noop("Giải quyết trước hạn"),
+    "resolved_on_time": gettext_noop("Giải quyết đúng hạn"),
+    "resolved_late": gettext_noop("Giải quyết quá hạn"),
+    "resolved_in_time": gettext_noop("Giải quyết trước hạn và đúng hạn"),
+    "processed": gettext_noop("Đã xử lý xong (có kết quả)"),
+    "in_progress_on_time": gettext_noop("Đang giải quyết trong hạn"),
+    "in_progress_late": gettext_noop("Đang giải quyết quá hạn"),
+    "late": gettext_noop("Quá hạn (đã và đang giải quyết)"),
+    "about_to_be_late": gettext_noop("Sắp đến hạn"),
+    "supplement_requested": gettext_noop("Yêu cầu bổ sung"),
+    "withdrawn": gettext_noop("Rút hồ sơ"),
+    "refused": gettext_noop("Từ chối tiếp nhận"),
+    "stopped": gettext_noop("Dừng xử lý"),
+    "not_collected": gettext_noop("Chưa trả kết quả"),
+    "received_online": gettext_noop("Tiếp nhận trực tuyến"),
+    "online_full_eligible": gettext_noop("Thuộc TTHC trực tuyến toàn trình"),
+    "online_full": gettext_noop("Trực tuyến toàn trình"),
+    "digitizable": gettext_noop("Có thành phần phải số hóa"),
+    "digitized": gettext_noop("Đã số hóa"),
+    "e_result": gettext_noop("Có kết quả điện tử"),
+    "rated": gettext_noop("Được đánh giá mức độ hài lòng"),
+    "rated_satisfied": gettext_noop("Hài lòng (kể cả chấp nhận được)"),
+    "rated_dissatisfied": gettext_noop("Không hài lòng"),
 }
 
 _WHY: dict[str, Callable[[Facts], str]] = {
@@ -73,6 +91,9 @@ _WHY: dict[str, Callable[[Facts], str]] = {
     "digitizable": lambda f: _("có thành phần hồ sơ phải số hóa"),
     "digitized": lambda f: _("mọi thành phần phải số hóa đều có tệp"),
     "e_result": lambda f: _("có tệp kết quả"),
+    "rated": lambda f: _("người nộp đánh giá lúc %(t)s, trong kỳ") % {"t": _at(f.rated)},
+    "rated_satisfied": lambda f: _("mức đánh giá: hài lòng hoặc chấp nhận được"),
+    "rated_dissatisfied": lambda f: _("mức đánh giá: không hài lòng"),
 }
 
 

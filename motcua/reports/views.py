@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from motcua.domain.errors import DomainError
 from motcua.dossiers.services import Actor
 
+from . import dashboard as dash
 from . import pages
 
 View = Callable[..., HttpResponse]
@@ -65,13 +66,13 @@ def why(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 
 @report_page(pages.DASHBOARD_ROLES)
 def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
-    q = pages.dashboard_query(actor, request.GET)
-    ctx = {**pages.dashboard_context(q), "units": pages.unit_choices(actor, pages.DASHBOARD_ROLES)}
+    q = dash.dashboard_query(actor, request.GET)
+    ctx = {**dash.dashboard_context(q), "units": pages.unit_choices(actor, pages.DASHBOARD_ROLES)}
     return render(request, "reports/dashboard.html", ctx)
 
 
 @report_page(pages.DASHBOARD_ROLES)
 def dashboard_body(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The dashboard's body alone: htmx reloads it every minute."""
-    q = pages.dashboard_query(actor, request.GET)
-    return render(request, "reports/_dashboard_body.html", pages.dashboard_context(q))
+    q = dash.dashboard_query(actor, request.GET)
+    return render(request, "reports/_dashboard_body.html", dash.dashboard_context(q))

@@ -64,6 +64,7 @@ from motcua.core.clock import LOCAL_TZ
 from motcua.dossiers import services as svc
 from motcua.dossiers.bulk import HistoryRecord, import_history
 from motcua.dossiers.models import Dossier
+from motcua.portal.models import Rating
 from motcua.reports.services import Period, period_of
 
 
@@ -111,7 +112,14 @@ HISTORIES: dict[str, tuple[list[tuple[str, str]], dict]] = {
              ("2026-03-02 15:00", "stop")], {"channel": 2}),
     "D16": ([("2026-03-03 09:00", "intake"), ("2026-03-03 09:10", "start"), ("2026-03-04 10:00", "finish"),
              ("2026-03-04 11:00", "return")], {"commune": "b"}),
+    "D17": ([("2026-02-16 09:00", "intake"), ("2026-02-16 09:10", "start"), ("2026-02-17 09:00", "finish"),
+             ("2026-02-17 10:00", "return")], {}),
 }
+# the applicants' ratings (given through the portal after the result): score 1 satisfied, 2 acceptable,
+# 3 dissatisfied. D17 ended in February but was rated in March: it counts in March's rating figures
+# only; D10's rating falls in April.
+RATINGS = {"D1": ("2026-03-04 10:00", 1), "D2": ("2026-03-05 10:00", 3), "D17": ("2026-03-05 10:00", 2),
+           "D10": ("2026-04-02 10:00", 1), "D16": ("2026-03-06 10:00", 3)}
 
 
 @dataclass
@@ -148,6 +156,9 @@ def month(world, clock) -> Month:  # noqa: ANN001
     import_history(recs, world.province.pk)
     ids = dict(Dossier.objects.filter(code__in=HISTORIES).values_list("code", "pk"))
     ids["D6"] = _d6_through_services(world, clock).pk
+    for name, (at, score) in RATINGS.items():
+        Rating.objects.create(dossier_id=ids[name], score=score,
+                              created_at=datetime.fromisoformat(at).replace(tzinfo=LOCAL_TZ))
     clock.set("2026-04-20 10:00")
     return Month(world, ids, period_of(date(2026, 3, 1), date(2026, 3, 31)))
 

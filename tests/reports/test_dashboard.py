@@ -108,7 +108,7 @@ def test_the_page_refreshes_its_body_every_minute(march, client_of):
 
 def test_the_dashboard_is_computed_once_a_minute(march, client_of, clock, monkeypatch,
                                                  django_assert_max_num_queries):
-    from motcua.reports import pages
+    from motcua.reports import dashboard as pages
 
     calls = []
     real = pages.build_dashboard

@@ -29,8 +29,9 @@ from tests.reports.test_figures import EXPECTED_A
 API = "/api/v1/reports/export"
 MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
 BOM = b"\xef\xbb\xbf"
-# commune A in March: every dossier counting in some figure (D12 ended in February: none)
-ALL_A = ["D1", "D2", "D3", "D4", "D5", "D7", "D8", "D9", "D10", "D11", "D13", "D14", "D15", "D6"]
+# commune A in March: every dossier counting in some figure (D12 ended in February: none; D17 ended
+# in February but was rated in March)
+ALL_A = ["D1", "D2", "D3", "D4", "D5", "D7", "D8", "D9", "D10", "D11", "D13", "D14", "D15", "D17", "D6"]
 
 
 def _csv(resp) -> list[list[str]]:  # noqa: ANN001
@@ -164,7 +165,7 @@ def test_xlsx_rolls_over_to_a_new_sheet_at_the_row_limit(month, client_of, monke
         rows = list(wb[name].iter_rows(values_only=True))
         assert rows[0] == ex.HEADERS
         codes += [r[0] for r in rows[1:]]
-    assert len(codes) == len(ALL_A) == 14
+    assert len(codes) == len(ALL_A) == 15
 
 
 def test_text_is_never_a_formula(month, client_of):
@@ -277,8 +278,8 @@ def test_xlsx_rolls_over_before_a_sheet_part_reaches_the_zip_limit(month, client
     wb = _xlsx(client_of("monitor").get(f"{API}/dossiers.xlsx", {"unit": a.code, **MARCH}))
     assert wb.sheetnames == ["Hồ sơ", "Hồ sơ (2)", "Hồ sơ (3)", "Hồ sơ (4)", "Thông tin"]
     sizes = [len(list(wb[n].iter_rows(min_row=2, values_only=True))) for n in wb.sheetnames[:-1]]
-    assert sizes == [4, 4, 4, 2]
-    assert dict(wb["Thông tin"].iter_rows(values_only=True))["Số hồ sơ"] == "14"
+    assert sizes == [4, 4, 4, 3]
+    assert dict(wb["Thông tin"].iter_rows(values_only=True))["Số hồ sơ"] == str(len(ALL_A))
 
 
 def test_write_dossiers_xlsx_writes_a_file_and_counts_the_rows(month):

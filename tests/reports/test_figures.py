@@ -19,6 +19,7 @@ EXPECTED_A = {
     "in_progress_late": 1, "late": 4, "about_to_be_late": 1, "supplement_requested": 2, "withdrawn": 1,
     "refused": 1, "stopped": 1, "not_collected": 3, "received_online": 1, "online_full_eligible": 10,
     "online_full": 1, "digitizable": 0, "digitized": 0, "e_result": 0,
+    "rated": 3, "rated_satisfied": 2, "rated_dissatisfied": 1,
 }
 MEMBERS_A = {
     "received": {"D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D15"},
@@ -34,6 +35,7 @@ MEMBERS_A = {
     "withdrawn": {"D7"}, "refused": {"D14"}, "stopped": {"D15"},
     "not_collected": {"D3", "D4", "D13"},
     "received_online": {"D15"},
+    "rated": {"D1", "D2", "D17"}, "rated_satisfied": {"D1", "D17"}, "rated_dissatisfied": {"D2"},
 }
 
 
@@ -47,6 +49,8 @@ def test_commune_counts_match_the_hand_computed_answers(month):
     for key, names in MEMBERS_A.items():
         assert month.names(figs.members.get(key, [])) == names, key
     assert "D12" not in month.names(i for ids in figs.members.values() for i in ids)  # ended before March
+    # D17 ended before March too, but its applicant rated it in March
+    assert {k for k, ids in figs.members.items() if month.ids["D17"] in ids} == {"rated", "rated_satisfied"}
 
 
 def test_commune_rates_by_the_provincial_method(month):
@@ -58,7 +62,8 @@ def test_commune_rates_by_the_provincial_method(month):
     assert r["online_rate"].value == D("10.00")  # 1 / 10
     assert r["online_full_rate"].value == D("10.00")
     assert figs.average_processing_hours == D("10.71")  # 75 h / 7
-    for key in ("digitization_rate", "e_result_rate", "online_payment_rate", "satisfaction_rate"):
+    assert r["satisfaction_rate"].value == D("66.66")  # 2 / 3: D1 satisfied, D17 acceptable, D2 not
+    for key in ("digitization_rate", "e_result_rate", "online_payment_rate"):
         assert r[key].value is None and r[key].note == "no_data", key  # never invented
 
 
@@ -75,7 +80,7 @@ def test_every_category_agrees_with_the_verdict_explained_from_the_event_log(mon
 
     p = month.period
     facts = load_facts(month.world.province.path, p.start, p.end, Filters(), calendar_for(month.world.province.pk))
-    assert len(facts) == 15  # every dossier but D12
+    assert len(facts) == 16  # every dossier but D12 (D17 only for its rating in March)
     for f in facts:
         v = verdict_at(Dossier.objects.select_related("version").get(pk=f.id), p.end)
         expected = None if v.category is Category.NOT_STARTED else v.category
@@ -87,6 +92,7 @@ def test_province_totals_are_the_sum_of_its_communes(month):
     prov = _figures(month, w.province).counts
     a, b = _figures(month, w.communes["a"]).counts, _figures(month, w.communes["b"]).counts
     assert b["received"] == b["resolved"] == b["resolved_late"] == b["processed"] == 1  # D16, 1 h late
+    assert b["rated"] == b["rated_dissatisfied"] == 1 and b["rated_satisfied"] == 0
     assert {k: a[k] + b[k] for k in COUNT_FIGURES} == prov
 
 

@@ -9,14 +9,17 @@ many units, periods and filters; then on events written through the services one
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import connection
 
+from motcua.core.clock import LOCAL_TZ
+from motcua.domain.lifecycle import Action
 from motcua.dossiers import services as svc
 from motcua.dossiers.generator import generate
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.portal.models import Rating
 from motcua.reports import readmodel
 from motcua.reports import services as rs
 from motcua.reports.facts import NO_FILTERS, Filters
@@ -75,10 +78,22 @@ def test_compute_figures_reads_the_read_model(month, monkeypatch) -> None:  # no
     assert not DirtyDossier.objects.exists()
 
 
+def _rate_some(rng: random.Random, share: float = 0.4) -> int:
+    """Ratings of some finished dossiers, from an hour to 60 days after the result."""
+    finished = (DossierEvent.objects.filter(action=Action.FINISH.value).values_list("dossier_id", "at")
+                .order_by("dossier_id"))
+    ratings = [Rating(dossier_id=d, score=rng.choice([1, 1, 2, 3]),
+                      created_at=at + timedelta(hours=rng.randrange(1, 24 * 60))) for d, at in finished
+               if rng.random() < share]
+    Rating.objects.bulk_create(ratings)
+    return len(ratings)
+
+
 def test_generated_histories_same_from_read_model_and_event_log(world) -> None:  # noqa: ANN001
     generate(1500, world.province, date(2025, 7, 1), date(2026, 6, 30), seed=11)
-    assert readmodel.refresh(limit=None)
     rng = random.Random(5)
+    assert _rate_some(rng) > 300
+    assert readmodel.refresh(limit=None)
     units = list(Unit.objects.filter(path__startswith=world.province.path).exclude(kind="service_centre"))
     months = [(date(2025, m, 1), date(2025, m + 1, 1) - timedelta(days=1)) for m in range(7, 12)]
     for unit in units:
@@ -115,6 +130,25 @@ def test_events_written_through_the_services_count_at_once(world, clock) -> None
     assert figs.counts == compute_figures_from_events(unit, p.start, p.end).counts
 
 
+def test_a_rating_counts_at_once_and_its_change_or_removal_too(month) -> None:  # noqa: ANN001
+    assert readmodel.refresh()
+    a, p = month.world.communes["a"], month.period
+
+    def rated() -> tuple[int, int, int]:
+        c = rs.compute_figures(a, p.start, p.end).counts
+        assert c == compute_figures_from_events(a, p.start, p.end).counts
+        return c["rated"], c["rated_satisfied"], c["rated_dissatisfied"]
+
+    assert rated() == (3, 2, 1)
+    r = Rating.objects.create(dossier_id=month.ids["D5"], score=3,
+                              created_at=datetime(2026, 3, 20, 9, 0, tzinfo=LOCAL_TZ))
+    assert rated() == (4, 2, 2)
+    Rating.objects.filter(pk=r.pk).update(score=1)
+    assert rated() == (4, 3, 1)
+    Rating.objects.filter(pk=r.pk).delete()
+    assert rated() == (3, 2, 1)
+
+
 def test_rebuild_reproduces_the_buckets(month) -> None:  # noqa: ANN001
     assert readmodel.refresh()
     before = _bucket_totals()
@@ -127,7 +161,8 @@ def _bucket_totals() -> dict[tuple, tuple]:
     out = {}
     for b in FigureBucket.objects.all():
         values = tuple(getattr(b, c) for c in ("received", "resolved_late", "open_on_time", "open_late",
-                                               "approaching", "not_collected", "processing_seconds"))
+                                               "approaching", "not_collected", "processing_seconds", "rated",
+                                               "rated_dissatisfied"))
         if any(values):
             out[(b.scope_path, b.grain, b.day, b.procedure_id, b.channel)] = values
     return out
