@@ -130,6 +130,7 @@ def generate_month(job: tuple[int, int, int, int]) -> dict[str, int]:
     gen.days = common.working_days(gen.cal, first, last)
     gen.part = (index, total_months)
     gen.rng = FastRandom(1000 + index, gen.weights)
+    rate_rng = random.Random(5000 + index)  # the applicants' ratings, apart from the generator's draws
     online = _online_full()
     leaf: dict[tuple[str, int, int], Counter] = {}
     stats: Counter[str] = Counter()
@@ -137,7 +138,10 @@ def generate_month(job: tuple[int, int, int, int]) -> dict[str, int]:
     for _ in range(n):
         rec = gen.record()
         events = [(at, action) for at, action, _ in rec.events]
-        c = contribution(Profile(rec.limit_seconds, rec.cutoff, rec.channel, online[rec.version_id]), events, gen.cal)
+        rating = _rating(rate_rng, events)
+        stats["rated"] += rating is not None
+        c = contribution(Profile(rec.limit_seconds, rec.cutoff, rec.channel, online[rec.version_id]), events, gen.cal,
+                         rating)
         key = (rec.handling_path, rec.procedure_id, rec.channel)
         leaf.setdefault(key, Counter()).update(c.deltas)
         pairs += [(rec.handling_path, rec.procedure_id, rec.channel, a, b) for a, b in c.pairs]
@@ -156,6 +160,15 @@ def generate_month(job: tuple[int, int, int, int]) -> dict[str, int]:
     stats["staged_rows"] = _copy_rows(diff, pairs)
     stats["represented"] = stats["dossiers"] * replicas
     return dict(stats)
+
+
+def _rating(rng: random.Random, events: list[tuple[int, str]]) -> tuple[int, str] | None:
+    """A third of the applicants rate a finished dossier, within ten days of the result; one in
+    ten of them is dissatisfied."""
+    finish = next((at for at, action in events if action == "finish"), None)
+    if finish is None or rng.random() >= 1 / 3:
+        return None
+    return finish + rng.randrange(600, 10 * 86400), "dissatisfied" if rng.random() < 0.1 else "satisfied"
 
 
 def _commune_paths() -> list[str]:
@@ -293,6 +306,48 @@ def sample(k: int) -> dict[str, Any]:
             for name, xs in sorted(times.items())} | {"sane": checks == k + 10}
 
 
+def dashboard(k: int, today: date = date(2026, 6, 15)) -> dict[str, Any]:
+    """The dashboard at 10:00 on ``today`` (month to date), cold (no cache): the whole body of the
+    province and of random units, and its overdue-by-procedure split alone. (Today's intake by
+    hour reads the dossier table, empty here.)"""
+    from datetime import datetime
+    from datetime import time as dtime
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from motcua.core import clock
+    from motcua.reports import dashboard as dash
+    from motcua.reports import services as svc
+    from motcua.reports.facts import NO_FILTERS
+    from motcua.reports.pages import ReportQuery
+
+    now = clock.aware(datetime.combine(today, dtime(10, 0)))
+    rng = random.Random(60)
+    units, province = _units(), common.province()
+    times: dict[str, list[float]] = {}
+    with mock.patch("motcua.core.clock.now", lambda: now):
+        period = svc.period_of(today.replace(day=1), today)
+        for i in range(k + 3):
+            unit = province if i % 4 == 0 else rng.choice(units)
+            q = ReportQuery(unit, "custom", today.replace(day=1), today, NO_FILTERS, period)
+            cache.clear()
+            t0 = time.perf_counter()
+            body = dash.build_dashboard(q, now)
+            whole = (time.perf_counter() - t0) * 1000
+            t0 = time.perf_counter()
+            svc.in_progress_late_by_procedure(unit, period.start, period.end)
+            hot = (time.perf_counter() - t0) * 1000
+            assert body["counts"]
+            if i >= 3:
+                name = "province" if unit.pk == province.pk else "unit"
+                times.setdefault(f"body, {name}", []).append(whole)
+                times.setdefault("overdue by procedure", []).append(hot)
+    return {name: {"n": len(xs), "p50_ms": round(common.percentile(xs, 50), 1),
+                   "p95_ms": round(common.percentile(xs, 95), 1), "max_ms": round(max(xs), 1)}
+            for name, xs in sorted(times.items())}
+
+
 def index_all(first: date, last: date) -> dict[str, Any]:
     from motcua.reports.index766 import index_of, ranked_units
     from motcua.reports.services import compute_figures, compute_figures_of_units, period_of
@@ -368,8 +423,10 @@ def write_results(runs: list[dict[str, Any]], path: Path = common.ROOT / "bench"
              "Histories from the project's generator over 3 years, 124 communes + 7 departments + 1 dissolved "
              "district, 59 procedures; each history goes through `reports.deltas.contribution` and "
              "`reports.readmodel.BucketDiff` (the code that maintains the read model); with x R each history also "
-             "counts at R-1 other communes (same commune procedures), so N = histories x R. The dossier and event "
-             "tables are not filled. `compute_figures` is the public service (queue and calendar checks, bucket "
+             "counts at R-1 other communes (same commune procedures), so N = histories x R; a third of the finished "
+             "dossiers are rated by their applicant (the satisfaction figures). The dossier and event "
+             "tables are not filled (the figures never read them; tests check the read model equal to the event "
+             "log). `compute_figures` is the public service (queue and calendar checks, bucket "
              "query, supplement de-duplication, file-rate checks), timed over random (unit, period) pairs: the "
              "province 25%, else one unit; a month 50%, a quarter 25%, a year 25%.", "",
              "| dossiers | histories | bucket rows | generation + merge | compute_figures p50 / p95 (samples) | "
@@ -384,6 +441,13 @@ def write_results(runs: list[dict[str, Any]], path: Path = common.ROOT / "bench"
         lines += [f"By kind at {r['n']:,}: " + "; ".join(
             f"{k} {v['p50_ms']}/{v['p95_ms']} ms" for k, v in r["compute_figures"].items()
             if isinstance(v, dict) and k != "all"), ""]
+    for r in runs:
+        if "dashboard" in r:
+            lines += [f"Dashboard at {r['n']:,} (cold, cache cleared, month to date on 15 June 2026): " + "; ".join(
+                f"{k} p50 {v['p50_ms']} / p95 {v['p95_ms']} ms ({v['n']})" for k, v in r["dashboard"].items())
+                + ". The body is the headline figures, 12 monthly trend points, the 766 ranking of every "
+                "subordinate unit, the overdue hot spots and today's intake; it is cached per minute and unit, and "
+                "each of its figures is one `compute_figures` (above) or one bucket read (overdue by procedure).", ""]
     for d in drains:
         lines += [f"Maintenance path (`--drain`): {d['dossiers']:,} generated dossiers bulk-imported in "
                   f"{d['import_s']} s (the trigger queued {d['queued_rows']:,} rows), `refresh` applied them in "
@@ -453,6 +517,7 @@ def main() -> None:
     out["compute_figures"] = sample(args.samples)
     out["index766_month"] = index_all(date(2026, 3, 1), date(2026, 3, 31))
     out["index766_year"] = index_all(date(2025, 1, 1), date(2025, 12, 31))
+    out["dashboard"] = dashboard(max(8, args.samples // 10))
     common.emit(out, args.json)
     if not args.keep:
         common.drop_db(url)

@@ -11,6 +11,7 @@ from django.db import transaction
 from motcua.domain.workcal import OfficeHours, WorkingCalendar
 
 from .models import CalendarOverride, CalendarSettings, OverrideKind, new_revision
+from .signals import calendar_changed
 
 FIRST_YEAR, LAST_YEAR = 2010, 2045
 _cache: dict[int, tuple[int, WorkingCalendar]] = {}
@@ -105,6 +106,7 @@ def bump_revision(province_id: int) -> None:
     from motcua.core import refcache
 
     refcache.clear()  # this process sees the new revision at once
+    calendar_changed.send(sender=CalendarSettings, province_id=province_id)
 
 
 @transaction.atomic

@@ -82,22 +82,49 @@ class BucketDiff:
         return ((k, v) for k, v in self.rows.items() if any(v))
 
 
+COPY_FROM = 2000  # bucket rows from which PostgreSQL gets them by COPY into a staging table
+
+
 def upsert(diff: BucketDiff, chunk: int = 400) -> int:
+    """Add the diff to the bucket rows (creating missing ones); returns the number of rows."""
+    rows = [(s, g, day_of(d), p, c, *v) for (s, g, d, p, c), v in sorted(diff.nonzero())]
+    if connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
+        _upsert_copy(rows)
+        return len(rows)
     cols = ", ".join(COLUMNS)
-    sets = ", ".join(f"{c} = reports_figurebucket.{c} + excluded.{c}" for c in COLUMNS)
     width = 5 + len(COLUMNS)
     one = "(" + ", ".join(["%s"] * width) + ")"
     adapt = connection.ops.adapt_datefield_value
-    rows = [(s, g, adapt(day_of(d)), p, c, *v) for (s, g, d, p, c), v in sorted(diff.nonzero())]
     with connection.cursor() as cur:
         for i in range(0, len(rows), chunk):
             part = rows[i:i + chunk]
             cur.execute(
                 f"INSERT INTO reports_figurebucket (scope_path, grain, day, procedure_id, channel, {cols}) "
-                f"VALUES {', '.join([one] * len(part))} "
-                f"ON CONFLICT (scope_path, grain, day, procedure_id, channel) DO UPDATE SET {sets}",
-                [x for r in part for x in r])
+                f"VALUES {', '.join([one] * len(part))} {_ON_CONFLICT}",
+                [adapt(x) if isinstance(x, date) else x for r in part for x in r])
     return len(rows)
+
+
+_ON_CONFLICT = ("ON CONFLICT (scope_path, grain, day, procedure_id, channel) DO UPDATE SET "
+                + ", ".join(f"{c} = reports_figurebucket.{c} + excluded.{c}" for c in COLUMNS))
+
+
+def _upsert_copy(rows: list[tuple[Any, ...]]) -> None:
+    """Large diffs (a rebuild, a bulk import): COPY to a session staging table emptied at commit,
+    then one INSERT .. SELECT .. ON CONFLICT (several times faster than VALUES lists)."""
+    cols = ", ".join(COLUMNS)
+    with connection.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS reports_bucket_in (scope_path varchar(255), grain varchar(1), "
+                    "day date, procedure_id integer, channel smallint, "
+                    + ", ".join(f"{c} bigint" for c in COLUMNS) + ") ON COMMIT DELETE ROWS")
+        with cur.cursor.copy(f"COPY reports_bucket_in (scope_path, grain, day, procedure_id, channel, {cols}) "
+                             "FROM STDIN") as cp:
+            for row in rows:
+                cp.write_row(row)
+        cur.execute(f"INSERT INTO reports_figurebucket (scope_path, grain, day, procedure_id, channel, {cols}) "
+                    f"SELECT scope_path, grain, day, procedure_id, channel, {cols} FROM reports_bucket_in "
+                    f"{_ON_CONFLICT}")
+        cur.execute("TRUNCATE reports_bucket_in")
 
 
 _ATTRS = ("id", "handling_path", "receiving_path", "procedure_id", "channel", "limit_seconds",
@@ -183,14 +210,17 @@ def _lock(wait: float | None = None) -> bool:
             timer.sleep(0.02)
 
 
-def refresh(limit: int | None = MAX_INLINE, chunk: int = 2000, wait: float | None = 2.0) -> bool:
-    """Apply the dirty dossiers. With ``limit``, give up (False) when more rows than that are
-    waiting, or when the lock is not free within ``wait`` seconds: the caller then reads the
-    event log instead. Without ``limit`` (the command), wait for the lock."""
+def refresh(limit: int | None = MAX_INLINE, chunk: int = 2000, wait: float | None = 2.0,
+            progress: Any = None) -> bool:
+    """Apply the dirty dossiers, ``chunk`` at a time, each chunk in its own transaction. With
+    ``limit``, give up (False) when more rows than that are waiting, or when the lock is not free
+    within ``wait`` seconds: the caller then reads the event log instead. Without ``limit`` (the
+    command, a rebuild), wait for the lock; ``progress(done)`` is called after each chunk."""
     if not DirtyDossier.objects.exists():
         return True
     if limit is not None and DirtyDossier.objects.all()[:limit + 1].count() > limit:
         return False
+    done = 0
     while True:
         with transaction.atomic():
             if not _lock(wait if limit is not None else None):
@@ -200,24 +230,52 @@ def refresh(limit: int | None = MAX_INLINE, chunk: int = 2000, wait: float | Non
                 return True
             apply_dossiers({d for _, d in rows})
             DirtyDossier.objects.filter(id__in=[i for i, _ in rows]).delete()
+        done += len(rows)
+        if progress:
+            progress(done)
 
 
-def rebuild(chunk: int = 5000, progress: Any = None) -> int:
-    """Recompute the whole read model from the event log; returns the number of dossiers."""
-    done = 0
+def requeue(province_id: int | None = None) -> int:
+    """Queue every dossier (of one province) for recomputation, in the caller's transaction, and
+    record that the queue brings the province's buckets to its current calendar. Until the queue
+    is short again reads use the event log; ``motcua refresh_readmodel`` drains it chunk by chunk."""
+    sql = "INSERT INTO reports_dirtydossier (dossier_id) SELECT id FROM dossiers_dossier"
+    params: list[Any] = []
+    if province_id is not None:
+        sql += " WHERE receiving_path LIKE %s"
+        params.append(f"/{province_id}/%")
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        n = cur.rowcount
+    provinces = [province_id] if province_id is not None else list(
+        CalendarSettings.objects.values_list("province_id", flat=True))
+    for p in provinces:
+        ReadModelState.objects.update_or_create(province_id=p, defaults={"calendar_revision": calendar_revision(p)})
+    return n
+
+
+def on_calendar_changed(sender: Any, province_id: int, **kwargs: Any) -> None:
+    """A province's calendar changed (in this transaction): every due time of its dossiers may have
+    moved, so all of them are recomputed (each one's old contribution is subtracted)."""
+    with transaction.atomic():
+        _lock()
+        requeue(province_id)
+
+
+def rebuild(chunk: int = 2000, progress: Any = None) -> int:
+    """Recompute the whole read model from the event log; returns the number of dossiers. One
+    short transaction empties it and queues every dossier; the queue is then drained chunk by
+    chunk (each chunk committed: an interrupted rebuild is finished by ``refresh_readmodel``).
+    Reads use the event log until the queue is short."""
     with transaction.atomic():
         _lock()
         for model in (DirtyDossier, DossierContribution, RequestPair, ReadModelState):
             model.objects.all().delete()
         with connection.cursor() as cur:
             cur.execute("DELETE FROM reports_figurebucket")
-        ids = list(Dossier.objects.order_by("id").values_list("id", flat=True))
-        for i in range(0, len(ids), chunk):
-            apply_dossiers(ids[i:i + chunk])
-            done += len(ids[i:i + chunk])
-            if progress:
-                progress(done)
-    return done
+        n = requeue()
+    refresh(limit=None, chunk=chunk, progress=progress)
+    return n
 
 
 def pending() -> int:

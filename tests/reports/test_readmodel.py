@@ -191,9 +191,57 @@ def test_calendar_change_reads_the_event_log_until_rebuilt(month, monkeypatch) -
     assert figs.counts == compute_figures_from_events(unit, month.period.start, month.period.end).counts
 
 
+def test_a_calendar_change_requeues_the_province_and_figures_follow_the_new_calendar(month) -> None:  # noqa: ANN001
+    from motcua.calendars.services import declare_day
+
+    assert readmodel.refresh()
+    a, p = month.world.communes["a"], month.period
+    before = rs.compute_figures(a, p.start, p.end).counts
+    # 3 March becomes a day off: D1 (due 3 March 09:00, finished 10:00) and others move
+    declare_day(month.world.province.pk, date(2026, 3, 3), "holiday", "Nghỉ đột xuất", "QĐ 1/2026")
+    assert DirtyDossier.objects.count() == Dossier.objects.count()
+    assert readmodel.is_current(a.province_id)
+    after = rs.compute_figures(a, p.start, p.end).counts  # applies the queue, then reads the buckets
+    assert not DirtyDossier.objects.exists()
+    assert after == compute_figures_from_events(a, p.start, p.end).counts
+    assert after != before
+
+
+def test_rebuild_commits_chunk_by_chunk_and_an_interrupted_one_is_finished_by_a_refresh(month) -> None:  # noqa: ANN001
+    assert readmodel.refresh()
+    expected = _bucket_totals()
+    seen = []
+
+    def stop_after_the_first_chunk(done: int) -> None:
+        seen.append(done)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        readmodel.rebuild(chunk=5, progress=stop_after_the_first_chunk)
+    assert seen == [5]
+    assert DirtyDossier.objects.count() == Dossier.objects.count() - 5  # the first chunk is committed
+    assert readmodel.refresh(limit=None)
+    assert _bucket_totals() == expected
+
+
 @pytest.mark.parametrize("hour", [0, 9])
 def test_periods_not_at_local_midnight_read_the_event_log(month, hour) -> None:  # noqa: ANN001
     start = month.period.start + timedelta(hours=hour)
     unit = month.world.communes["a"]
     expected = compute_figures_from_events(unit, start, month.period.end)
     assert rs.compute_figures(unit, start, month.period.end).counts == expected.counts
+
+
+def test_the_rebuild_command_shows_progress_and_rebuilds(month) -> None:  # noqa: ANN001
+    import io
+
+    from django.core.management import call_command
+
+    assert readmodel.refresh()
+    expected = _bucket_totals()
+    out = io.StringIO()
+    call_command("rebuild_readmodel", chunk=4, stdout=out)
+    text = out.getvalue()
+    n = Dossier.objects.count()
+    assert f"4/{n} dossiers" in text and f"{n} dossiers in" in text
+    assert _bucket_totals() == expected
