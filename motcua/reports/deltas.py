@@ -156,10 +156,24 @@ def _windows(acc: _Acc, p: Profile, evs: list[tuple[int, str]], cal: WorkingCale
     return times
 
 
+@dataclass(frozen=True)
+class Files:
+    """What the dossier's stored files say (now): it has components the catalog says must be
+    digitized / every one of them has a file / it has a result file."""
+
+    digitizable: bool = False
+    digitized: bool = False
+    result: bool = False
+
+
+NO_FILES = Files()
+
+
 def contribution(p: Profile, events: Sequence[tuple[int, str]], cal: WorkingCalendar,
-                 rating: tuple[int, str] | None = None) -> Contribution:
-    """Everything one dossier adds to the buckets, from its events ``(epoch, action)`` in log order
-    and the applicant's rating ``(epoch, "satisfied" | "dissatisfied")`` if any."""
+                 rating: tuple[int, str] | None = None, files: Files = NO_FILES) -> Contribution:
+    """Everything one dossier adds to the buckets, from its events ``(epoch, action)`` in log order,
+    the applicant's rating ``(epoch, "satisfied" | "dissatisfied")`` if any and its stored files
+    (counted at receipt: digitization; at the end of processing by FINISH: electronic result)."""
     # stable by time: events at the same second keep their log order (``seq``), as in load_facts
     evs = sorted(((at, a) for at, a in events if a in RELEVANT), key=lambda e: e[0])
     acc = _Acc(cal)
@@ -172,6 +186,12 @@ def contribution(p: Profile, events: Sequence[tuple[int, str]], cal: WorkingCale
     requests = [at for at, a in evs if a == A.REQUEST_SUPPLEMENT.value]
     pairs = list(zip(requests, requests[1:], strict=False))
     processed = final.end if final.received is not None and final.end_reason == A.FINISH.value else None
+    if final.received is not None and files.digitizable:
+        acc.add(final.received, "digitizable")
+        if files.digitized:
+            acc.add(final.received, "digitized")
+    if processed is not None and files.result:
+        acc.add(processed, "e_result")
     return Contribution(Counter({k: n for k, n in acc.out.items() if n}), pairs, final.received, processed)
 
 

@@ -3,7 +3,8 @@
 The event log stays the source of truth. Every event insert marks its dossier *dirty* (a
 database trigger on ``dossiers_dossierevent``, so imports that bypass the services are seen
 too, in the same transaction as the event); so does every change to the applicant's rating
-(a trigger on ``portal_rating``). Draining the dirty queue recomputes each dossier's
+(a trigger on ``portal_rating``) and to its stored files (``dossiers_dossierfile``: scans and
+results count in the digitization and electronic-result figures). Draining the dirty queue recomputes each dossier's
 *contribution* (:mod:`motcua.reports.deltas`) and applies the difference to the buckets.
 See :mod:`motcua.reports.readmodel`.
 """
@@ -15,7 +16,7 @@ from django.db import models
 FLOW_COLUMNS = (
     "received", "received_online", "online_full_eligible", "online_full", "resolved_early", "resolved_on_time",
     "resolved_late", "processed", "processing_seconds", "withdrawn", "refused", "stopped", "requests",
-    "rated", "rated_satisfied", "rated_dissatisfied",
+    "rated", "rated_satisfied", "rated_dissatisfied", "digitizable", "digitized", "e_result",
 )
 STOCK_COLUMNS = ("open_on_time", "open_late", "approaching", "not_collected")
 COLUMNS = FLOW_COLUMNS + STOCK_COLUMNS
@@ -49,6 +50,9 @@ class FigureBucket(models.Model):  # noqa: DJ008 (internal rows, never displayed
     rated = models.IntegerField(default=0)
     rated_satisfied = models.IntegerField(default=0)
     rated_dissatisfied = models.IntegerField(default=0)
+    digitizable = models.IntegerField(default=0)
+    digitized = models.IntegerField(default=0)
+    e_result = models.IntegerField(default=0)
     open_on_time = models.IntegerField(default=0)
     open_late = models.IntegerField(default=0)
     approaching = models.IntegerField(default=0)

@@ -24,10 +24,9 @@ from motcua.domain import indicators as ind
 from motcua.dossiers.models import DossierFile
 from motcua.units.models import Unit
 
-from . import storedfiles
 from .facts import Filters
 from .figures import COUNT_FIGURES, Extras, Figures, _rates
-from .models import COLUMNS, FLOW_COLUMNS, DossierContribution, RequestPair
+from .models import COLUMNS, FLOW_COLUMNS, RequestPair
 
 
 @dataclass(frozen=True)
@@ -158,21 +157,6 @@ def _file_flags(province_id: int) -> tuple[bool, bool]:
             DossierFile.objects.filter(root, kind="result").exists())
 
 
-def _extras(path: str, f: Filters, procs: list[int] | None, s: int, e: int, flags: tuple[bool, bool]) -> Extras:
-    has_components, has_results = flags
-    digitizable: set[int] = set()
-    digitized: set[int] = set()
-    results: set[int] = set()
-    base = _scoped(DossierContribution.objects.all(), path, f, procs)
-    if has_components:
-        digitizable, digitized = storedfiles.digitization(
-            base.filter(received_at__gte=s, received_at__lt=e).values("dossier_id"))
-    if has_results:
-        results = storedfiles.with_result_file(
-            base.filter(processed_at__gte=s, processed_at__lt=e).values("dossier_id"))
-    return Extras(frozenset(digitizable), frozenset(digitized), frozenset(results), has_components, has_results)
-
-
 def bucket_figures(unit: Unit, start: datetime, end: datetime, f: Filters) -> Figures | None:
     """The figures from the buckets, or None when the period is not bounded by local midnights."""
     many = bucket_figures_many([unit], start, end, f)
@@ -191,11 +175,11 @@ def bucket_figures_many(units: list[Unit], start: datetime, end: datetime, f: Fi
         by_path[row[0]].append(row[1:])
     s, e = int(start.timestamp()), int(end.timestamp())
     pairs = _pairs(units, f, procs, s, e)
-    flags = _file_flags(units[0].province_id) if units else (False, False)
+    has_components, has_results = _file_flags(units[0].province_id) if units else (False, False)
+    extras = Extras(has_component_files=has_components, has_result_files=has_results)
     out = {}
     for u in units:
         flow, at_end, at_start = _sums(by_path[u.path], days)
-        extras = _extras(u.path, f, procs, s, e, flags)
         c = _counts(flow, at_end, at_start, pairs[u.pk], extras)
         total = flow["processing_seconds"]
         avg = ind.average(Decimal(total) / 3600, c["processed"])
@@ -234,9 +218,11 @@ def _counts(flow: Counter[str], at_end: Counter[str], at_start: Counter[str], pa
     c["about_to_be_late"] = at_end["approaching"]
     c["not_collected"] = at_end["not_collected"]
     c["supplement_requested"] = flow["requests"] - pairs
-    c["digitizable"] = len(extras.digitizable)
-    c["digitized"] = len(extras.digitized)
-    c["e_result"] = len(extras.with_result_file)
+    # as the event-log path: a province that stores no scans (no result files) at all has no data
+    if extras.has_component_files:
+        c["digitizable"], c["digitized"] = flow["digitizable"], flow["digitized"]
+    if extras.has_result_files:
+        c["e_result"] = flow["e_result"]
     return c
 
 

@@ -22,7 +22,8 @@ from motcua.calendars.services import calendar_for
 from motcua.domain.workcal import to_epoch
 from motcua.dossiers.models import Dossier, DossierEvent
 
-from .deltas import RELEVANT, Contribution, Deltas, Profile, contribution, decode, encode
+from . import storedfiles
+from .deltas import NO_FILES, RELEVANT, Contribution, Deltas, Files, Profile, contribution, decode, encode
 from .facts import ratings_of
 from .models import COLUMNS, DirtyDossier, DossierContribution, ReadModelState, RequestPair
 
@@ -140,6 +141,13 @@ def _events(ids: list[int]) -> dict[int, list[tuple[int, str]]]:
     return out
 
 
+def files_of(ids: list[int]) -> dict[int, Files]:
+    """The stored-file facts of the dossiers ``ids`` (those with any)."""
+    digitizable, digitized = storedfiles.digitization(ids)
+    results = storedfiles.with_result_file(ids)
+    return {i: Files(i in digitizable, i in digitized, i in results) for i in digitizable | results}
+
+
 def apply_dossiers(ids: Iterable[int]) -> int:
     """Recompute the contribution of the dossiers ``ids`` and apply the difference; returns the
     number of bucket rows written. The caller holds the writer lock (:func:`_lock`)."""
@@ -147,6 +155,7 @@ def apply_dossiers(ids: Iterable[int]) -> int:
     attrs = {r["id"]: r for r in Dossier.objects.filter(pk__in=ids).values(*_ATTRS)}
     events = _events(ids)
     ratings = ratings_of(ids)
+    files = files_of(ids)
     old = {c.dossier_id: c for c in DossierContribution.objects.filter(dossier_id__in=ids)}
     diff = BucketDiff()
     for c in old.values():
@@ -155,7 +164,8 @@ def apply_dossiers(ids: Iterable[int]) -> int:
     pairs: list[RequestPair] = []
     for dossier_id, row in attrs.items():
         cal = calendar_for(province_of(row["receiving_path"]))
-        contrib = contribution(profile_of(row), events.get(dossier_id, []), cal, ratings.get(dossier_id))
+        contrib = contribution(profile_of(row), events.get(dossier_id, []), cal, ratings.get(dossier_id),
+                               files.get(dossier_id, NO_FILES))
         diff.add(row["handling_path"], row["procedure_id"], row["channel"], contrib.deltas)
         new.append(_contribution_row(dossier_id, row, contrib))
         pairs += [RequestPair(dossier_id=dossier_id, handling_path=row["handling_path"],

@@ -1,6 +1,7 @@
 """The figures that come from stored files rather than from the event log: which received dossiers
 had components to digitize and whether all of them were scanned, and which processed dossiers have
-an electronic result. Both statistics paths (event log and read model) ask these two questions."""
+an electronic result. Both statistics paths ask these two questions: the event-log computation at
+read time, the read model when it applies a dossier (a trigger on the files table queues it)."""
 
 from __future__ import annotations
 

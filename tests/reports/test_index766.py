@@ -11,7 +11,7 @@ import pytest
 from motcua.dossiers import services as svc
 from motcua.dossiers.storage import LocalStorage, set_storage
 from motcua.reports import index766 as idx
-from motcua.reports.services import compute_figures, period_of
+from motcua.reports.services import compute_figures, compute_figures_from_events, period_of
 from tests.factories import PDF
 
 D = Decimal
@@ -81,6 +81,7 @@ def test_digitization_and_electronic_result_rates_come_from_stored_files(world, 
         svc.finish(leader, d.pk)
     svc.attach_file(leader, scanned.pk, io.BytesIO(PDF), "ket-qua.pdf", "result")
     figs = compute_figures(a, period.start, period.end)
+    assert figs.counts == compute_figures_from_events(a, period.start, period.end).counts
     assert (figs.counts["digitized"], figs.counts["digitizable"]) == (1, 2)
     assert figs.rates["digitization_rate"].value == D("50.00")
     assert (figs.counts["e_result"], figs.counts["processed"]) == (1, 2)

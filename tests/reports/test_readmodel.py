@@ -18,7 +18,7 @@ from motcua.core.clock import LOCAL_TZ
 from motcua.domain.lifecycle import Action
 from motcua.dossiers import services as svc
 from motcua.dossiers.generator import generate
-from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.models import Dossier, DossierComponent, DossierEvent, DossierFile
 from motcua.portal.models import Rating
 from motcua.reports import readmodel
 from motcua.reports import services as rs
@@ -89,11 +89,39 @@ def _rate_some(rng: random.Random, share: float = 0.4) -> int:
     return len(ratings)
 
 
+def _store_some_files(rng: random.Random) -> None:
+    """Components (some to digitize) and scans for some dossiers, result files for some finished ones
+    (rows only: the figures count them, nobody reads the bytes)."""
+    from motcua.catalog.models import Component
+
+    must, other = (Component.objects.filter(must_digitize=flag).first() for flag in (True, False))
+    assert must is not None and other is not None
+    comps, files = [], []
+    for d in Dossier.objects.order_by("pk").values_list("pk", flat=True):
+        if rng.random() < 0.5:
+            comps += [DossierComponent(dossier_id=d, component=must, name="Tờ khai"),
+                      DossierComponent(dossier_id=d, component=other, name="Bản sao")]
+    DossierComponent.objects.bulk_create(comps)
+    for c in DossierComponent.objects.filter(component=must):
+        if rng.random() < 0.6:
+            files.append(DossierFile(dossier_id=c.dossier_id, component=c, kind="component", name="scan.pdf",
+                                     content_type="application/pdf", size=1, sha256="0" * 64, storage_key="k"))
+    for d in DossierEvent.objects.filter(action=Action.FINISH.value).values_list("dossier_id", flat=True):
+        if rng.random() < 0.4:
+            files.append(DossierFile(dossier_id=d, kind="result", name="kq.pdf", content_type="application/pdf",
+                                     size=1, sha256="0" * 64, storage_key="k"))
+    DossierFile.objects.bulk_create(files)
+
+
 def test_generated_histories_same_from_read_model_and_event_log(world) -> None:  # noqa: ANN001
     generate(1500, world.province, date(2025, 7, 1), date(2026, 6, 30), seed=11)
     rng = random.Random(5)
     assert _rate_some(rng) > 300
+    _store_some_files(rng)
     assert readmodel.refresh(limit=None)
+    p = period_of(date(2025, 7, 1), date(2026, 6, 30))
+    year = rs.compute_figures(world.province, p.start, p.end).counts
+    assert year["digitized"] > 100 and year["digitizable"] > year["digitized"] and year["e_result"] > 100
     units = list(Unit.objects.filter(path__startswith=world.province.path).exclude(kind="service_centre"))
     months = [(date(2025, m, 1), date(2025, m + 1, 1) - timedelta(days=1)) for m in range(7, 12)]
     for unit in units:
