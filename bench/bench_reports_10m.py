@@ -147,8 +147,7 @@ def generate_month(job: tuple[int, int, int, int]) -> dict[str, int]:
         pairs += [(rec.handling_path, rec.procedure_id, rec.channel, a, b) for a, b in c.pairs]
         stats["dossiers"] += 1
         stats["events"] += len(events)
-        stats["open"] += c.processed is None and not any(a in ("return", "withdraw", "stop", "refuse")
-                                                         for _, a in events)
+        stats["open"] += not any(a in ("finish", "return", "withdraw", "stop", "refuse") for _, a in events)
     diff = BucketDiff()
     communes = _commune_paths()
     where = {path: i for i, path in enumerate(communes)}

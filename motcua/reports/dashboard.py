@@ -133,9 +133,10 @@ def _top(counts: dict[Any, int]) -> list[tuple[Any, int]]:
 def hot_procedures(q: ReportQuery) -> charts.Chart:
     """The figure "in progress late" by procedure, the ten largest, each linking to its list."""
     by_id = svc.in_progress_late_by_procedure(q.unit, q.period.start, q.period.end)
-    names = dict(Procedure.objects.filter(pk__in=list(by_id)).values_list("pk", "code"))
-    titles = dict(Procedure.objects.filter(pk__in=list(by_id)).values_list("code", "name"))
-    top = _top({names[p]: n for p, n in by_id.items()})
+    procs = {pk: (code, name) for pk, code, name in
+             Procedure.objects.filter(pk__in=list(by_id)).values_list("pk", "code", "name")}
+    top = _top({procs[p][0]: n for p, n in by_id.items()})
+    titles = dict(procs.values())
     links = tuple(replace(q, filters=replace(q.filters, procedure=code)).url("reports:drill", "in_progress_late")
                   for code, _n in top)
     return replace(charts.bar_chart("hot-procedures", _("Hồ sơ đang quá hạn theo thủ tục (10 thủ tục nhiều nhất)"),

@@ -53,8 +53,6 @@ class Profile:
 class Contribution:
     deltas: Deltas
     pairs: list[tuple[int, int]]  # consecutive supplement requests (epoch seconds)
-    received: int | None
-    processed: int | None  # end of processing by FINISH, of a received dossier
 
 
 def facts_of(p: Profile, events: Sequence[tuple[int, str]]) -> Facts:
@@ -192,7 +190,7 @@ def contribution(p: Profile, events: Sequence[tuple[int, str]], cal: WorkingCale
             acc.add(final.received, "digitized")
     if processed is not None and files.result:
         acc.add(processed, "e_result")
-    return Contribution(Counter({k: n for k, n in acc.out.items() if n}), pairs, final.received, processed)
+    return Contribution(Counter({k: n for k, n in acc.out.items() if n}), pairs)
 
 
 def encode(deltas: Deltas) -> str:

@@ -100,11 +100,5 @@ def ranking(parent: Unit, period: Period, kind: str | None = None) -> list[Ranki
     return [RankingRow(place, indexes[code]) for place, code, _ in order]
 
 
-def _prefixes(path: str) -> list[str]:
-    """"/1/7/42/" -> ["/1/", "/1/7/", "/1/7/42/"]."""
-    parts = path.strip("/").split("/")
-    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
-
-
 def points_or_none(value: Decimal | None) -> float | None:
     return None if value is None else float(value)

@@ -64,15 +64,12 @@ class FigureBucket(models.Model):  # noqa: DJ008 (internal rows, never displayed
 
 
 class DossierContribution(models.Model):  # noqa: DJ008
-    """What one dossier last added to the buckets (to subtract it when its history grows), and
-    the few per-dossier facts the file-based rates need."""
+    """What one dossier last added to the buckets (to subtract it when its history grows)."""
 
     dossier_id = models.BigIntegerField(primary_key=True)
     handling_path = models.CharField(max_length=255)
     procedure_id = models.IntegerField()
     channel = models.SmallIntegerField()
-    received_at = models.BigIntegerField(null=True)  # epoch seconds
-    processed_at = models.BigIntegerField(null=True)  # end of processing by FINISH
     deltas = models.TextField(default="")  # "day:column:n,..." (day = local ordinal - 719163)
 
 

@@ -38,7 +38,6 @@ from .reasons import LABELS
 PERIOD_KINDS = ("month", "quarter", "year", "custom")
 DASHBOARD_ROLES = (Role.LEADER.value, Role.MONITOR.value, Role.ADMIN.value)
 PAGE_SIZE = 50
-CHUNK = 500  # ids per IN (...) query
 
 # ---- the query: unit, period, filters ------------------------------------------------------------
 
@@ -286,18 +285,6 @@ def _term(q: ReportQuery, figs: Figures, key: str) -> dict[str, Any] | None:
     if not key:
         return None
     return {"key": key, "label": _(LABELS[key]), "count": figs.counts[key], "url": q.url("reports:drill", key)}
-
-
-def count_by(ids: Iterable[int], *columns: str) -> dict[Any, int]:
-    """How many of the dossiers ``ids`` have each value of ``columns`` (a tuple if several), by
-    chunked ``IN`` queries."""
-    out: dict[Any, int] = {}
-    ids = list(ids)
-    for i in range(0, len(ids), CHUNK):
-        rows = Dossier.objects.filter(pk__in=ids[i:i + CHUNK]).values_list(*columns, flat=len(columns) == 1)
-        for value in rows:
-            out[value] = out.get(value, 0) + 1
-    return out
 
 
 def channel_rows(q: ReportQuery, figs: Figures) -> list[dict[str, Any]]:

@@ -25,10 +25,12 @@ from motcua.core import clock
 from motcua.domain import indicators as ind
 from motcua.units.models import Unit
 
+from . import storedfiles
 from .facts import Facts, Filters
 from .figures import COUNT_FIGURES, Extras, Figures, _rates, processing_seconds
-from .index766 import _prefixes, ranked_units
-from .services import Period, load_extras
+from .index766 import ranked_units
+from .readmodel import prefixes
+from .services import Period
 
 
 @dataclass(frozen=True)
@@ -117,10 +119,11 @@ def report_rows(parent: Unit, period: Period, filters: Filters, kind: str | None
     tallies[None], total = _Tally(), _Tally()
     for chunk in iter_facts(ExportQuery(parent, period, filters)):
         for f, keys in chunk:
-            unit_id = next((by_path[p] for p in _prefixes(f.path) if p in by_path), None)
+            unit_id = next((by_path[p] for p in prefixes(f.path) if p in by_path), None)
             tallies[unit_id].add(f, keys)
             total.add(f, keys)
-    extras = load_extras(parent, [], filters, period)  # the province-wide "has files at all" flags
+    has_components, has_results = storedfiles.province_stores(parent.province_id, filters.basis)
+    extras = Extras(has_component_files=has_components, has_result_files=has_results)
     rows = [tallies[u.pk].row(u.name, u, extras) for u in units]
     if tallies[None].counts:
         label = _("Khác (%(unit)s trực tiếp giải quyết hoặc đơn vị không liệt kê)") % {"unit": parent.name}

@@ -16,14 +16,14 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from motcua.catalog.models import Procedure
 from motcua.core import clock
 from motcua.domain import indicators as ind
-from motcua.dossiers.models import DossierFile
 from motcua.units.models import Unit
 
+from . import storedfiles
 from .facts import Filters
 from .figures import COUNT_FIGURES, Extras, Figures, _rates
 from .models import COLUMNS, FLOW_COLUMNS, RequestPair
@@ -150,13 +150,6 @@ def _scoped(qs, path: str, f: Filters, procs: list[int] | None):  # noqa: ANN001
     return qs
 
 
-def _file_flags(province_id: int) -> tuple[bool, bool]:
-    """Does the province store component scans / result files at all?"""
-    root = Q(dossier__handling_path__startswith=f"/{province_id}/")
-    return (DossierFile.objects.filter(root, kind="component").exists(),
-            DossierFile.objects.filter(root, kind="result").exists())
-
-
 def bucket_figures(unit: Unit, start: datetime, end: datetime, f: Filters) -> Figures | None:
     """The figures from the buckets, or None when the period is not bounded by local midnights."""
     many = bucket_figures_many([unit], start, end, f)
@@ -175,7 +168,7 @@ def bucket_figures_many(units: list[Unit], start: datetime, end: datetime, f: Fi
         by_path[row[0]].append(row[1:])
     s, e = int(start.timestamp()), int(end.timestamp())
     pairs = _pairs(units, f, procs, s, e)
-    has_components, has_results = _file_flags(units[0].province_id) if units else (False, False)
+    has_components, has_results = storedfiles.province_stores(units[0].province_id) if units else (False, False)
     extras = Extras(has_component_files=has_components, has_result_files=has_results)
     out = {}
     for u in units:

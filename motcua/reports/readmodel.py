@@ -182,7 +182,7 @@ def apply_dossiers(ids: Iterable[int]) -> int:
 def _contribution_row(dossier_id: int, row: dict[str, Any], c: Contribution) -> DossierContribution:
     return DossierContribution(dossier_id=dossier_id, handling_path=row["handling_path"],
                                procedure_id=row["procedure_id"], channel=row["channel"],
-                               received_at=c.received, processed_at=c.processed, deltas=encode(c.deltas))
+                               deltas=encode(c.deltas))
 
 
 def calendar_revision(province_id: int) -> int | None:
@@ -199,6 +199,12 @@ def is_current(province_id: int) -> bool:
     """Were the province's buckets computed with its calendar as it is now?"""
     state = ReadModelState.objects.filter(province_id=province_id).first()
     return state is None or state.calendar_revision == calendar_revision(province_id)
+
+
+def ready(province_id: int) -> bool:
+    """Can the read model answer for the province now? Applies a short dirty queue first; False
+    while the queue is long or the buckets predate the province's calendar (read the event log)."""
+    return refresh() and is_current(province_id)
 
 
 def _lock(wait: float | None = None) -> bool:

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q
-
 from motcua.calendars.services import FIRST_YEAR, LAST_YEAR, calendar_for
 from motcua.core import clock
 from motcua.domain.errors import NotFound, ValidationFailed
@@ -24,7 +22,7 @@ from motcua.domain.lifecycle import Action
 from motcua.domain.verdict import ClockEvent, ClockInput, Verdict, judge
 from motcua.domain.workcal import to_epoch
 from motcua.dossiers.deadlines import cutoff_of
-from motcua.dossiers.models import Dossier, DossierFile
+from motcua.dossiers.models import Dossier
 from motcua.units.models import Unit
 
 from . import readmodel, storedfiles
@@ -68,17 +66,10 @@ def period_of(first_day: date, last_day: date) -> Period:
     return Period(start, end)
 
 
-def _province_path(unit: Unit) -> str:
-    return f"/{unit.province_id}/"
-
-
 def load_extras(unit: Unit, facts: list[Facts], filters: Filters, period: Period, chunk: int = 500) -> Extras:
-    """Stored files behind the digitization and electronic-result rates. A province that stores
-    no component scans (or no result files) at all has no data: the rate is N/A, not 0%."""
-    root = Q(**{f"dossier__{'handling' if filters.basis == 'handling' else 'receiving'}_path__startswith":
-                _province_path(unit)})
-    has_components = DossierFile.objects.filter(root, kind="component").exists()
-    has_results = DossierFile.objects.filter(root, kind="result").exists()
+    """Stored files behind the digitization and electronic-result rates (see
+    :func:`~motcua.reports.storedfiles.province_stores` for N/A)."""
+    has_components, has_results = storedfiles.province_stores(unit.province_id, filters.basis)
     start, end = period.epochs
     received = [f.id for f in facts if f.received is not None and start <= f.received < end]
     processed = [f.id for f in facts if f.end is not None and f.end_reason == "finish" and start <= f.end < end]
@@ -123,7 +114,7 @@ def compute_figures(scope_unit: Unit, period_start: datetime, period_end: dateti
 
 
 def _from_read_model(unit: Unit, start: datetime, end: datetime, filters: Filters) -> Figures | None:
-    if not readmodel.refresh() or not readmodel.is_current(unit.province_id):
+    if not readmodel.ready(unit.province_id):
         return None
     return bucket_figures(unit, start, end, filters)
 
@@ -132,7 +123,7 @@ def compute_figures_of_units(units: list[Unit], period_start: datetime, period_e
                              filters: Filters = NO_FILTERS) -> dict[int, Figures]:
     """:func:`compute_figures` of each unit (of one province), by unit id: one read of the read
     model for all of them (a ranking of every unit of a province), else one per unit."""
-    if units and filters.basis == "handling" and readmodel.refresh() and readmodel.is_current(units[0].province_id):
+    if units and filters.basis == "handling" and readmodel.ready(units[0].province_id):
         many = bucket_figures_many(units, period_start, period_end, filters)
         if many is not None:
             return many
@@ -167,19 +158,24 @@ def dossiers_for(figure: str, scope_unit: Unit, period_start: datetime, period_e
     return rows if limit is None else rows[:limit]
 
 
-def in_progress_late_by_procedure(unit: Unit, period_start: datetime, period_end: datetime,
-                                  chunk: int = 500) -> dict[int, int]:
+def in_progress_late_by_procedure(unit: Unit, period_start: datetime, period_end: datetime) -> dict[int, int]:
     """The figure ``in_progress_late`` of the period, per procedure id (the dashboard's hot spots):
     one read of the read model's stocks, else the figure's drill-down list counted by procedure."""
-    if readmodel.refresh() and readmodel.is_current(unit.province_id):
+    if readmodel.ready(unit.province_id):
         by = stock_by_procedure(unit, period_end, "open_late")
         if by is not None:
             return by
-    ids = [i for i, _code in dossiers_for("in_progress_late", unit, period_start, period_end)]
-    out: dict[int, int] = {}
-    for part in _chunks(ids, chunk):
-        for procedure_id in Dossier.objects.filter(pk__in=part).values_list("procedure_id", flat=True):
-            out[procedure_id] = out.get(procedure_id, 0) + 1
+    return count_by([i for i, _code in dossiers_for("in_progress_late", unit, period_start, period_end)],
+                    "procedure_id")
+
+
+def count_by(ids: Iterable[int], *columns: str, chunk: int = 500) -> dict[Any, int]:
+    """How many of the dossiers ``ids`` have each value of ``columns`` (a tuple if several), by
+    chunked ``IN`` queries."""
+    out: dict[Any, int] = {}
+    for part in _chunks(list(ids), chunk):
+        for value in Dossier.objects.filter(pk__in=part).values_list(*columns, flat=len(columns) == 1):
+            out[value] = out.get(value, 0) + 1
     return out
 
 

@@ -12,6 +12,14 @@ from django.db.models import Count, Q
 from motcua.dossiers.models import DossierComponent, DossierFile
 
 
+def province_stores(province_id: int, basis: str = "handling") -> tuple[bool, bool]:
+    """Does the province store component scans / result files at all (matched on the handling or
+    receiving path)? A province that stores none has no data: those rates are N/A, not 0%."""
+    root = Q(**{f"dossier__{basis}_path__startswith": f"/{province_id}/"})
+    return (DossierFile.objects.filter(root, kind="component").exists(),
+            DossierFile.objects.filter(root, kind="result").exists())
+
+
 def digitization(dossiers: Any) -> tuple[set[int], set[int]]:
     """(digitizable, digitized) among ``dossiers`` (ids, or a queryset of ``dossier_id`` values):
     dossiers with components that must be digitized, and those whose every such component has a file."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -125,23 +126,24 @@ def look(page: Page, name: str) -> None:
     shot(page, name)
 
 
+def _sign_in(page: Page, path: str, name_label: str, username: str, password: str,
+             check: Callable[[Page], None] | None) -> None:
+    page.goto(path)
+    if check:
+        check(page)
+    page.get_by_label(name_label).fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.locator("main form").get_by_role("button", name="Đăng nhập").click()
+    expect(page).not_to_have_url(re.compile(re.escape(path)))
+
+
 def login(page: Page, username: str, password: str = PASSWORD, a11y: bool = False) -> None:
     """Sign a member of staff in through /login/ and land on their first queue."""
-    page.goto("/login/")
-    if a11y:
-        check_a11y(page, "office login")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).not_to_have_url(re.compile(r"/login/"))
+    _sign_in(page, "/login/", "Tên đăng nhập", username, password,
+             (lambda p: check_a11y(p, "office login")) if a11y else None)
 
 
 def portal_login(page: Page, username: str, password: str = PASSWORD, a11y: bool = False) -> None:
     """Sign a citizen in through /portal/login/ (the user name is the CCCD number)."""
-    page.goto("/portal/login/")
-    if a11y:
-        look(page, "portal-login")
-    page.get_by_label("Số định danh cá nhân (CCCD)").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.locator("main form").get_by_role("button", name="Đăng nhập").click()
-    expect(page).not_to_have_url(re.compile(r"/portal/login/"))
+    _sign_in(page, "/portal/login/", "Số định danh cá nhân (CCCD)", username, password,
+             (lambda p: look(p, "portal-login")) if a11y else None)

@@ -16,7 +16,7 @@ def _get(client: Client, path: str, **params):  # noqa: ANN003, ANN202
     return client.get(API + path, params)
 
 
-def _error(resp, status: int, fields: tuple[str, ...] = ()) -> dict:  # noqa: ANN001
+def api_error(resp, status: int, fields: tuple[str, ...] = ()) -> dict:  # noqa: ANN001
     assert resp.status_code == status, resp.content[:500]
     err = resp.json()["error"]
     assert set(err) == {"code", "message", "fields"}
@@ -64,12 +64,12 @@ def test_scoping(month, client_of, user, unit, status):
         if status == 200:
             assert r.status_code == 200, (path, r.content)
         else:
-            assert _error(r, 403)["code"] == "forbidden", path
+            assert api_error(r, 403)["code"] == "forbidden", path
 
 
 def test_anonymous_is_refused(month):
     r = _get(Client(), "/figures", unit=month.world.communes["a"].code, **MARCH)
-    assert _error(r, 401)["code"] == "unauthorized"
+    assert api_error(r, 401)["code"] == "unauthorized"
 
 
 @pytest.mark.parametrize("params,fields", [
@@ -85,17 +85,17 @@ def test_anonymous_is_refused(month):
 def test_bad_input_on_figures(month, client_of, params, fields):
     if params.get("unit") == "A":
         params = {**params, "unit": month.world.communes["a"].code}
-    _error(_get(client_of("monitor"), "/figures", **params), 422, fields)
+    api_error(_get(client_of("monitor"), "/figures", **params), 422, fields)
 
 
 def test_bad_input_on_drill_down_why_and_ranking(month, client_of):
     c, a = client_of("monitor"), month.world.communes["a"].code
-    _error(_get(c, "/figures/nonsense/dossiers", unit=a, **MARCH), 422, ("figure",))
-    _error(_get(c, "/figures/received/dossiers", unit=a, limit=0, **MARCH), 422, ("limit",))
-    _error(_get(c, "/figures/received/dossiers", unit=a, after="x", **MARCH), 422, ("after",))
-    _error(_get(c, "/dossiers/999999/why", **MARCH), 404)
-    _error(_get(c, "/index766/ranking", parent=a, kind="planet", **MARCH), 422, ("kind",))
-    _error(_get(c, "/index766/ranking", parent="NO-SUCH-UNIT", **MARCH), 422, ("parent",))
+    api_error(_get(c, "/figures/nonsense/dossiers", unit=a, **MARCH), 422, ("figure",))
+    api_error(_get(c, "/figures/received/dossiers", unit=a, limit=0, **MARCH), 422, ("limit",))
+    api_error(_get(c, "/figures/received/dossiers", unit=a, after="x", **MARCH), 422, ("after",))
+    api_error(_get(c, "/dossiers/999999/why", **MARCH), 404)
+    api_error(_get(c, "/index766/ranking", parent=a, kind="planet", **MARCH), 422, ("kind",))
+    api_error(_get(c, "/index766/ranking", parent="NO-SUCH-UNIT", **MARCH), 422, ("parent",))
 
 
 def test_drill_down_pages_add_up_to_every_figure(month, client_of):
@@ -124,7 +124,7 @@ def test_why_explains_a_dossier(month, client_of):
     assert "resolved_late" in figures and "supplement_requested" in figures
     assert any(e["fact"] == "second_supplement" for e in body["explanation"])
     # a leader of commune B cannot see commune A's dossier
-    _error(_get(client_of("leader_b"), f"/dossiers/{d4}/why", **MARCH), 404)
+    api_error(_get(client_of("leader_b"), f"/dossiers/{d4}/why", **MARCH), 404)
 
 
 def test_index766_and_ranking(month, client_of):

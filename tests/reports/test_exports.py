@@ -24,6 +24,7 @@ from motcua.reports.figures import COUNT_FIGURES
 from motcua.reports.periodic import COLUMNS, DATA_ROW, FIRST, HEADER_ROW
 from motcua.reports.services import compute_figures, dossiers_for
 from tests.reports.conftest import record
+from tests.reports.test_api import api_error
 from tests.reports.test_figures import EXPECTED_A
 
 API = "/api/v1/reports/export"
@@ -45,15 +46,6 @@ def _xlsx(resp) -> openpyxl.Workbook:  # noqa: ANN001
     assert resp.status_code == 200, resp.content[:500] if not resp.streaming else resp.status_code
     assert resp["Content-Type"] == ex.XLSX_CONTENT_TYPE
     return openpyxl.load_workbook(io.BytesIO(b"".join(resp.streaming_content)))
-
-
-def _error(resp, status: int, fields: tuple[str, ...] = ()) -> dict:  # noqa: ANN001
-    assert resp.status_code == status, resp.content[:500]
-    err = resp.json()["error"]
-    assert set(err) == {"code", "message", "fields"}
-    for f in fields:
-        assert f in err["fields"], err
-    return err
 
 
 def _by_code(rows: list[list[str]]) -> dict[str, dict[str, str]]:
@@ -390,12 +382,12 @@ def test_scoping(month, client_of, user, unit, status):
             assert r.status_code == 200, (path, r.content if not r.streaming else "")
             b"".join(r.streaming_content)
         else:
-            assert _error(r, 403)["code"] == "forbidden", path
+            assert api_error(r, 403)["code"] == "forbidden", path
 
 
 def test_anonymous_is_refused(month):
     for path in ENDPOINTS:
-        assert _error(Client().get(API + path, {"unit": month.world.communes["a"].code, **MARCH}), 401)
+        assert api_error(Client().get(API + path, {"unit": month.world.communes["a"].code, **MARCH}), 401)
 
 
 @pytest.mark.parametrize("params,fields", [
@@ -412,11 +404,11 @@ def test_bad_input(month, client_of, params, fields):
     if params.get("unit") == "A":
         params = {**params, "unit": month.world.communes["a"].code}
     for path in ENDPOINTS:
-        _error(client_of("monitor").get(API + path, params), 422, fields)
+        api_error(client_of("monitor").get(API + path, params), 422, fields)
 
 
 def test_bad_figure_and_kind(month, client_of):
     c, a = client_of("monitor"), month.world.communes["a"].code
     for path in ENDPOINTS[:2]:
-        _error(c.get(API + path, {"unit": a, "figure": "nonsense", **MARCH}), 422, ("figure",))
-    _error(c.get(f"{API}/report.xlsx", {"unit": a, "kind": "planet", **MARCH}), 422, ("kind",))
+        api_error(c.get(API + path, {"unit": a, "figure": "nonsense", **MARCH}), 422, ("figure",))
+    api_error(c.get(f"{API}/report.xlsx", {"unit": a, "kind": "planet", **MARCH}), 422, ("kind",))
