@@ -104,7 +104,10 @@ def database_settings(url: str) -> dict[str, object]:
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
+            # keep a connection for a minute, but check it before reuse: after a PostgreSQL restart
+            # or failover the next request reconnects instead of failing with a 500
             "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {},
         }
     raise ConfigError(f"unsupported database URL scheme {parsed.scheme!r}")
