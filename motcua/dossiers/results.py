@@ -1,0 +1,191 @@
+"""The result: leader approval, the ways a dossier ends, returning the result, and files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from motcua.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from motcua.domain.lifecycle import Action, Status
+from motcua.domain.workcal import to_epoch
+
+from .models import Approval, Dossier, DossierFile
+from .processing import _enter_step, _steps
+from .services import Actor, R, _required, get_dossier, transition, visible_dossiers
+
+__all__ = [
+    "_ending",
+    "withdraw",
+    "stop",
+    "finish",
+    "RETURN_METHODS",
+    "return_result",
+    "_result_document",
+    "approve",
+    "send_back",
+    "authorize_upload",
+    "attach_file",
+    "RESULT_READY",
+    "open_file",
+]
+
+
+def _ending(action: Action, needs_reason: bool) -> Callable[..., Dossier]:
+    def op(actor: Actor, dossier_id: int, reason: str = "", expected_version: int | None = None,
+           attachments: Sequence[int] = ()) -> Dossier:
+        text = _required(reason, "reason") if needs_reason else reason
+
+        def m(d: Dossier, at: datetime) -> dict[str, Any]:
+            if d.ended_at is None:
+                d.ended_at = at
+            if d.pauses and d.pauses[-1][1] is None:
+                d.pauses = [*d.pauses[:-1], [d.pauses[-1][0], to_epoch(at)]]
+            d.current_step, d.holder_id, d.step_due_at = None, None, None
+            return {"reason": text} if text else {}
+
+        return transition(actor, dossier_id, action, expected_version=expected_version, note=text,
+                          mutate=m, attachments=attachments)
+
+    op.__name__ = action.value
+    return op
+
+
+withdraw = _ending(Action.WITHDRAW, needs_reason=True)
+stop = _ending(Action.STOP, needs_reason=True)
+finish = _ending(Action.FINISH, needs_reason=False)
+
+
+RETURN_METHODS = ("counter", "post", "online")
+
+
+def return_result(actor: Actor, dossier_id: int, note: str = "", expected_version: int | None = None,
+                  method: str = "counter", postal_code: str = "") -> Dossier:
+    """The result reached the applicant: collected at the counter, sent by public post (with the
+    postal item code) or delivered online."""
+    if method not in RETURN_METHODS:
+        raise ValidationFailed("Unknown way of returning the result.", fields={"method": "counter, post or online"})
+    if method == "post" and not postal_code.strip():
+        raise ValidationFailed("A result sent by post needs the postal item code.",
+                               fields={"postal_code": "required when the method is post"})
+
+    def m(d: Dossier, at: datetime) -> dict[str, Any]:
+        d.returned_at = at
+        return {"method": method, **({"postal_code": postal_code.strip()} if method == "post" else {})}
+
+    return transition(actor, dossier_id, Action.RETURN, expected_version=expected_version, note=note, mutate=m)
+
+
+# ---- leader approval ------------------------------------------------------------------------
+
+def _result_document(d: Dossier, file_id: int | None) -> DossierFile | None:
+    results = d.files.filter(kind="result").order_by("-uploaded_at", "-pk")
+    if file_id is None:
+        return results.first()
+    doc = results.filter(pk=file_id).first()
+    if doc is None:
+        raise ValidationFailed("This file is not a result of this dossier.", fields={"document_id": "not a result"})
+    return doc
+
+
+def approve(actor: Actor, dossier_id: int, note: str = "", document_id: int | None = None,
+            expected_version: int | None = None) -> Approval:
+    """The leader approves the result (by default the latest uploaded result file).
+
+    The approval is an ``approve`` event; the returned :class:`Approval` names the exact document
+    (by content hash) that a digital signature will later bind to. Its signature stays pending."""
+    chosen: dict[str, DossierFile | None] = {}
+
+    def m(d: Dossier, at: datetime) -> dict[str, Any]:
+        doc = chosen["doc"] = _result_document(d, document_id)
+        return {"document": {"id": doc.pk, "name": doc.name, "sha256": doc.sha256} if doc else None,
+                "signature": "pending"}
+
+    with transaction.atomic():
+        d = transition(actor, dossier_id, Action.APPROVE, expected_version=expected_version, note=note, mutate=m)
+        ev = d.events.order_by("-seq").first()
+        doc = chosen["doc"]
+        return Approval.objects.create(dossier=d, event=ev, document=doc, document_sha256=doc.sha256 if doc else "",
+                                       approved_by_id=actor.user_id, approved_at=ev.at)
+
+
+def send_back(actor: Actor, dossier_id: int, note: str, to_step: int | None = None,
+              expected_version: int | None = None) -> Dossier:
+    """The leader sends the dossier back to an earlier step (default: the previous one) with a note."""
+    note = _required(note, "note")
+
+    def m(d: Dossier, at: datetime) -> dict[str, Any]:
+        steps = {s.order: s for s in _steps(d)}
+        current = d.current_step.order if d.current_step else 0
+        earlier = [o for o in steps if o < current]
+        target = to_step if to_step is not None else max(earlier, default=None)
+        if target is None or target not in earlier:
+            raise ValidationFailed("Choose an earlier step of this unit's process.",
+                                   fields={"to_step": "must be an earlier step"})
+        return {"from_step": current, **_enter_step(d, steps[target], at, None)}
+
+    return transition(actor, dossier_id, Action.SEND_BACK, expected_version=expected_version, note=note, mutate=m)
+
+
+# file kind -> (staff roles that may upload it, whether the applicant may)
+UPLOADERS: dict[str, tuple[frozenset[str], bool]] = {
+    "component": (frozenset({R.COUNTER_OFFICER, R.SPECIALIST, R.LEADER}), True),
+    "attachment": (frozenset({R.COUNTER_OFFICER, R.SPECIALIST, R.LEADER}), True),
+    "result": (frozenset({R.COUNTER_OFFICER, R.SPECIALIST, R.LEADER}), False),
+}
+
+
+def authorize_upload(actor: Actor, d: Dossier, kind: str) -> None:
+    if actor.system or actor.scope.is_superuser:
+        return
+    roles, applicant_ok = UPLOADERS[kind]
+    if any(actor.scope.has_role(r, p) for r in roles for p in (d.receiving_path, d.handling_path)):
+        return
+    if applicant_ok and actor.user_id is not None and d.owner_id == actor.user_id:
+        return
+    raise PermissionDenied("You may not upload this kind of file to this dossier.")
+
+
+def attach_file(actor: Actor, dossier_id: int, stream, filename: str, kind: str = "component",  # noqa: ANN001
+                component_id: int | None = None) -> DossierFile:
+    """Store an uploaded file: components and attachments by the owner or the officers who
+    handle the dossier; results only by those who handle it. Monitors are read-only."""
+    from .storage import store_upload
+
+    d = get_dossier(actor, dossier_id)
+    authorize_upload(actor, d, kind)
+    if component_id is not None and not d.components.filter(pk=component_id).exists():
+        raise ValidationFailed("Unknown component.", fields={"component_id": "not a component of this dossier"})
+    obj = store_upload(stream, filename)
+    return DossierFile.objects.create(
+        dossier=d, component_id=component_id, kind=kind, name=filename[:255], content_type=obj.content_type,
+        size=obj.size, sha256=obj.sha256, storage_key=obj.key, uploaded_by_id=actor.user_id)
+
+
+
+RESULT_READY = (Status.PROCESSED, Status.RETURNED)
+
+
+def open_file(actor: Actor, file_id: int, dossier_id: int | None = None) -> tuple[DossierFile, Any]:
+    """A stored file and an open binary stream, for anyone who may see its dossier. The applicant
+    gets the result only once the dossier is processed (a draft result is not theirs yet)."""
+    from .storage import get_storage
+
+    qs = DossierFile.objects.select_related("dossier").filter(pk=file_id, dossier__in=visible_dossiers(actor))
+    if dossier_id is not None:
+        qs = qs.filter(dossier_id=dossier_id)
+    f = qs.first()
+    if f is None:
+        raise NotFound("File not found.")
+    staff = actor.system or actor.scope.is_superuser or bool(actor.scope.roles)
+    if f.kind == "result" and not staff and f.dossier.status not in RESULT_READY:
+        raise NotFound("File not found.")
+    try:
+        return f, get_storage().open(f.storage_key)
+    except Exception as err:  # noqa: BLE001 - a missing object (local or S3) is "not found", logged
+        import logging
+
+        logging.getLogger(__name__).error("stored file %s of dossier %s cannot be read: %r", f.pk, f.dossier_id, err)
+        raise NotFound("File not found.") from err
