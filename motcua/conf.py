@@ -34,6 +34,23 @@ class Config:
     dossier_code_format: str
     api_tokens_enabled: bool
     public_url: str  # where citizens reach the portal; QR codes on printed documents point here
+    # the national public service portal (INTEGRATIONS.md 1A); no URL: the integration is off
+    national_portal_url: str = ""
+    national_portal_auth_path: str = "/auth"
+    national_portal_integration_path: str = "/integration"
+    national_portal_username: str = ""
+    national_portal_password: str = ""
+    national_portal_dstcode: str = ""  # the province's code, sent as the `dstcode` header
+    national_portal_unit_code: str = ""  # `madonvi` in every call
+    national_portal_trail_chunk: int = 10  # trail rows per CapNhatTienDoHoSoMC call (the portal takes <= 10)
+    national_portal_connect_timeout: float = 10.0
+    national_portal_read_timeout: float = 60.0
+    # the job backbone (motcua/jobs): outbox delivery retries and periodic jobs
+    jobs_max_attempts: int = 10  # a message becomes a dead letter after this many failed attempts
+    jobs_backoff_base: float = 5.0  # seconds before the 2nd attempt; doubles each time, with jitter
+    jobs_backoff_max: float = 3600.0  # longest wait between two attempts
+    jobs_lease: float = 300.0  # seconds a worker owns a message it is delivering (longer than any timeout)
+    jobs_readmodel_every: float = 60.0  # the worker applies the statistics read-model queue this often
 
     @property
     def production(self) -> bool:
@@ -74,6 +91,7 @@ def load(environ: dict[str, str] | os._Environ[str] = os.environ) -> Config:
         raise ConfigError("MOTCUA_STORAGE must be local or s3")
     if cfg.storage == "s3" and not cfg.s3_bucket:
         raise ConfigError("MOTCUA_S3_BUCKET is required when MOTCUA_STORAGE=s3")
+    cfg = _with_integrations(cfg, environ)
     from .domain.codes import validate_code_format
 
     try:
@@ -81,6 +99,55 @@ def load(environ: dict[str, str] | os._Environ[str] = os.environ) -> Config:
     except (ValueError, KeyError) as exc:
         raise ConfigError(f"MOTCUA_DOSSIER_CODE_FORMAT: {exc}") from exc
     return cfg
+
+
+SIMULATOR_USERNAME = "motcua-sim"
+SIMULATOR_PASSWORD = "motcua-sim-password"  # noqa: S105 - the simulator's, refused in production
+
+
+def _with_integrations(cfg: Config, environ: dict[str, str] | os._Environ[str]) -> Config:
+    """The national portal's and the job backbone's settings (README "Configuration")."""
+    from dataclasses import replace
+
+    g = environ.get
+    url = g("MOTCUA_NATIONAL_PORTAL_URL", "").rstrip("/")
+    user = g("MOTCUA_NATIONAL_PORTAL_USERNAME", "" if cfg.production else SIMULATOR_USERNAME)
+    password = g("MOTCUA_NATIONAL_PORTAL_PASSWORD", "" if cfg.production else SIMULATOR_PASSWORD)
+    dstcode = g("MOTCUA_NATIONAL_PORTAL_DSTCODE", "" if cfg.production else "000.00.00.H39")
+    try:
+        cfg = replace(
+            cfg, national_portal_url=url, national_portal_username=user, national_portal_password=password,
+            national_portal_auth_path=g("MOTCUA_NATIONAL_PORTAL_AUTH_PATH", "/auth"),
+            national_portal_integration_path=g("MOTCUA_NATIONAL_PORTAL_INTEGRATION_PATH", "/integration"),
+            national_portal_dstcode=dstcode,
+            national_portal_unit_code=g("MOTCUA_NATIONAL_PORTAL_UNIT_CODE", dstcode),
+            national_portal_trail_chunk=int(g("MOTCUA_NATIONAL_PORTAL_TRAIL_CHUNK", "10")),
+            national_portal_connect_timeout=float(g("MOTCUA_NATIONAL_PORTAL_CONNECT_TIMEOUT", "10")),
+            national_portal_read_timeout=float(g("MOTCUA_NATIONAL_PORTAL_READ_TIMEOUT", "60")),
+            jobs_max_attempts=int(g("MOTCUA_JOBS_MAX_ATTEMPTS", "10")),
+            jobs_backoff_base=float(g("MOTCUA_JOBS_BACKOFF_BASE", "5")),
+            jobs_backoff_max=float(g("MOTCUA_JOBS_BACKOFF_MAX", "3600")),
+            jobs_lease=float(g("MOTCUA_JOBS_LEASE", "300")),
+            jobs_readmodel_every=float(g("MOTCUA_JOBS_READMODEL_EVERY", "60")),
+        )
+    except ValueError as exc:
+        raise ConfigError(f"a MOTCUA_NATIONAL_PORTAL_* or MOTCUA_JOBS_* setting is not a number: {exc}") from exc
+    _check_integrations(cfg)
+    return cfg
+
+
+def _check_integrations(cfg: Config) -> None:
+    if not 1 <= cfg.national_portal_trail_chunk <= 10:
+        raise ConfigError("MOTCUA_NATIONAL_PORTAL_TRAIL_CHUNK must be between 1 and 10 (the portal's limit)")
+    if cfg.jobs_max_attempts < 1 or cfg.jobs_backoff_base <= 0 or cfg.jobs_backoff_max < cfg.jobs_backoff_base:
+        raise ConfigError("MOTCUA_JOBS_MAX_ATTEMPTS >= 1 and 0 < MOTCUA_JOBS_BACKOFF_BASE <= MOTCUA_JOBS_BACKOFF_MAX")
+    if cfg.jobs_lease <= cfg.national_portal_connect_timeout + cfg.national_portal_read_timeout:
+        raise ConfigError("MOTCUA_JOBS_LEASE must be longer than the portal's connect + read timeouts")
+    if cfg.production and cfg.national_portal_url:
+        if not (cfg.national_portal_username and cfg.national_portal_password and cfg.national_portal_dstcode):
+            raise ConfigError("MOTCUA_NATIONAL_PORTAL_USERNAME, _PASSWORD and _DSTCODE are required in production")
+        if cfg.national_portal_username == SIMULATOR_USERNAME or cfg.national_portal_password == SIMULATOR_PASSWORD:
+            raise ConfigError("production refuses the national portal simulator's credentials")
 
 
 def database_settings(url: str) -> dict[str, object]:

@@ -25,6 +25,10 @@ INSTALLED_APPS = [
     "motcua.office",
     "motcua.documents",
     "motcua.portal",
+    "django_tasks",  # the job backbone (motcua/jobs): Django 6's tasks API, database backend
+    "django_tasks_db",
+    "motcua.jobs",
+    "motcua.integrations",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +66,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_settings(CONFIG.database_url)}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # jobs live in the same database
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,40 @@
+"""Periodic jobs: every worker checks the schedule between jobs; a compare-and-set on the
+schedule row makes exactly one of them enqueue each run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.conf import CONFIG
+
+from . import tasks
+from .models import PeriodicSchedule
+
+
+def jobs() -> dict[str, tuple[float, Callable[[], object]]]:
+    """name -> (every N seconds, enqueue it)."""
+    return {
+        "outbox.sweep": (30.0, tasks.sweep_outbox.enqueue),
+        "readmodel.refresh": (CONFIG.jobs_readmodel_every, tasks.refresh_readmodel.enqueue),
+        "tasks.prune": (6 * 3600.0, tasks.prune_task_results.enqueue),
+    }
+
+
+def enqueue_due(now: datetime | None = None) -> list[str]:
+    """Enqueue the periodic jobs that are due; returns their names."""
+    now = now or timezone.now()
+    started = []
+    for name, (every, start) in jobs().items():
+        with transaction.atomic():
+            row, _ = PeriodicSchedule.objects.get_or_create(name=name, defaults={"next_run_at": now})
+            won = PeriodicSchedule.objects.filter(id=row.id, next_run_at=row.next_run_at,
+                                                  next_run_at__lte=now).update(
+                next_run_at=now + timedelta(seconds=every))
+            if won:
+                start()
+                started.append(name)
+    return started

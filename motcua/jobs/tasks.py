@@ -1,0 +1,42 @@
+"""What the worker runs (django-tasks tasks): outbox delivery and the periodic jobs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django_tasks import task
+
+
+@task()
+def deliver_message(message_id: int) -> str:
+    from . import outbox
+
+    return outbox.deliver(message_id)
+
+
+@task()
+def sweep_outbox() -> int:
+    from . import outbox
+
+    return outbox.sweep()
+
+
+@task()
+def refresh_readmodel() -> int:
+    """The statistics read model's drain (what ``refresh_readmodel --loop`` did on its own)."""
+    from motcua.reports import readmodel
+
+    n = readmodel.pending()
+    readmodel.refresh(limit=None)
+    return n
+
+
+@task()
+def prune_task_results(days: int = 2) -> int:
+    """Forget finished jobs older than ``days`` (the outbox keeps its own record)."""
+    from django_tasks_db.models import DBTaskResult
+
+    old = timezone.now() - timedelta(days=days)
+    deleted, _ = DBTaskResult.objects.filter(status__in=["SUCCESSFUL", "FAILED"], finished_at__lt=old).delete()
+    return deleted
