@@ -19,3 +19,15 @@ def full_clean_or_fail(obj: models.Model, exclude: Sequence[str] = (), constrain
         fields = ({k: "; ".join(map(str, m)) for k, m in exc.message_dict.items()}
                   if hasattr(exc, "error_dict") else {"__all__": "; ".join(exc.messages)})
         raise ValidationFailed("Invalid data.", fields=fields) from exc
+
+
+def no_control_characters(value: str) -> None:
+    """Form validator: NUL and other control characters (tab and line breaks allowed) are refused.
+    The input-validation middleware refuses them before any view runs; forms check again so that a
+    form used elsewhere (a test, a management command) is safe on its own."""
+    from django.utils.translation import gettext as _
+
+    from motcua.core.middleware import CONTROL
+
+    if CONTROL.search(value or ""):
+        raise DjangoValidationError(_("Không được chứa ký tự điều khiển."), code="control_characters")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.choices import ApplicantType, Channel
+from motcua.core.validation import no_control_characters
 from motcua.dossiers.choices import ResultDelivery, StatusChoices
 
 DUE_CHOICES = [("", _("Tất cả")), ("overdue", _("Đã quá hạn")), ("today", _("Đến hạn hôm nay")),
@@ -19,14 +20,16 @@ ANY = [("", _("Tất cả"))]
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label=_("Mã hồ sơ hoặc tên người nộp"), required=False, max_length=255)
+    q = forms.CharField(label=_("Mã hồ sơ hoặc tên người nộp"), required=False, max_length=255,
+                        validators=[no_control_characters])
     procedure = forms.TypedChoiceField(label=_("Thủ tục"), required=False, coerce=int, empty_value=None)
     field = forms.TypedChoiceField(label=_("Lĩnh vực"), required=False, coerce=int, empty_value=None)
     channel = forms.TypedChoiceField(label=_("Kênh nộp"), required=False, coerce=int, empty_value=None,
                                      choices=ANY + list(Channel.choices))
     status = forms.TypedChoiceField(label=_("Trạng thái"), required=False, coerce=int, empty_value=None)
     due = forms.ChoiceField(label=_("Hạn xử lý"), required=False, choices=DUE_CHOICES)
-    after = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
+    after = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput,
+                            validators=[no_control_characters])
 
     def __init__(self, *args: Any, procedures: list[tuple[int, str]], fields: list[tuple[int, str]],
                  statuses: tuple[int, ...], **kwargs: Any) -> None:
