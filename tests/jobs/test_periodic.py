@@ -1,0 +1,56 @@
+"""Periodic jobs run by the worker: each due run enqueued once, the read-model drain among them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from motcua.jobs import periodic
+from motcua.jobs.models import PeriodicSchedule
+
+
+@pytest.mark.django_db
+def test_each_periodic_job_is_enqueued_once_per_period():
+    assert set(periodic.enqueue_due()) == {"outbox.sweep", "readmodel.refresh", "tasks.prune"}
+    assert periodic.enqueue_due() == []
+    PeriodicSchedule.objects.filter(name="outbox.sweep").update(next_run_at=timezone.now() - timedelta(seconds=1))
+    assert periodic.enqueue_due() == ["outbox.sweep"]
+
+
+@pytest.mark.django_db
+def test_the_worker_applies_the_read_model_queue(world, drain):
+    from motcua.dossiers import services as svc
+    from motcua.reports.models import DirtyDossier
+
+    svc.intake(world.actor("counter_a"), world.intake_request())
+    assert DirtyDossier.objects.exists()
+    drain()
+    assert not DirtyDossier.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_refresh_readmodel_command_still_works(world):
+    from motcua.dossiers import services as svc
+    from motcua.reports.models import DirtyDossier
+
+    svc.intake(world.actor("counter_a"), world.intake_request())
+    out = StringIO()
+    call_command("refresh_readmodel", stdout=out)
+    assert "1 queued changes applied" in out.getvalue() and not DirtyDossier.objects.exists()
+
+
+@pytest.mark.django_db
+def test_old_task_results_are_pruned():
+    from django_tasks_db.models import DBTaskResult
+
+    from motcua.jobs import tasks
+
+    tasks.sweep_outbox.enqueue()
+    DBTaskResult.objects.update(status="SUCCESSFUL", finished_at=timezone.now() - timedelta(days=3))
+    tasks.sweep_outbox.enqueue()
+    assert tasks.prune_task_results.call() == 1
+    assert DBTaskResult.objects.count() == 1
