@@ -34,6 +34,8 @@ class Config:
     dossier_code_format: str
     api_tokens_enabled: bool
     public_url: str  # where citizens reach the portal; QR codes on printed documents point here
+    event_chain_key: str = ""  # HMAC key of the event log's hash chain ("" = derived from the secret key)
+    migrate_database_url: str = ""  # schema owner's URL for `motcua migrate` ("" = database_url)
     # the national public service portal (INTEGRATIONS.md 1A); no URL: the integration is off
     national_portal_url: str = ""
     national_portal_auth_path: str = "/auth"
@@ -86,7 +88,12 @@ def load(environ: dict[str, str] | os._Environ[str] = os.environ) -> Config:
         dossier_code_format=environ.get("MOTCUA_DOSSIER_CODE_FORMAT", "{agency}-{date:%y%m%d}-{seq:04d}"),
         api_tokens_enabled=_bool(environ.get("MOTCUA_API_TOKENS", "1")),
         public_url=environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        event_chain_key=environ.get("MOTCUA_EVENT_CHAIN_KEY", ""),
+        migrate_database_url=environ.get("MOTCUA_MIGRATE_DATABASE_URL", ""),
     )
+    if cfg.production and (len(cfg.event_chain_key) < 32 or cfg.event_chain_key == cfg.secret_key):
+        raise ConfigError("MOTCUA_EVENT_CHAIN_KEY must be set to a random value of 32+ characters, "
+                          "distinct from the secret key")
     if cfg.storage not in {"local", "s3"}:
         raise ConfigError("MOTCUA_STORAGE must be local or s3")
     if cfg.storage == "s3" and not cfg.s3_bucket:

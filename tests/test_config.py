@@ -10,7 +10,7 @@ def test_production_refuses_default_secret():
         load({"MOTCUA_ENV": "production"})
     with pytest.raises(ConfigError):
         load({"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": DEV_SECRET})
-    cfg = load({"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": "x" * 50})
+    cfg = load({"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": "x" * 50, "MOTCUA_EVENT_CHAIN_KEY": "k" * 40})
     assert cfg.production and not cfg.debug
 
 

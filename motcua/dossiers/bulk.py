@@ -21,6 +21,8 @@ from motcua.domain.lifecycle import Action, Status, next_status
 from motcua.domain.verdict import quick_category
 from motcua.domain.workcal import WorkingCalendar
 
+from .eventchain import chain_key, event_hash
+
 _ACTIONS = {a.value: a for a in Action}
 _END = {Action.FINISH, Action.STOP, Action.REFUSE, Action.WITHDRAW}
 
@@ -112,7 +114,7 @@ _DOSSIER_COLS = (
     "step_due_at", "fees_due", "fees_paid", "row_version", "created_at", "updated_at",
 )
 _EVENT_COLS = ("dossier_id", "seq", "at", "action", "from_status", "to_status", "actor_name", "role", "note",
-               "data", "attachments")
+               "data", "attachments", "prev_hash", "hash")
 
 
 def _ts(epoch: int | None) -> datetime | None:
@@ -138,7 +140,19 @@ class _Timestamps:
         return f"{text} {h:02d}:{m:02d}:{s:02d}{self.suffix}"
 
 
-def _rows(rec: HistoryRecord, p: Projection, did: int, ts: _Timestamps) -> tuple[tuple, list[tuple]]:
+def _chain(key: bytes, rec: HistoryRecord, p: Projection, did: int) -> list[str]:
+    """The hash of each imported event (fields as written below: actor "import", no unit, no data)."""
+    hashes, h, old = [], "", None
+    for (at, name, note), status in zip(rec.events, p.trail, strict=True):
+        h = event_hash(key, h, did, at * 1_000_000, name, old, status, None, "import", "import", None, None,
+                       note, "{}", "[]")
+        hashes.append(h)
+        old = status
+    return hashes
+
+
+def _rows(rec: HistoryRecord, p: Projection, did: int, ts: _Timestamps,
+          key: bytes) -> tuple[tuple, list[tuple]]:
     due = p.due
     first, last = ts(rec.events[0][0]), ts(rec.events[-1][0])
     dossier = (
@@ -150,10 +164,11 @@ def _rows(rec: HistoryRecord, p: Projection, did: int, ts: _Timestamps) -> tuple
         p.supplement_requests, ts(p.ended), ts(p.returned), p.verdict, p.late, None, None,
         rec.fees_due, rec.fees_paid, 1, first, last,
     )
-    events, prev = [], None
-    for seq, ((at, name, note), status) in enumerate(zip(rec.events, p.trail, strict=True), 1):
-        events.append((did, seq, ts(at), name, prev, status, "import", "import", note, "{}", "[]"))
-        prev = status
+    events, prev, link = [], None, ""
+    for seq, ((at, name, note), status, h) in enumerate(zip(rec.events, p.trail, _chain(key, rec, p, did),
+                                                            strict=True), 1):
+        events.append((did, seq, ts(at), name, prev, status, "import", "import", note, "{}", "[]", link, h))
+        prev, link = status, h
     return dossier, events
 
 
@@ -169,7 +184,7 @@ def _n(value: str | None) -> str:
     return NULL if value is None else value
 
 
-def _pg_lines(rec: HistoryRecord, p: Projection, did: int, ts: _Timestamps) -> tuple[str, str]:
+def _pg_lines(rec: HistoryRecord, p: Projection, did: int, ts: _Timestamps, key: bytes) -> tuple[str, str]:
     """The dossier's COPY line and its events' lines (columns as _DOSSIER_COLS / _EVENT_COLS)."""
     first, last = ts(rec.events[0][0]), ts(rec.events[-1][0])
     due = ts(p.due)
@@ -183,10 +198,12 @@ def _pg_lines(rec: HistoryRecord, p: Projection, did: int, ts: _Timestamps) -> t
         str(p.supplement_requests), _n(ts(p.ended)), _n(ts(p.returned)), p.verdict, str(p.late), NULL, NULL,
         str(rec.fees_due), str(rec.fees_paid), "1", _n(first), _n(last),
     )) + "\n"
-    lines, prev = [], NULL
-    for seq, ((at, name, note), status) in enumerate(zip(rec.events, p.trail, strict=True), 1):
-        lines.append(f"{did}\t{seq}\t{ts(at)}\t{name}\t{prev}\t{status}\timport\timport\t{_e(note)}\t{{}}\t[]\n")
-        prev = status
+    lines, prev, link = [], NULL, ""
+    for seq, ((at, name, note), status, h) in enumerate(zip(rec.events, p.trail, _chain(key, rec, p, did),
+                                                            strict=True), 1):
+        lines.append(f"{did}\t{seq}\t{ts(at)}\t{name}\t{prev}\t{status}\timport\timport\t{_e(note)}\t{{}}\t[]"
+                     f"\t{link}\t{h}\n")
+        prev, link = status, h
     return dossier, "".join(lines)
 
 
@@ -270,6 +287,7 @@ def _import_batch(recs: list[HistoryRecord], cal: WorkingCalendar) -> int:
     first = _reserve_ids(len(recs))
     pg = connection.vendor == "postgresql"
     ts = _Timestamps(not pg)
+    hkey = chain_key()
     seqs: dict[tuple[int, str], int] = {}
     # replay every history first: an illegal one raises before anything is written
     projections = [project(rec, cal) for rec in recs]
@@ -285,7 +303,7 @@ def _import_batch(recs: list[HistoryRecord], cal: WorkingCalendar) -> int:
 
         def dossier_lines() -> Iterator[str]:
             for i, (rec, p) in enumerate(zip(recs, projections, strict=True)):
-                d, ev = _pg_lines(rec, p, first + i, ts)
+                d, ev = _pg_lines(rec, p, first + i, ts, hkey)
                 events.append(ev)
                 yield d
 
@@ -294,7 +312,7 @@ def _import_batch(recs: list[HistoryRecord], cal: WorkingCalendar) -> int:
         with connection.cursor() as cur:
             cur.execute("SET CONSTRAINTS ALL DEFERRED")
     else:
-        rows = [_rows(rec, p, first + i, ts) for i, (rec, p) in enumerate(zip(recs, projections, strict=True))]
+        rows = [_rows(rec, p, first + i, ts, hkey) for i, (rec, p) in enumerate(zip(recs, projections, strict=True))]
         _insert("dossiers_dossier", _DOSSIER_COLS, [d for d, _ in rows])
         _insert("dossiers_dossierevent", _EVENT_COLS, [e for _, evs in rows for e in evs])
     _bump_counters(seqs)

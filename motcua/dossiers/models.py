@@ -178,6 +178,9 @@ class DossierEvent(models.Model):
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
     attachments = models.JSONField(default=list, blank=True)  # DossierFile ids
+    # the hash chain (motcua/dossiers/eventchain.py): the previous event's hash ("" for the first)
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("nhật ký hồ sơ")
@@ -200,6 +203,29 @@ class DossierEvent(models.Model):
 
     def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003
         raise ImmutableError("dossier events are append-only")
+
+
+class EventCheckpoint(models.Model):
+    """What the verifier saw: every chain head up to event ``upto_id``, itself chained by hash.
+
+    A later verification recomputes the count and the heads' digest at the same ``upto_id``: removed
+    histories, removed last events or a truncated log no longer match. Append-only like the log.
+    """
+
+    created_at = models.DateTimeField()
+    upto_id = models.BigIntegerField()
+    events = models.BigIntegerField()
+    dossiers = models.BigIntegerField()
+    heads_digest = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("điểm kiểm tra nhật ký")
+        verbose_name_plural = _("điểm kiểm tra nhật ký")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} <= {self.upto_id}: {self.events}"
 
 
 class DossierCounter(models.Model):

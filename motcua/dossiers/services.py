@@ -148,14 +148,20 @@ Mutator = Callable[[Dossier, datetime], dict[str, Any] | None]
 def _event(d: Dossier, actor: Actor, role: str, action: Action, old: int | None, new: int,
            at: datetime, note: str = "", data: dict[str, Any] | None = None,
            attachments: Sequence[int] = (), seq: int | None = None) -> DossierEvent:
-    if seq is None:
-        seq = (d.events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+    from . import eventchain  # the hash chain; the dossier row is locked by the caller, its last event is the head
+
+    prev = ""
+    if seq is None or seq > 1:
+        last = d.events.order_by("-seq").values_list("seq", "hash").first()
+        seq, prev = (last[0] + 1, last[1]) if last else (1, "")
     unit_id = next((u for r, _, u in actor.scope.roles if r == role), None)
-    return DossierEvent.objects.create(
-        dossier=d, seq=seq, at=at, action=action.value, from_status=old, to_status=new,
+    fields: dict[str, Any] = dict(
+        dossier_id=d.pk, at=at, action=action.value, from_status=old, to_status=new,
         actor_id=actor.user_id, actor_name=actor.name, role=role, unit_id=unit_id,
         step_id=d.current_step_id, note=note, data=data or {}, attachments=list(attachments),
     )
+    return DossierEvent.objects.create(seq=seq, prev_hash=prev,
+                                       hash=eventchain.hash_of(eventchain.chain_key(), prev, **fields), **fields)
 
 
 _SAVED_FIELDS = [f.attname for f in Dossier._meta.concrete_fields if f.attname not in ("id", "created_at")]

@@ -48,24 +48,32 @@ def token_client(token_of) -> Callable[[str], Client]:  # noqa: ANN001
 
 
 def purge_event_log() -> None:
-    """Empty the event log with its append-only DELETE trigger lifted for a moment.
+    """Empty the event log and the verifier's checkpoints with their append-only triggers lifted.
 
-    Transactional tests end with Django's flush, which on SQLite is ``DELETE FROM`` every table: the
-    trigger refuses it. With the log already empty the trigger never fires. (PostgreSQL flushes with
-    TRUNCATE, which row triggers do not see.)
+    Transactional tests end with Django's flush: ``DELETE FROM`` every table on SQLite, which the
+    row triggers refuse, and TRUNCATE on PostgreSQL, which the TRUNCATE trigger refuses while the
+    log has rows. With the log already empty neither fires (an empty table loses nothing).
     """
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        return
     with connection.cursor() as c:
+        if connection.vendor == "postgresql":
+            c.execute("SET session_replication_role = replica")  # the test database's superuser: no trigger fires
+            try:
+                for table in ("dossiers_approval", "dossiers_dossierevent", "dossiers_eventcheckpoint"):
+                    c.execute(f"DELETE FROM {table}")  # approvals point at events: they go first
+            finally:
+                c.execute("SET session_replication_role = origin")
+            return
         c.execute("DELETE FROM dossiers_approval")  # approvals point at events: they go first
-        c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'dossiers_dossierevent'")
+        c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                  "AND tbl_name IN ('dossiers_dossierevent', 'dossiers_eventcheckpoint')")
         triggers = c.fetchall()
         for name, _ in triggers:
             c.execute(f'DROP TRIGGER "{name}"')
         try:
             c.execute("DELETE FROM dossiers_dossierevent")
+            c.execute("DELETE FROM dossiers_eventcheckpoint")
         finally:
             for _, sql in triggers:
                 c.execute(sql)
