@@ -44,7 +44,7 @@ CATALOG: dict[str, Any] = {
             "process": [
                 {"name": "Tiếp nhận", "role": "counter_officer", "quota_hours": 1},
                 {"name": "Thẩm định", "role": "specialist", "quota_hours": 4},
-                {"name": "Phê duyệt", "role": "leader", "quota_hours": 2},
+                {"name": "Phê duyệt", "role": "leader", "quota_hours": 2, "approval": True},
             ],
         },
         {
@@ -62,8 +62,8 @@ CATALOG: dict[str, Any] = {
                                  "must_digitize": False, "form_template": None}]},
             ],
             "process": [
-                {"name": "Xử lý", "role": "specialist", "quota_hours": 2},
-                {"name": "Ký", "role": "leader", "quota_hours": 1},
+                {"name": "Xử lý", "role": "specialist", "quota_hours": 2, "produces_document": True},
+                {"name": "Ký", "role": "leader", "quota_hours": 1, "approval": True},
             ],
         },
     ],
@@ -148,3 +148,40 @@ def build_world() -> World:
     w.users["citizen"] = _user("citizen", first_name="An", last_name="Nguyễn Văn")
     w.users["citizen2"] = _user("citizen2")
     return w
+
+
+# ---- following the internal process honestly ------------------------------------------------
+
+def attach_result(world: World, dossier_id: int, username: str = "specialist_a", name: str = "ket-qua.pdf"):  # noqa: ANN201
+    """Upload a result file (the smallest PDF) to the dossier, as ``username``."""
+    import io
+
+    return svc.attach_file(world.actor(username), dossier_id, io.BytesIO(PDF), name, "result")
+
+
+def to_approval(world: World, dossier_id: int, commune: str = "a"):  # noqa: ANN201
+    """From the step the dossier is at, forward step by step to the leader's approval step, attaching
+    the document each step that produces one needs."""
+    from motcua.dossiers.models import Dossier
+
+    specialist = f"specialist_{commune}"
+    d = Dossier.objects.select_related("current_step").get(pk=dossier_id)
+    while d.current_step is not None and not d.current_step.approval:
+        if d.current_step.produces_document:
+            attach_result(world, dossier_id, specialist)
+        d = svc.forward(world.actor(specialist), dossier_id)
+    return d
+
+
+def through_process(world: World, dossier_id: int, commune: str = "a"):  # noqa: ANN201
+    """A started dossier carried through every step: the result attached and approved by the leader,
+    ready to be finished."""
+    to_approval(world, dossier_id, commune)
+    attach_result(world, dossier_id, f"specialist_{commune}")
+    return svc.approve(world.actor(f"leader_{commune}"), dossier_id, "Đồng ý").dossier
+
+
+def finished(world: World, dossier_id: int, commune: str = "a"):  # noqa: ANN201
+    """A started dossier through its process and finished (result at the one-stop department)."""
+    through_process(world, dossier_id, commune)
+    return svc.finish(world.actor(f"leader_{commune}"), dossier_id)

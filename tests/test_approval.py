@@ -9,6 +9,7 @@ import json
 import pytest
 
 from motcua.domain.errors import IllegalTransition, PermissionDenied, ValidationFailed
+from motcua.domain.process import StepRefused
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import Approval, Dossier
 from tests.factories import PDF
@@ -39,6 +40,10 @@ def test_leader_approves_the_latest_result_and_the_signature_stays_pending(world
     assert ev.data["document"]["sha256"] == latest.sha256 and ev.data["signature"] == "pending"
     d.refresh_from_db()
     assert d.status == 4 and d.row_version == 5
+    # approving moves the dossier on: past the last step, it waits to be finished (no second approval)
+    assert d.current_step is None and ev.data["from_step"] == 3 and ev.data["process_done"] is True
+    with pytest.raises(StepRefused):
+        svc.approve(world.actor("leader_a"), d.pk)
 
 
 def test_approval_of_a_chosen_result_file(world, clock):
@@ -105,6 +110,8 @@ def test_send_back_needs_a_note_and_an_earlier_step(world, clock, note, to_step,
 
 def finished(world, clock) -> Dossier:
     d = at_leader_step(world, clock)
+    result_file(world, d)
+    svc.approve(world.actor("leader_a"), d.pk)
     return svc.finish(world.actor("leader_a"), d.pk)
 
 
@@ -139,7 +146,8 @@ def test_api_approve_send_back_and_return(world, clock, client_of):
     assert body["document_id"] == doc.pk and body["signature_status"] == "pending" and body["event_seq"] == 5
     r = post(client_of("leader_a"), f"/dossiers/{d.pk}/send-back", {"note": "Sửa lại", "version": 5})
     assert r.status_code == 200 and r.json()["status"] == 4
-    svc.forward(world.actor("specialist_a"), d.pk)
+    assert Dossier.objects.get(pk=d.pk).current_step.order == 3  # back to the approval step
+    svc.approve(world.actor("leader_a"), d.pk)
     svc.finish(world.actor("leader_a"), d.pk)
     r = post(client_of("counter_a"), f"/dossiers/{d.pk}/return", {"method": "post", "postal_code": "EB1VN"})
     assert r.status_code == 200 and r.json()["status"] == 10

@@ -85,3 +85,27 @@ def test_import_rejects_bad_documents_and_writes_nothing():
         import_catalog(doc)
     assert "online_level" in exc.value.fields
     assert Procedure.objects.count() == 0
+
+
+def test_the_process_marks_its_steps_and_round_trips(world):
+    from motcua.catalog.models import ProcessStep
+
+    sample = load_sample_catalog()
+    for p in sample["procedures"]:  # every sample process has one approval step and one document step
+        assert sum(s["approval"] for s in p["process"]) == 1 and sum(s["produces_document"] for s in p["process"]) == 1
+    steps = ProcessStep.objects.filter(unit=world.department, procedure__code="2.000815").order_by("order")
+    assert [(s.name, s.required, s.approval, s.produces_document) for s in steps] == [
+        ("Xử lý", True, False, True), ("Ký", True, True, False)]
+    commune = ProcessStep.objects.get(unit=world.communes["a"], procedure__code="1.001193", order=3)
+    assert commune.approval  # unmarked in an older document, the leader's step is the approval step
+    doc = export_catalog()
+    exported = next(p for p in doc["procedures"] if p["code"] == "2.000815")["processes"]
+    assert [e for e in exported if e["unit"] == world.department.code] == [{"unit": world.department.code, "steps": [
+        {"name": "Xử lý", "role": "specialist", "required": True, "approval": False, "produces_document": True,
+         "quota_hours": 2.0},
+        {"name": "Ký", "role": "leader", "required": True, "approval": True, "produces_document": False,
+         "quota_hours": 1.0}]}]
+    ProcessStep.objects.filter(unit=world.department).delete()
+    import_catalog(doc)
+    again = ProcessStep.objects.filter(unit=world.department, procedure__code="2.000815").order_by("order")
+    assert [(s.name, s.approval, s.produces_document) for s in again] == [("Xử lý", False, True), ("Ký", True, False)]

@@ -7,6 +7,7 @@ import pytest
 from motcua.domain.errors import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier, DossierEvent
+from tests.factories import finished
 
 
 def test_counter_intake_receives_codes_and_due_time(world, clock):
@@ -30,14 +31,13 @@ def test_full_lifecycle_with_supplement_pause(world, clock):
     assert d.status == 4
     # one working hour was used before the pause; the remaining 7 hours run from Thu 10:00
     assert d.due_at.isoformat() == "2026-03-13T02:00:00+00:00"  # Fri 09:00 local
-    svc.forward(world.actor("specialist_a"), d.pk)
     clock.set("2026-03-13 08:30")
-    d = svc.finish(world.actor("leader_a"), d.pk)
+    d = finished(world, d.pk)
     assert d.status == 9 and d.verdict == "on_time"
     d = svc.return_result(world.actor("counter_a"), d.pk)
     assert d.status == 10
     assert list(d.events.values_list("action", flat=True)) == [
-        "intake", "start", "request_supplement", "supplement", "forward", "finish", "return"]
+        "intake", "start", "request_supplement", "supplement", "forward", "forward", "approve", "finish", "return"]
 
 
 def test_officer_of_another_commune_sees_nothing(world, clock):

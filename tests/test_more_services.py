@@ -9,9 +9,11 @@ from django.db import IntegrityError, connection, transaction
 
 from motcua.core.clock import LOCAL_TZ
 from motcua.domain.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from motcua.domain.process import StepRefused
 from motcua.dossiers import services as svc
 from motcua.dossiers.deadlines import explain
 from motcua.dossiers.models import Dossier, DossierEvent, ImmutableError
+from tests.factories import finished
 
 
 def _received(world, clock, at="2026-03-10 09:00"):
@@ -65,7 +67,7 @@ def test_extension_keeps_the_legal_due_for_the_verdict(world, clock):
     d = svc.extend(world.actor("leader_a"), d.pk, "Chờ xác minh của cơ quan công an", new)
     assert d.appointment_at == new and d.due_at.isoformat() == "2026-03-11T02:00:00+00:00"
     clock.set("2026-03-12 10:00")
-    d = svc.finish(world.actor("leader_a"), d.pk)
+    d = finished(world, d.pk)
     assert d.verdict == "late" and d.late_seconds == 9 * 3600  # Wed 09:00 -> Thu 10:00 = 9 working hours
 
 
@@ -77,7 +79,7 @@ def test_second_supplement_request_makes_the_dossier_late(world, clock):
         clock.set(f"2026-03-{day} 09:45")
         d = svc.supplement(world.actor("counter_a"), d.pk)
     clock.set("2026-03-11 10:00")
-    d = svc.finish(world.actor("leader_a"), d.pk)
+    d = finished(world, d.pk)
     assert d.verdict == "late" and d.supplement_requests == 2
 
 
@@ -96,12 +98,15 @@ def test_forward_moves_between_steps_with_quotas(world, clock):
     d = _received(world, clock)
     assert d.current_step.order == 1
     assert d.step_due_at.isoformat() == "2026-03-10T03:00:00+00:00"  # 1 working hour
-    d = svc.forward(world.actor("specialist_a"), d.pk, holder_id=world.users["leader_a"].pk, to_step=3)
-    assert d.current_step.order == 3 and d.holder_id == world.users["leader_a"].pk
+    with pytest.raises(StepRefused):  # step 2 is required: it cannot be skipped
+        svc.forward(world.actor("specialist_a"), d.pk, holder_id=world.users["leader_a"].pk, to_step=3)
     with pytest.raises(ValidationFailed):
         svc.forward(world.actor("specialist_a"), d.pk, to_step=9)
     with pytest.raises(ValidationFailed):
         svc.forward(world.actor("specialist_a"), d.pk, to_step=2, holder_id=world.users["counter_b"].pk)
+    d = svc.forward(world.actor("specialist_a"), d.pk, to_step=2)
+    d = svc.forward(world.actor("specialist_a"), d.pk, holder_id=world.users["leader_a"].pk, to_step=3)
+    assert d.current_step.order == 3 and d.holder_id == world.users["leader_a"].pk
     d = svc.forward(world.actor("leader_a"), d.pk, to_step=2)  # sent back
     assert d.current_step.order == 2
 
@@ -127,7 +132,7 @@ def test_projection_agrees_with_the_event_log(world, clock):
     clock.set("2026-03-16 08:00")
     svc.supplement(world.actor("counter_a"), d.pk)
     clock.set("2026-03-16 15:00")
-    d = svc.finish(world.actor("leader_a"), d.pk)
+    d = finished(world, d.pk)
     v = explain(Dossier.objects.get(pk=d.pk), d.ended_at)
     assert v.deadline.due == d.due_at
     assert v.category.value == d.verdict

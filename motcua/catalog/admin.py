@@ -41,7 +41,8 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
 
 @admin.register(ProcessStep)
 class ProcessStepAdmin(admin.ModelAdmin):
-    list_display = ["procedure", "unit", "order", "name", "role", "quota_hours"]
-    list_filter = ["role"]
+    list_display = ["procedure", "unit", "order", "name", "role", "quota_hours", "required", "approval",
+                    "produces_document"]
+    list_filter = ["role", "required", "approval", "produces_document"]
     search_fields = ["procedure__code", "unit__name", "name"]
     autocomplete_fields = ["procedure", "unit", "department"]

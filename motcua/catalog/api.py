@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, time
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from ninja import Router, Schema
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from motcua.api.docs import errors
 from motcua.core import clock
 from motcua.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from motcua.dossiers.schemas import MAX_AMOUNT, Text, reject_nul
@@ -56,8 +57,10 @@ class ProcedureOut(ProcedureSummary):
     components: list[ComponentOut]
 
 
-@router.get("/procedures", response=list[ProcedureSummary], auth=None, summary="Search procedures")
-def list_procedures(request, q: Text = "", field: Text = "", level: Text = "", limit: int = 50):  # noqa: ANN001, ANN201
+@router.get("/procedures", response={200: list[ProcedureSummary], **errors(422, public=True)}, auth=None,
+            summary="Search procedures")
+def list_procedures(request, q: Text = "", field: Text = "", level: Text = "",  # noqa: ANN001, ANN201
+                    limit: Annotated[int, Field(description="Page size; clamped to 1..500")] = 50):
     qs = Procedure.objects.select_related("field").order_by("code")
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
@@ -68,7 +71,8 @@ def list_procedures(request, q: Text = "", field: Text = "", level: Text = "", l
             for p in rows[: max(1, min(limit, 500))]]
 
 
-@router.get("/procedures/{code}", response=ProcedureOut, auth=None, summary="Procedure in force")
+@router.get("/procedures/{code}", response={200: ProcedureOut, **errors(404, 422, public=True)}, auth=None,
+            summary="Procedure in force")
 def get_procedure(request, code: Text, on: date | None = None):  # noqa: ANN001, ANN201
     proc = Procedure.objects.select_related("field").filter(code=code).first()
     if proc is None:
@@ -90,7 +94,7 @@ def _require_admin(request) -> None:  # noqa: ANN001
         raise PermissionDenied("Administrators only.")
 
 
-@router.get("/export", summary="Export the catalog as JSON")
+@router.get("/export", response={200: dict[str, Any], **errors(403)}, summary="Export the catalog as JSON")
 def export(request):  # noqa: ANN001, ANN201
     _require_admin(request)
     return services.export_catalog()
@@ -158,6 +162,14 @@ class StepDoc(_Doc):
     name: str = Field(min_length=1, max_length=255)
     role: Literal["counter_officer", "specialist", "leader", "admin", "monitor"]
     quota_hours: float = Field(gt=0, le=_MAX_TIME)
+    required: bool = True
+    approval: bool | None = Field(None, description="the leader's approval (signing) step; default: role leader")
+    produces_document: bool = False
+
+
+class UnitProcessDoc(_Doc):
+    unit: str = Field(min_length=1, max_length=40, description="code of the unit whose internal process this is")
+    steps: list[StepDoc]
 
 
 class ProcedureDoc(_Doc):
@@ -167,6 +179,7 @@ class ProcedureDoc(_Doc):
     levels: list[Literal["province", "district", "commune"]]
     versions: list[VersionDoc] = []
     process: list[StepDoc] = []
+    processes: list[UnitProcessDoc] = []
 
 
 class CatalogDoc(_Doc):
@@ -192,7 +205,7 @@ class CatalogDoc(_Doc):
         return value
 
 
-@router.post("/import", response=ImportResult, summary="Import a catalog document")
+@router.post("/import", response={200: ImportResult, **errors(403, 422)}, summary="Import a catalog document")
 def import_(request, doc: CatalogDoc):  # noqa: ANN001, ANN201
     _require_admin(request)
     try:

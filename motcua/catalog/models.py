@@ -155,7 +155,9 @@ class Component(models.Model):
 
 
 class ProcessStep(models.Model):
-    """One step of a unit's internal process for a procedure, with its time quota."""
+    """One step of a unit's internal process for a procedure, with its time quota and what the
+    process marks: whether the step is required, whether it is the leader's approval (signing) step
+    and whether it must produce a document before it is handed on."""
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="process_steps",
                                   verbose_name=_("thủ tục"))
@@ -167,6 +169,13 @@ class ProcessStep(models.Model):
     department = models.ForeignKey("units.Unit", on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("phòng ban thực hiện"))
     quota_hours = models.DecimalField(_("thời gian (giờ làm việc)"), max_digits=7, decimal_places=2)
+    required = models.BooleanField(_("bắt buộc"), default=True,
+                                   help_text=_("Hồ sơ phải qua bước này trước khi hoàn thành xử lý."))
+    approval = models.BooleanField(_("bước phê duyệt, ký"), default=False,
+                                   help_text=_("Lãnh đạo phê duyệt (ký) kết quả ở bước này; chỉ việc phê duyệt "
+                                               "chuyển hồ sơ sang bước sau."))
+    produces_document = models.BooleanField(_("phải có văn bản"), default=False,
+                                            help_text=_("Phải đính kèm tệp ở bước này trước khi chuyển tiếp."))
 
     class Meta:
         verbose_name = _("bước quy trình nội bộ")
@@ -183,3 +192,9 @@ class ProcessStep(models.Model):
     @property
     def quota_seconds(self) -> int:
         return int(float(self.quota_hours) * 3600)
+
+    def as_rule(self):  # noqa: ANN201
+        """The step as the pure process rules see it (motcua.domain.process.Step)."""
+        from motcua.domain.process import Step
+
+        return Step(self.order, self.name, self.role, self.required, self.approval, self.produces_document)

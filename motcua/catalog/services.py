@@ -170,7 +170,30 @@ def import_catalog(doc: dict[str, Any], process_unit_ids: list[int] | None = Non
             counts["versions"] += 1
         if process_unit_ids and p.get("process"):
             counts["steps"] += attach_default_process(proc, p["process"], process_unit_ids)
+        counts["steps"] += _attach_unit_processes(proc, p.get("processes", []))
     return counts
+
+
+def _attach_unit_processes(proc: Procedure, processes: list[dict[str, Any]]) -> int:
+    """The exported processes of named units (a unit that already has one keeps it)."""
+    from motcua.units.models import Unit
+
+    n = 0
+    for up in processes:
+        unit = Unit.objects.filter(code=up["unit"]).first()
+        if unit is None:
+            raise ValidationFailed("Unknown unit.", fields={"processes.unit": up["unit"]})
+        n += attach_default_process(proc, up["steps"], [unit.pk])
+    return n
+
+
+def _step(proc: Procedure, unit: Any, order: int, s: dict[str, Any]) -> ProcessStep:
+    """A process step from its catalog entry. Unmarked, a leader's step is the approval step."""
+    approval = s.get("approval")
+    return ProcessStep(procedure=proc, unit=unit, order=order, name=s["name"], role=s["role"],
+                       quota_hours=Decimal(str(s["quota_hours"])), required=bool(s.get("required", True)),
+                       approval=(s["role"] == "leader") if approval is None else bool(approval),
+                       produces_document=bool(s.get("produces_document", False)))
 
 
 def attach_default_process(proc: Procedure, steps: list[dict[str, Any]], unit_ids: list[int]) -> int:
@@ -180,12 +203,20 @@ def attach_default_process(proc: Procedure, steps: list[dict[str, Any]], unit_id
     for unit in Unit.objects.filter(pk__in=unit_ids):
         if ProcessStep.objects.filter(procedure=proc, unit=unit).exists():
             continue
-        ProcessStep.objects.bulk_create(
-            ProcessStep(procedure=proc, unit=unit, order=i + 1, name=s["name"], role=s["role"],
-                        quota_hours=Decimal(str(s["quota_hours"])))
-            for i, s in enumerate(steps))
+        ProcessStep.objects.bulk_create(_step(proc, unit, i + 1, s) for i, s in enumerate(steps))
         n += len(steps)
     return n
+
+
+STEP_FIELDS = ("name", "role", "required", "approval", "produces_document")
+
+
+def _export_processes(proc: Procedure) -> list[dict[str, Any]]:
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    for st in proc.process_steps.select_related("unit").order_by("unit__code", "order"):
+        by_unit.setdefault(st.unit.code, []).append(
+            {**{k: getattr(st, k) for k in STEP_FIELDS}, "quota_hours": float(st.quota_hours)})
+    return [{"unit": code, "steps": steps} for code, steps in by_unit.items()]
 
 
 def export_catalog() -> dict[str, Any]:
@@ -196,6 +227,7 @@ def export_catalog() -> dict[str, Any]:
         out.append({
             "code": proc.code, "name": proc.name, "field": proc.field.code, "levels": proc.levels,
             "versions": [_export_version(v) for v in proc.versions.all()],
+            "processes": _export_processes(proc),
         })
     return {
         "format": FORMAT,

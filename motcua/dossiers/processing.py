@@ -1,5 +1,5 @@
 """The dossier between receipt and result: acceptance, the internal process of the handling
-unit (steps and their holders), supplements, financial obligations and apology letters."""
+supplements, financial obligations and apology letters (the internal process: motcua.dossiers.process)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from motcua.calendars.services import calendar_for
-from motcua.catalog.models import ProcessStep
 from motcua.domain.errors import ValidationFailed
 from motcua.domain.lifecycle import Action
 from motcua.domain.workcal import to_epoch
@@ -19,11 +17,6 @@ from .services import Actor, _required, transition
 __all__ = [
     "receive",
     "refuse",
-    "_steps",
-    "_enter_step",
-    "_check_holder",
-    "start",
-    "forward",
     "request_supplement",
     "supplement",
     "MAX_MONEY",
@@ -49,66 +42,6 @@ def refuse(actor: Actor, dossier_id: int, reason: str, expected_version: int | N
         return {"reason": reason}
 
     return transition(actor, dossier_id, Action.REFUSE, expected_version=expected_version, note=reason, mutate=m)
-
-
-def _steps(d: Dossier) -> list[ProcessStep]:
-    return list(ProcessStep.objects.filter(procedure_id=d.procedure_id, unit_id=d.handling_unit_id)
-                .order_by("order"))
-
-
-def _enter_step(d: Dossier, step: ProcessStep | None, at: datetime, holder_id: int | None) -> dict[str, Any]:
-    d.current_step = step
-    d.step_started_at = at
-    d.holder_id = holder_id
-    if step is None:
-        d.step_due_at = None
-        return {"step": None, "holder": holder_id}
-    cal = calendar_for(d.province_id)
-    d.step_due_at = cal.add_working_seconds(at, step.quota_seconds)
-    return {"step": step.pk, "step_name": step.name, "holder": holder_id,
-            "step_due_at": d.step_due_at.isoformat()}
-
-
-def _check_holder(d: Dossier, step: ProcessStep | None, holder_id: int | None) -> None:
-    if holder_id is None:
-        return
-    from motcua.units.models import StaffRole
-
-    roles = StaffRole.objects.filter(user_id=holder_id)
-    if step is not None:
-        roles = roles.filter(role=step.role)
-    paths = roles.values_list("unit__path", flat=True)
-    if not any(d.handling_path.startswith(p) or p.startswith(d.handling_path) for p in paths):
-        raise ValidationFailed("This person cannot handle this step.", fields={"holder_id": "not eligible"})
-
-
-def start(actor: Actor, dossier_id: int, holder_id: int | None = None,
-          expected_version: int | None = None, note: str = "") -> Dossier:
-    """Hand a received dossier to the first step of the handling unit's internal process."""
-    def m(d: Dossier, at: datetime) -> dict[str, Any]:
-        steps = _steps(d)
-        first = steps[0] if steps else None
-        _check_holder(d, first, holder_id)
-        return _enter_step(d, first, at, holder_id)
-
-    return transition(actor, dossier_id, Action.START, expected_version=expected_version, note=note, mutate=m)
-
-
-def forward(actor: Actor, dossier_id: int, to_step: int | None = None, holder_id: int | None = None,
-            expected_version: int | None = None, note: str = "") -> Dossier:
-    """Move to step number ``to_step`` (default: the next one; a lower number sends back)."""
-    def m(d: Dossier, at: datetime) -> dict[str, Any]:
-        steps = {s.order: s for s in _steps(d)}
-        current = d.current_step.order if d.current_step else 0
-        target = to_step if to_step is not None else min((o for o in steps if o > current), default=None)
-        if target is None or target not in steps:
-            raise ValidationFailed("No such step in this unit's process.", fields={"to_step": "unknown step"})
-        if target == current:
-            raise ValidationFailed("The dossier is already at this step.", fields={"to_step": "same step"})
-        _check_holder(d, steps[target], holder_id)
-        return {"from_step": current, **_enter_step(d, steps[target], at, holder_id)}
-
-    return transition(actor, dossier_id, Action.FORWARD, expected_version=expected_version, note=note, mutate=m)
 
 
 def request_supplement(actor: Actor, dossier_id: int, reason: str, items: Sequence[str] = (),

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.db import transaction
 
+from motcua.domain import process as rules
 from motcua.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from motcua.domain.lifecycle import Action, Status
 from motcua.domain.workcal import to_epoch
 
 from .models import Approval, Dossier, DossierFile
-from .processing import _enter_step, _steps
+from .process import _enter_step, _steps, check_step_actor, has_step_document, process_done
 from .services import Actor, R, _required, get_dossier, transition, visible_dossiers
 
 __all__ = [
@@ -25,7 +26,6 @@ __all__ = [
     "return_result",
     "_result_document",
     "approve",
-    "send_back",
     "authorize_upload",
     "attach_file",
     "RESULT_READY",
@@ -39,6 +39,8 @@ def _ending(action: Action, needs_reason: bool) -> Callable[..., Dossier]:
         text = _required(reason, "reason") if needs_reason else reason
 
         def m(d: Dossier, at: datetime) -> dict[str, Any]:
+            if action is Action.FINISH:
+                _check_finish(d)
             if d.ended_at is None:
                 d.ended_at = at
             if d.pauses and d.pauses[-1][1] is None:
@@ -51,6 +53,14 @@ def _ending(action: Action, needs_reason: bool) -> Callable[..., Dossier]:
 
     op.__name__ = action.value
     return op
+
+
+def _check_finish(d: Dossier) -> None:
+    """Finishing needs every required step of the process passed and the result file attached."""
+    steps = [s.as_rule() for s in _steps(d)]
+    current = d.current_step.order if d.current_step_id else None
+    rules.check_finish(steps, current, process_done(d) if steps and current is None else False,
+                       has_step_document(d), d.files.filter(kind="result").exists())
 
 
 withdraw = _ending(Action.WITHDRAW, needs_reason=True)
@@ -92,16 +102,23 @@ def _result_document(d: Dossier, file_id: int | None) -> DossierFile | None:
 
 def approve(actor: Actor, dossier_id: int, note: str = "", document_id: int | None = None,
             expected_version: int | None = None) -> Approval:
-    """The leader approves the result (by default the latest uploaded result file).
+    """The leader approves the result (by default the latest uploaded result file) at an approval
+    step of the process, as its holder (or any leader of the unit when nobody holds it), and the
+    dossier moves on to the next step (past the last one, it waits to be finished).
 
     The approval is an ``approve`` event; the returned :class:`Approval` names the exact document
     (by content hash) that a digital signature will later bind to. Its signature stays pending."""
     chosen: dict[str, DossierFile | None] = {}
 
     def m(d: Dossier, at: datetime) -> dict[str, Any]:
+        steps = {s.order: s for s in _steps(d)}
+        current = d.current_step.order if d.current_step_id else None
+        following = rules.check_approve([s.as_rule() for s in steps.values()], current, has_step_document(d))
+        check_step_actor(actor, d, leader_overrides=False)
         doc = chosen["doc"] = _result_document(d, document_id)
+        moved = _enter_step(d, steps[following.order] if following else None, at, None)
         return {"document": {"id": doc.pk, "name": doc.name, "sha256": doc.sha256} if doc else None,
-                "signature": "pending"}
+                "signature": "pending", "from_step": current, **moved, "process_done": following is None}
 
     with transaction.atomic():
         d = transition(actor, dossier_id, Action.APPROVE, expected_version=expected_version, note=note, mutate=m)
@@ -109,24 +126,6 @@ def approve(actor: Actor, dossier_id: int, note: str = "", document_id: int | No
         doc = chosen["doc"]
         return Approval.objects.create(dossier=d, event=ev, document=doc, document_sha256=doc.sha256 if doc else "",
                                        approved_by_id=actor.user_id, approved_at=ev.at)
-
-
-def send_back(actor: Actor, dossier_id: int, note: str, to_step: int | None = None,
-              expected_version: int | None = None) -> Dossier:
-    """The leader sends the dossier back to an earlier step (default: the previous one) with a note."""
-    note = _required(note, "note")
-
-    def m(d: Dossier, at: datetime) -> dict[str, Any]:
-        steps = {s.order: s for s in _steps(d)}
-        current = d.current_step.order if d.current_step else 0
-        earlier = [o for o in steps if o < current]
-        target = to_step if to_step is not None else max(earlier, default=None)
-        if target is None or target not in earlier:
-            raise ValidationFailed("Choose an earlier step of this unit's process.",
-                                   fields={"to_step": "must be an earlier step"})
-        return {"from_step": current, **_enter_step(d, steps[target], at, None)}
-
-    return transition(actor, dossier_id, Action.SEND_BACK, expected_version=expected_version, note=note, mutate=m)
 
 
 # file kind -> (staff roles that may upload it, whether the applicant may)

@@ -8,8 +8,8 @@ is.
 This module holds what every use case shares (the actor, permissions, visibility, ``transition``
 and ``_event``) and the read-only helpers; the use cases live by group in
 :mod:`motcua.dossiers.intake` (registering a dossier), :mod:`motcua.dossiers.processing` (receipt,
-the internal process, supplements, payments) and :mod:`motcua.dossiers.results` (approval, ending,
-returning, files). Every name of those modules is also reachable here (``services.start``), so
+supplements, payments), :mod:`motcua.dossiers.process` (the internal steps and their holders) and
+:mod:`motcua.dossiers.results` (approval, ending, returning, files). Every name of those modules is also reachable here (``services.start``), so
 callers keep one import: ``from motcua.dossiers import services``.
 """
 
@@ -212,7 +212,7 @@ def _required(note: str, name: str) -> str:
 # ---- read-only helpers shared by the pages and the API -----------------------------------------
 
 LOOKUP_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_/]{2,59}$")
-PREVIEW_FACTS = ("received", "limit", "cutoff", "due")
+PREVIEW_FACTS = ("received", "limit", "cutoff", "clock_start", "due")
 
 
 def public_lookup(code: str) -> dict[str, Any]:
@@ -252,7 +252,7 @@ def preview_due(version: ProcedureVersion, receiving: Unit, channel: int,
 
 # ---- the use cases by group, reachable from here ------------------------------------------------
 
-_GROUPS = ("intake", "processing", "results")
+_GROUPS = ("intake", "processing", "process", "results")
 
 
 def __getattr__(name: str) -> Any:
