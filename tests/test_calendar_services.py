@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from motcua.calendars import services as cals
-from motcua.calendars.models import CalendarOverride, CalendarSettings
+from motcua.calendars.models import CalendarOverride, CalendarSettings, CalendarSettingsVersion
 from motcua.domain.errors import ValidationFailed
 from motcua.dossiers import deadlines
 from motcua.dossiers import services as svc
@@ -73,14 +73,18 @@ def test_calendar_for_builds_the_national_default(world):
     assert cals.calendar_for(world.province.pk) is cal  # cached while the revision is unchanged
 
 
-def test_settings_take_effect_with_a_new_revision(world):
+def test_settings_take_effect_from_their_date_with_a_new_revision(world, clock):
+    clock.set("2026-03-09 09:00")
     before = cals.calendar_for(world.province.pk)
-    CalendarSettings.objects.filter(province=world.province).update(cutoff_enabled=False, cutoff=time(16, 0))
+    CalendarSettingsVersion.objects.create(province=world.province, effective_from=date(2026, 3, 10),
+                                           cutoff_enabled=False, cutoff=time(16, 0), decision=DECISION)
     assert cals.calendar_for(world.province.pk) is before  # not yet: same revision
     cals.bump_revision(world.province.pk)
     after = cals.calendar_for(world.province.pk)
-    assert after is not before and after.cutoff is None
+    assert after is not before and after.era_on(date(2026, 3, 10)).cutoff is None
+    assert after.era_on(date(2026, 3, 9)).cutoff == time(15, 0)  # the day before keeps its rules
     assert after.due(at("2026-03-10 15:30"), 8 * 3600) == at("2026-03-11 15:30")
+    assert after.due(at("2026-03-09 15:30"), 8 * 3600) == at("2026-03-10 17:00")
 
 
 # ---- declaring a day off -----------------------------------------------------------------------
@@ -127,18 +131,18 @@ def test_declared_holiday_moves_open_dossiers_and_leaves_finished_ones(world, cl
 
 
 def test_recomputed_due_times_match_a_fresh_refresh(world, clock):
-    dossiers = [received(world, clock, f"2026-03-10 {h}") for h in ("08:10", "14:59", "15:00", "16:45")]
-    dossiers.append(received(world, clock, "2026-03-13 14:00"))  # Friday: due Monday
+    dossiers = [received(world, clock, "2026-03-06 14:00")]  # Friday: due Monday 09/03, untouched
+    dossiers += [received(world, clock, f"2026-03-10 {h}") for h in ("08:10", "14:59", "15:00", "16:45")]
     cals.declare_day(world.province.pk, date(2026, 3, 11), "holiday", "Nghỉ", DECISION)
-    cals.declare_day(world.province.pk, date(2026, 3, 16), "holiday", "Nghỉ", DECISION)
+    cals.declare_day(world.province.pk, date(2026, 3, 12), "holiday", "Nghỉ", DECISION)
     for d in dossiers:
         stored = Dossier.objects.select_related("version").get(pk=d.pk)
         fresh = Dossier.objects.select_related("version").get(pk=d.pk)
         deadlines.refresh(fresh)
         assert stored.due_at == fresh.due_at
     got = [Dossier.objects.get(pk=d.pk).due_at for d in dossiers]
-    assert got == [at("2026-03-12 08:10"), at("2026-03-12 14:59"), at("2026-03-12 17:00"), at("2026-03-12 17:00"),
-                   at("2026-03-17 14:00")]
+    assert got == [at("2026-03-09 14:00"), at("2026-03-13 08:10"), at("2026-03-13 14:59"), at("2026-03-13 15:00"),
+                   at("2026-03-13 17:00")]
 
 
 def test_working_saturday_makes_it_a_working_day(world, clock):
@@ -154,7 +158,8 @@ def test_working_saturday_makes_it_a_working_day(world, clock):
     assert late.due_at == at("2026-03-16 17:00")
 
 
-def test_override_wins_over_the_national_default(world):
+def test_override_wins_over_the_national_default(world, clock):
+    clock.set("2026-03-01 09:00")
     cals.declare_day(world.province.pk, date(2026, 11, 24), "working_day", "Làm việc", DECISION)
     cals.declare_day(world.province.pk, date(2026, 8, 22), "holiday", "Không làm bù", DECISION)
     cal = cals.calendar_for(world.province.pk)

@@ -1,7 +1,9 @@
 """Working-time arithmetic: the pure core behind every deadline.
 
 A :class:`WorkingCalendar` knows which days are worked (weekdays minus holidays plus make-up
-days), the office periods of a working day and the afternoon cut-off. It maps any instant to a
+days), the office periods of a working day and the afternoon cut-off. Office hours and the
+cut-off may change over time: each :class:`Era` holds the rules in force from its start date, so
+a change never alters a day before it takes effect (a finished dossier keeps its verdict). It maps any instant to a
 *working ordinal*: the number of working seconds between the calendar's base date and that
 instant. Deadlines, pauses and "late by N hours" are then plain integer arithmetic on ordinals.
 
@@ -68,6 +70,15 @@ def limit_to_seconds(amount: float, unit: str) -> int:
 
 
 @dataclass(frozen=True)
+class Era:
+    """Office hours and cut-off in force from ``start`` (until the next era's start)."""
+
+    start: date
+    office_hours: OfficeHours = field(default_factory=OfficeHours)
+    cutoff: time | None = time(15, 0)
+
+
+@dataclass(frozen=True)
 class Pause:
     """A span during which the legal clock stops (the applicant is supplementing)."""
 
@@ -87,29 +98,58 @@ class WorkingCalendar:
     first_year: int = 2010
     last_year: int = 2045
     utc_offset: int = VN_UTC_OFFSET
+    # later rules, each from its start date; before the first one (or with none), the
+    # ``office_hours`` and ``cutoff`` above apply
+    eras: tuple[Era, ...] = ()
 
     def __post_init__(self) -> None:
         self._base = date(self.first_year, 1, 1)
         self._base_ord = self._base.toordinal()
         n_days = date(self.last_year, 12, 31).toordinal() - self._base_ord + 1
-        self._periods = [(_secs(s), _secs(e)) for s, e in self.office_hours.periods]
-        self._per_day = self.office_hours.seconds_per_day
-        self._cutoff_s = None if self.cutoff is None else _secs(self.cutoff)
+        starts = [e.start for e in self.eras]
+        if starts != sorted(starts) or len(set(starts)) != len(starts):
+            raise ValueError("eras must have distinct start dates, in order")
+        # per era: (first day index, office periods in seconds, seconds per day, cut-off seconds)
+        rules = [Era(self._base, self.office_hours, self.cutoff), *self.eras]
+        compiled = [([(_secs(s), _secs(e)) for s, e in r.office_hours.periods],
+                     r.office_hours.seconds_per_day, None if r.cutoff is None else _secs(r.cutoff))
+                    for r in rules]
+        era_start = [max(0, r.start.toordinal() - self._base_ord) for r in rules]
         working: list[bool] = []
         cum_start: list[int] = []  # working seconds before the start of day i
-        total = 0
+        day_periods: list[list[tuple[int, int]]] = []  # office periods of day i (shared lists)
+        day_cutoff: list[int | None] = []
+        per_day_of: list[int] = []
+        total, k = 0, 0
         for i in range(n_days):
+            while k + 1 < len(rules) and era_start[k + 1] <= i:
+                k += 1
+            periods, per_day, cut = compiled[k]
             d = date.fromordinal(self._base_ord + i)
             w = self._compute_is_working(d)
             working.append(w)
             cum_start.append(total)
-            if w:
-                total += self._per_day
+            day_periods.append(periods)
+            day_cutoff.append(cut)
+            per_day_of.append(per_day if w else 0)
+            total += per_day_of[-1]
         self._working = working
         self._cum_start = cum_start
+        self._day_periods = day_periods
+        self._day_cutoff = day_cutoff
         # cumulative working seconds at the end of day i, for the inverse mapping
-        self._cum_end = [c + (self._per_day if w else 0) for c, w in zip(cum_start, working, strict=True)]
+        self._cum_end = [c + p for c, p in zip(cum_start, per_day_of, strict=True)]
         self._n_days = n_days
+        self._rules = tuple(zip(era_start, rules, strict=True))
+
+    def era_on(self, d: date) -> Era:
+        """The office hours and cut-off in force on day ``d``."""
+        i = self._day_index(d)
+        current = self._rules[0][1]
+        for start, rule in self._rules:
+            if start <= i:
+                current = rule
+        return current
 
     # ---- days -------------------------------------------------------------------------------
 
@@ -143,9 +183,10 @@ class WorkingCalendar:
 
     # ---- instants <-> working ordinals (POSIX seconds fast path) ----------------------------
 
-    def _intraday(self, sec: int) -> int:
+    @staticmethod
+    def _intraday(sec: int, periods: list[tuple[int, int]]) -> int:
         worked = 0
-        for s, e in self._periods:
+        for s, e in periods:
             if sec <= s:
                 break
             worked += (sec if sec < e else e) - s
@@ -159,7 +200,7 @@ class WorkingCalendar:
             raise ValueError("instant outside the calendar range")
         if not self._working[i]:
             return self._cum_start[i]
-        return self._cum_start[i] + self._intraday(local % _DAY)
+        return self._cum_start[i] + self._intraday(local % _DAY, self._day_periods[i])
 
     def epoch_at(self, ordinal: int) -> int:
         """The earliest instant whose working ordinal reaches ``ordinal``."""
@@ -169,9 +210,10 @@ class WorkingCalendar:
         rest = ordinal - self._cum_start[i]
         # cum_end is non-decreasing and flat across days off, so for ordinal > 0 the first day
         # whose end reaches it is a working day and 0 < rest <= one working day.
+        periods = self._day_periods[i]
         if rest <= 0:
-            return self._day_epoch(i) + self._periods[0][0]
-        for s, e in self._periods:
+            return self._day_epoch(i) + periods[0][0]
+        for s, e in periods:
             span = e - s
             if rest <= span:
                 return self._day_epoch(i) + s + rest
@@ -184,14 +226,17 @@ class WorkingCalendar:
     def clock_start_ordinal(self, received_epoch: int, cutoff: int | None = -1) -> int:
         """Ordinal at which the legal clock starts for a dossier received at ``received_epoch``.
 
-        Received on a working day after the afternoon cut-off: counting starts the next working
-        day (its ordinal equals the end of the receipt day). ``cutoff`` overrides the calendar's
-        cut-off in seconds after midnight; None disables it.
+        Received on a working day strictly after the afternoon cut-off: counting starts the next
+        working day (its ordinal equals the end of the receipt day); received at the cut-off
+        itself (15:00:00) still counts that day. ``cutoff`` overrides the calendar's cut-off in
+        seconds after midnight (-1: the cut-off in force on the receipt day); None disables it.
         """
-        cut = self._cutoff_s if cutoff == -1 else cutoff
         local = received_epoch + self.utc_offset
         i = local // _DAY - self._base_ord + 719163
-        if cut is not None and 0 <= i < self._n_days and self._working[i] and local % _DAY >= cut:
+        if not 0 <= i < self._n_days:
+            return self.ordinal_at(received_epoch)  # raises: outside the calendar
+        cut = self._day_cutoff[i] if cutoff == -1 else cutoff
+        if cut is not None and self._working[i] and local % _DAY > cut:
             return self._cum_end[i]
         return self.ordinal_at(received_epoch)
 

@@ -43,6 +43,8 @@ def _rows(province_id: int) -> Iterator[tuple]:
         f"{_epoch_sql('d.due_at')}, v.cutoff_time, {_epoch_sql('d.extended_to')} "
         "FROM dossiers_dossier d JOIN catalog_procedureversion v ON v.id = d.version_id "
         f"WHERE d.status IN ({','.join(map(str, OPEN_RECEIVED))}) AND d.receiving_path LIKE %s "
+        # a supplement can be requested before receipt: such a dossier has no clock yet
+        "AND d.received_at IS NOT NULL "
         "ORDER BY d.id"
     )
     params = [f"/{province_id}/%"]
@@ -71,6 +73,8 @@ def compute_changes(cal: WorkingCalendar, rows: Iterator[tuple], result: Recompu
                     progress: Callable[[int], None] | None = None) -> Iterator[tuple[int, int, int]]:
     """Yield (id, new_due_epoch, new_appointment_epoch) for rows whose due time changed."""
     for rid, received, limit, pauses, due, cutoff, extended in rows:
+        if received is None:  # not received yet: no clock, nothing to recompute
+            continue
         result.scanned += 1
         if progress and result.scanned % BATCH == 0:
             progress(result.scanned)

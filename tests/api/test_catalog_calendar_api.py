@@ -212,14 +212,14 @@ def test_admin_declares_a_holiday_and_due_times_move(api, client_of, clock):
     c = client_of("admin")
     body = {"date": "2026-03-11", "kind": "holiday", "name": "Nghỉ bù bão", "decision": "123/QĐ-UBND"}
     r = api.post(c, "/calendars/68/overrides", body)
-    assert r.status_code == 200, r.content
-    assert r.json() == body
+    assert r.status_code == 201, r.content
+    assert r.json() == {**body, "open_dossiers": 1, "changed_due": 1}
     assert api.get(c, "/calendars/68/days", start="2026-03-11", end="2026-03-11").json()[0]["working"] is False
     moved = api.get(client_of("counter_a"), f"/dossiers/{d['id']}").json()
     assert moved["due_at"].startswith("2026-03-12T02:00:00")
     r = api.post(c, "/calendars/68/overrides", {"date": "2026-03-14", "kind": "working_day",
                                                 "name": "Làm bù", "decision": "124/QĐ-UBND"})
-    assert r.status_code == 200
+    assert r.status_code == 201
     assert api.get(c, "/calendars/68/days", start="2026-03-14", end="2026-03-14").json()[0]["working"] is True
     assert CalendarOverride.objects.count() == 2
 

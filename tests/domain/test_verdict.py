@@ -314,11 +314,13 @@ def test_cutoff_is_noted_in_the_explanation(cal):
 
 
 @pytest.mark.parametrize(("received", "cutoff", "applied", "due"), [
-    ("2026-03-10 14:59", True, False, "2026-03-13 14:59"),
-    ("2026-03-10 15:00", True, True, "2026-03-13 17:00"),
+    ("2026-03-10 14:59:59", True, False, "2026-03-13 14:59:59"),
+    ("2026-03-10 15:00", True, False, "2026-03-13 15:00"),  # at the cut-off: still that day
+    ("2026-03-10 15:00:01", True, True, "2026-03-13 17:00"),  # strictly after it: next day
     ("2026-03-10 15:30", None, False, "2026-03-13 15:30"),
     ("2026-03-10 15:30", time(16, 0), False, "2026-03-13 15:30"),
-    ("2026-03-10 16:00", time(16, 0), True, "2026-03-13 17:00"),
+    ("2026-03-10 16:00", time(16, 0), False, "2026-03-13 16:00"),
+    ("2026-03-10 16:00:01", time(16, 0), True, "2026-03-13 17:00"),
     ("2026-03-14 16:00", True, False, "2026-03-18 17:00"),  # Saturday: no cut-off, counts from Monday
     ("2026-03-10 06:45", True, False, "2026-03-12 17:00"),  # before opening: the whole Tuesday counts
 ])
