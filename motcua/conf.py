@@ -7,6 +7,7 @@ Every setting is documented here and in README.md ("Configuration"). Production
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -53,6 +54,17 @@ class Config:
     jobs_backoff_max: float = 3600.0  # longest wait between two attempts
     jobs_lease: float = 300.0  # seconds a worker owns a message it is delivering (longer than any timeout)
     jobs_readmodel_every: float = 60.0  # the worker applies the statistics read-model queue this often
+    # security (README "Configuration", "Security"): client address behind a reverse proxy, shared cache,
+    # rate limits, HTTPS
+    trusted_proxies: tuple[str, ...] = ()  # addresses/networks of our reverse proxies (CIDR)
+    proxy_header: str = ""  # the header they put the client address in, e.g. X-Forwarded-For
+    redis_url: str = ""  # shared cache (rate limits, roles, tokens, dashboard); "" = per-process memory
+    rate_lookup: str = "30/m"  # public lookups per client address
+    rate_login: str = "20/m"  # sign-in attempts (POST) per client address, on every sign-in page
+    rate_api: str = "600/m"  # API calls per token, signed-in user or client address
+    hsts_seconds: int = 0  # Strict-Transport-Security max-age (production default: one year)
+    ssl_redirect: bool = False  # redirect http:// to https:// (production default: on)
+    ssl_header: str = ""  # header a TLS-terminating proxy sets, e.g. X-Forwarded-Proto (value https)
 
     @property
     def production(self) -> bool:
@@ -70,8 +82,9 @@ def load(environ: dict[str, str] | os._Environ[str] = os.environ) -> Config:
     if env not in {"development", "test", "production"}:
         raise ConfigError(f"MOTCUA_ENV must be development, test or production, not {env!r}")
     secret = environ.get("MOTCUA_SECRET_KEY", "" if env == "production" else DEV_SECRET)
-    if env == "production" and (secret == DEV_SECRET or len(secret) < 40):
-        raise ConfigError("MOTCUA_SECRET_KEY must be set to a random value of 40+ characters")
+    weak = weak_secret_reason(secret) if env == "production" else None
+    if weak:
+        raise ConfigError(f"MOTCUA_SECRET_KEY must be a random value of 40+ characters ({weak})")
     cfg = Config(
         env=env,
         secret_key=secret,
@@ -99,6 +112,7 @@ def load(environ: dict[str, str] | os._Environ[str] = os.environ) -> Config:
     if cfg.storage == "s3" and not cfg.s3_bucket:
         raise ConfigError("MOTCUA_S3_BUCKET is required when MOTCUA_STORAGE=s3")
     cfg = _with_integrations(cfg, environ)
+    cfg = _with_security(cfg, environ)
     from .domain.codes import validate_code_format
 
     try:
@@ -155,6 +169,64 @@ def _check_integrations(cfg: Config) -> None:
             raise ConfigError("MOTCUA_NATIONAL_PORTAL_USERNAME, _PASSWORD and _DSTCODE are required in production")
         if cfg.national_portal_username == SIMULATOR_USERNAME or cfg.national_portal_password == SIMULATOR_PASSWORD:
             raise ConfigError("production refuses the national portal simulator's credentials")
+
+
+def weak_secret_reason(secret: str) -> str | None:
+    """Why ``secret`` is not fit for production, or None: at least 40 characters, at least 16 distinct
+    ones, no period of a short repeated pattern, and at least 160 bits estimated as length times the
+    Shannon entropy per character (a random 50-character key from Django's alphabet scores ~ 270)."""
+    import math
+    from collections import Counter
+
+    if not secret or secret == DEV_SECRET:
+        return "the development key or none"
+    if len(secret) < 40:
+        return "shorter than 40 characters"
+    if len(set(secret)) < 16:
+        return "fewer than 16 distinct characters"
+    for period in range(1, len(secret) // 2 + 1):
+        if all(secret[i] == secret[i % period] for i in range(len(secret))):
+            return f"a pattern of {period} characters repeated"
+    counts = Counter(secret)
+    per_char = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    if per_char * len(secret) < 160:
+        return f"about {per_char * len(secret):.0f} bits of entropy, 160 needed"
+    return None
+
+
+RATE = re.compile(r"^\d+/\d*[smhd]$")
+
+
+def _with_security(cfg: Config, environ: dict[str, str] | os._Environ[str]) -> Config:
+    """Proxy, cache, rate-limit and HTTPS settings (README "Security")."""
+    import ipaddress
+    from dataclasses import replace
+
+    g = environ.get
+    proxies = tuple(p.strip() for p in g("MOTCUA_TRUSTED_PROXIES", "").split(",") if p.strip())
+    header = g("MOTCUA_PROXY_HEADER", "").strip()
+    try:
+        for p in proxies:
+            ipaddress.ip_network(p, strict=False)
+    except ValueError as exc:
+        raise ConfigError(f"MOTCUA_TRUSTED_PROXIES: {exc}") from exc
+    if bool(proxies) != bool(header):
+        raise ConfigError("MOTCUA_TRUSTED_PROXIES and MOTCUA_PROXY_HEADER go together (set both or neither)")
+    rates = {k: g(f"MOTCUA_RATE_{k.upper()}", getattr(cfg, f"rate_{k}")) for k in ("lookup", "login", "api")}
+    for k, v in rates.items():
+        if not RATE.match(v):
+            raise ConfigError(f"MOTCUA_RATE_{k.upper()} must look like 30/m (count/[n]s|m|h|d), not {v!r}")
+    redis_url = g("MOTCUA_REDIS_URL", "").strip()
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError("MOTCUA_REDIS_URL must be a redis://, rediss:// or unix:// URL")
+    try:
+        hsts = int(g("MOTCUA_HSTS_SECONDS", "31536000" if cfg.production else "0"))
+    except ValueError as exc:
+        raise ConfigError("MOTCUA_HSTS_SECONDS must be a number of seconds") from exc
+    return replace(cfg, trusted_proxies=proxies, proxy_header=header, redis_url=redis_url,
+                   rate_lookup=rates["lookup"], rate_login=rates["login"], rate_api=rates["api"],
+                   hsts_seconds=hsts, ssl_redirect=_bool(g("MOTCUA_SSL_REDIRECT", "1" if cfg.production else "0")),
+                   ssl_header=g("MOTCUA_SSL_HEADER", "").strip())
 
 
 def database_settings(url: str) -> dict[str, object]:

@@ -4,13 +4,15 @@ import pytest
 
 from motcua.conf import DEV_SECRET, ConfigError, database_settings, load
 
+STRONG_KEY = "k7#Qz9!vR2@mW4$xT8%nB6^pL1&dF3*hJ5(sG0)yC-eA+uN=iO_"  # 50 distinct characters
+
 
 def test_production_refuses_default_secret():
     with pytest.raises(ConfigError):
         load({"MOTCUA_ENV": "production"})
     with pytest.raises(ConfigError):
         load({"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": DEV_SECRET})
-    cfg = load({"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": "x" * 50, "MOTCUA_EVENT_CHAIN_KEY": "k" * 40})
+    cfg = load({"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": STRONG_KEY, "MOTCUA_EVENT_CHAIN_KEY": "k" * 40})
     assert cfg.production and not cfg.debug
 
 
