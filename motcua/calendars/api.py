@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Literal
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from motcua.domain.errors import NotFound, PermissionDenied, ValidationFailed
@@ -59,11 +59,71 @@ class OverrideOut(Schema):
     kind: str
     name: str
     decision: str
+    open_dossiers: int = 0  # open dossiers of the province, recomputed
+    changed_due: int = 0  # of which the due time moved
 
 
-@router.post("/{province}/overrides", response=OverrideOut, summary="Declare a day off or a make-up day")
-def declare(request, province: Text, payload: OverrideIn):  # noqa: ANN001, ANN201
+def _admin_province(request, province: str) -> Unit:  # noqa: ANN001
     p = _province(province)
     if not Actor.of(request.user).scope.has_role(Role.ADMIN, p.path):
         raise PermissionDenied("Administrators of this province only.")
-    return services.declare_day(p.pk, payload.date, payload.kind, payload.name, payload.decision)
+    return p
+
+
+@router.post("/{province}/overrides", response={201: OverrideOut},
+             summary="Declare a day off or a make-up day (from tomorrow on)")
+def declare(request, province: Text, payload: OverrideIn):  # noqa: ANN001, ANN201
+    """A day that has begun or passed is refused (422, field ``date``): finished dossiers keep
+    their verdicts. The answer says how many open dossiers changed due time."""
+    p = _admin_province(request, province)
+    ch = services.declare(p.pk, payload.date, payload.kind, payload.name, payload.decision, by=request.user)
+    o = ch.obj
+    return Status(201, {"date": o.date, "kind": o.kind, "name": o.name, "decision": o.decision,
+                        "open_dossiers": ch.scanned, "changed_due": ch.changed})
+
+
+class SettingsVersionOut(Schema):
+    effective_from: date
+    morning_start: time
+    morning_end: time
+    afternoon_start: time
+    afternoon_end: time
+    cutoff_enabled: bool
+    cutoff: time
+    decision: str
+
+
+@router.get("/{province}/settings", response={200: list[SettingsVersionOut]},
+            auth=None, summary="Office hours and cut-off, by period")
+def settings_versions(request, province: Text):  # noqa: ANN001, ANN201
+    return services.versions_of(_province(province).pk)
+
+
+class SettingsIn(InputSchema):
+    effective_from: date
+    decision: str = Field(min_length=1, max_length=255)
+    morning_start: time | None = None
+    morning_end: time | None = None
+    afternoon_start: time | None = None
+    afternoon_end: time | None = None
+    cutoff_enabled: bool | None = None
+    cutoff: time | None = None
+
+
+class SettingsChangeOut(SettingsVersionOut):
+    open_dossiers: int = 0
+    changed_due: int = 0
+
+
+@router.post("/{province}/settings", response={201: SettingsChangeOut},
+             summary="Change office hours or the cut-off from a future date")
+def change_settings(request, province: Text, payload: SettingsIn):  # noqa: ANN001, ANN201
+    """``effective_from`` must be tomorrow or later (422, field ``effective_from``); fields left
+    out keep the values in force the day before. Posting again for the same date edits that
+    future version."""
+    p = _admin_province(request, province)
+    values = payload.dict(exclude={"effective_from", "decision"}, exclude_none=True)
+    ch = services.change_settings(p.pk, payload.effective_from, payload.decision, by=request.user, **values)
+    v = ch.obj
+    return Status(201, {**{f: getattr(v, f) for f in ("effective_from", *services.SETTINGS_FIELDS, "decision")},
+                        "open_dossiers": ch.scanned, "changed_due": ch.changed})
