@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from .conf import BASE_DIR, CONFIG, database_settings
 
 SECRET_KEY = CONFIG.secret_key
@@ -25,6 +27,7 @@ INSTALLED_APPS = [
     "motcua.office",
     "motcua.documents",
     "motcua.portal",
+    "axes",  # one sign-in lockout for every entrance (office, portal, admin)
     "django_tasks",  # the job backbone (motcua/jobs): Django 6's tasks API, database backend
     "django_tasks_db",
     "motcua.jobs",
@@ -42,7 +45,21 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out sign-in into our 429 page
 ]
+
+# ---- sign-in lockout (django-axes): 5 failures for one username from one address lock that pair for
+# 15 minutes after the last failure, on /login/, /portal/login/ and /admin/login/ alike
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # attempts while locked do not extend the lock
+AXES_USERNAME_CALLABLE = "motcua.office.auth.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "motcua.core.net.client_ip"  # REMOTE_ADDR unless a trusted proxy is configured
+AXES_LOCKOUT_CALLABLE = "motcua.office.auth.lockout_response"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "motcua.urls"
 LOGIN_URL = "login"
