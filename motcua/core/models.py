@@ -39,3 +39,29 @@ class ApiToken(models.Model):
         raw = "mc_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, key_hash=hash_token(raw), prefix=raw[:8])
         return token, raw
+
+
+class IdempotencyKey(models.Model):
+    """A creating API call made with an ``Idempotency-Key`` header, and its first answer.
+
+    Written in the call's own transaction (motcua/core/idempotency.py): a committed call always has
+    its key, a rolled-back one never does, and the unique (caller, key) makes a concurrent second
+    call wait for the first and then replay its answer. Kept 24 hours (``motcua purge_idempotency_keys``).
+    """
+
+    caller = models.CharField(max_length=80)  # "u:<user id>" or "t:<sha-256 of the bearer token>"
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path and (canonical) body
+    status = models.PositiveSmallIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(default=b"")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("khóa chống gửi trùng")
+        verbose_name_plural = _("khóa chống gửi trùng")
+        constraints = [models.UniqueConstraint(fields=["caller", "key"], name="idempotencykey_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.caller} {self.key}"
