@@ -88,6 +88,14 @@ DATABASES = {"default": database_settings(CONFIG.database_url)}
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # jobs live in the same database
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache shared by every server process when MOTCUA_REDIS_URL is set (rate limits, staff roles and API
+# tokens, the dashboard); otherwise per-process memory, fine for a single server process.
+if CONFIG.redis_url:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": CONFIG.redis_url, "KEY_PREFIX": "motcua"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "motcua"}}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

@@ -16,15 +16,20 @@ from tests.factories import WEDNESDAY_9AM, World, build_world  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
-    """Per-process caches (reference data, calendars) must not leak ids between tests."""
+    """Per-process caches (reference data, calendars) and Django's cache (roles, tokens, rate-limit
+    counters, dashboard) must not leak ids or counts between tests."""
+    from django.core.cache import cache
+
     from motcua.calendars import services as calendars
     from motcua.core import refcache
 
     refcache.clear()
     calendars._cache.clear()
+    cache.clear()
     yield
     refcache.clear()
     calendars._cache.clear()
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

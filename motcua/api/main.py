@@ -23,11 +23,11 @@ class TokenAuth(HttpBearer):
         from django.utils import timezone
 
         from motcua.core.models import ApiToken, hash_token
-        from motcua.core.refcache import AUTH_TTL, cached
+        from motcua.core.refcache import shared
 
-        key = hash_token(token)
-        t = cached("token", key, lambda: ApiToken.objects.select_related("user")
-                   .filter(key_hash=key, revoked=False).first(), AUTH_TTL)
+        key = hash_token(token)  # shared by every server: a revoked token stops at once
+        t = shared("token", key, lambda: ApiToken.objects.select_related("user")
+                   .filter(key_hash=key, revoked=False).first())
         if t is None or (t.expires_at and t.expires_at <= timezone.now()) or not t.user.is_active:
             return None
         request.user = t.user

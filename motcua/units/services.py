@@ -64,10 +64,10 @@ class Scope:
 def scope_for(user) -> Scope:  # noqa: ANN001
     if user is None or not getattr(user, "is_authenticated", False):
         return Scope(None, False, ())
-    from motcua.core.refcache import AUTH_TTL, cached
+    from motcua.core.refcache import shared
 
-    roles = cached("roles", str(user.pk),
-                   lambda: tuple(user.staff_roles.values_list("role", "unit__path", "unit_id")), AUTH_TTL)
+    roles = shared("roles", str(user.pk),  # shared by every server: a revoked role stops at once
+                   lambda: tuple(user.staff_roles.values_list("role", "unit__path", "unit_id")))
     return Scope(user.pk, bool(user.is_superuser), roles)
 
 
