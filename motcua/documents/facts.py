@@ -66,11 +66,12 @@ def step_result(left_at: datetime, due: datetime | None) -> str:
 
 
 # action -> who receives the dossier: the "officer" who acted (from the applicant), the internal
-# "step" entered, the "one_stop" department (result back), or the "applicant". Other actions
-# (an apology, an approval) hand nothing over.
+# "step" entered (an approval moves the dossier on to the next step), the "one_stop" department
+# (result back), or the "applicant". Other actions (an apology) hand nothing over.
 _RECEIVER = {
     Action.INTAKE: "officer", Action.RECEIVE: "officer", Action.SUPPLEMENT: "officer", Action.PAYMENT: "officer",
-    Action.START: "step", Action.FORWARD: "step", Action.SEND_BACK: "step", Action.FINISH: "one_stop",
+    Action.START: "step", Action.FORWARD: "step", Action.SEND_BACK: "step", Action.APPROVE: "step",
+    Action.FINISH: "one_stop",
     Action.RETURN: "applicant", Action.REQUEST_SUPPLEMENT: "applicant", Action.REQUEST_PAYMENT: "applicant",
     Action.REFUSE: "applicant", Action.STOP: "applicant", Action.WITHDRAW: "applicant",
 }
@@ -120,7 +121,7 @@ def handovers(d: Dossier) -> list[Handover]:
     for e in events:
         kind = _RECEIVER[Action(e.action)]
         giver, receiver = _parties(e, d, names, kind)
-        leaves_step = kind in ("step", "one_stop")
+        leaves_step = kind in ("step", "one_stop") and "holder_change" not in e.data  # a hand-over keeps the step
         result = step_result(e.at, step_due) if leaves_step else ""
         rows.append(Handover(_action_label(e.action), giver, receiver, e.at, step_due if leaves_step else None,
                              result))

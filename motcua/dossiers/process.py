@@ -31,6 +31,7 @@ __all__ = [
     "process_done",
     "check_step_actor",
     "holder_name",
+    "MOVING_ROLES",
     "start",
     "forward",
     "send_back",
@@ -101,9 +102,16 @@ def _leads(actor: Actor, d: Dossier) -> bool:
     return actor.system or actor.scope.is_superuser or actor.scope.has_role(R.LEADER, d.handling_path)
 
 
+# the roles that move a dossier between steps: a step held by someone else (the counter officer
+# of the first step) is handed on by them as usual
+MOVING_ROLES = (R.SPECIALIST, R.LEADER)
+
+
 def check_step_actor(actor: Actor, d: Dossier, leader_overrides: bool = True) -> None:
     """A held step is moved on by its holder (or, when ``leader_overrides``, by a leader)."""
     if d.holder_id is None or d.holder_id == actor.user_id or actor.system or actor.scope.is_superuser:
+        return
+    if d.current_step is not None and d.current_step.role not in MOVING_ROLES:
         return
     if leader_overrides and _leads(actor, d):
         return

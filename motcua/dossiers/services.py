@@ -9,8 +9,9 @@ This module holds what every use case shares (the actor, permissions, visibility
 and ``_event``) and the read-only helpers; the use cases live by group in
 :mod:`motcua.dossiers.intake` (registering a dossier), :mod:`motcua.dossiers.processing` (receipt,
 supplements, payments), :mod:`motcua.dossiers.process` (the internal steps and their holders) and
-:mod:`motcua.dossiers.results` (approval, ending, returning, files). Every name of those modules is also reachable here (``services.start``), so
-callers keep one import: ``from motcua.dossiers import services``.
+:mod:`motcua.dossiers.results` (approval, ending, returning, files). Every name of those modules
+is also reachable here (``services.start``), so callers keep one import:
+``from motcua.dossiers import services``.
 """
 
 from __future__ import annotations
@@ -215,18 +216,22 @@ LOOKUP_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_/]{2,59}$")
 PREVIEW_FACTS = ("received", "limit", "cutoff", "clock_start", "due")
 
 
-def public_lookup(code: str) -> dict[str, Any]:
+def public_lookup(code: str, *, dossier_id: int | None = None) -> dict[str, Any]:
     """What anyone holding the receipt may see: the masked name, procedure, status and times.
-    ValidationFailed if ``code`` cannot be a dossier code, NotFound if no dossier has it."""
+    ValidationFailed if ``code`` cannot be a dossier code, NotFound if no dossier has it.
+    ``dossier_id`` (from a verified QR-code token, motcua.documents.qr) looks the dossier up by id."""
     from motcua.domain.codes import mask_name
 
     from .choices import StatusChoices
 
-    code = (code or "").strip()
-    if not LOOKUP_CODE.match(code):
-        raise ValidationFailed("Malformed dossier code.", fields={"code": "malformed"})
     qs = Dossier.objects.select_related("version")
-    d = qs.filter(code=code).first() or (qs.filter(code=code.upper()).first() if code != code.upper() else None)
+    if dossier_id is not None:
+        d = qs.filter(pk=dossier_id).first()
+    else:
+        code = (code or "").strip()
+        if not LOOKUP_CODE.match(code):
+            raise ValidationFailed("Malformed dossier code.", fields={"code": "malformed"})
+        d = qs.filter(code=code).first() or (qs.filter(code=code.upper()).first() if code != code.upper() else None)
     if d is None:
         raise NotFound("No dossier with this code.")
     return {

@@ -27,6 +27,10 @@ _KNOWN = {
 
 def friendly(err: DomainError) -> str:
     """The sentence to show for ``err``; specific when the message is known, else by its kind."""
+    from .reasons import of_error
+
+    if of_error(err):  # a refusal of the process rules says exactly why
+        return of_error(err)
     if isinstance(err, Conflict):
         return _("Hồ sơ vừa được người khác thay đổi. Vui lòng tải lại trang để xem thông tin mới nhất "
                  "rồi thực hiện lại.")

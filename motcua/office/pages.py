@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.catalog.choices import Channel
 from motcua.catalog.models import Field, Procedure, ProcessStep
@@ -58,6 +59,8 @@ def report_batch(request: HttpRequest, result: bulk.BatchResult) -> None:
 # ---- dossier page ---------------------------------------------------------------------------
 
 ROLE_LABELS = {**dict(Role.choices), "applicant": "Người nộp hồ sơ"}
+HOLDER_CHANGE_LABELS = {"assign": gettext_lazy("Phân công người xử lý"), "claim": gettext_lazy("Nhận xử lý"),
+                        "hand_over": gettext_lazy("Chuyển giao người xử lý")}
 
 
 def _timeline(d: Dossier, files: dict[int, Any]) -> list[dict[str, Any]]:
@@ -65,6 +68,7 @@ def _timeline(d: Dossier, files: dict[int, Any]) -> list[dict[str, Any]]:
     for ev in d.events.select_related("unit", "step").order_by("seq"):
         role = ROLE_LABELS.get(ev.role, ev.role)
         out.append({"ev": ev, "role": _(str(role)) if ev.role == "applicant" else role,
+                    "label": HOLDER_CHANGE_LABELS.get(ev.data.get("holder_change", "")) or ev.get_action_display(),
                     "attachments": [files[i] for i in ev.attachments if i in files]})
     return out
 
@@ -88,8 +92,9 @@ def dossier_context(actor: svc.Actor, pk: int) -> dict[str, Any]:
                  .order_by("order"))
     may_upload = _may_upload(actor, d)
     results = sorted((f for f in files if f.kind == "result"), key=lambda f: (f.uploaded_at, f.pk), reverse=True)
+    sit = actions.Situation.of(d, steps, files)
     forms = []
-    for act in actions.offered(actor, d):
+    for act in actions.offered(actor, d, sit):
         form = actions.make_form(act, d, steps, results=results)
         if act in (Action.FORWARD, Action.SEND_BACK) and not form.fields["to_step"].choices:
             continue  # no other step to move to
@@ -101,6 +106,11 @@ def dossier_context(actor: svc.Actor, pk: int) -> dict[str, Any]:
             "documents": available_documents(actor, d),
             "loose_files": [f for f in files if f.component_id is None], "steps": steps,
             "timeline": _timeline(d, by_id), "verdict": _verdict(d), "action_forms": forms,
+            "unavailable": actions.unavailable(actor, d, sit), "process_done": sit.process_done,
+            "holder_forms": [{"slug": slug, "label": actions.HOLDER_ACTIONS[slug].label,
+                              "form": actions.make_holder_form(slug, d, actor)}
+                             for slug in actions.holder_actions(actor, d)],
+            "step_late": bool(d.step_due_at and d.current_step_id and d.step_due_at < clock.now()),
             **_units(d)}
 
 

@@ -51,6 +51,9 @@ QUEUES: tuple[Queue, ...] = (
     Queue("supplement", _("Đang yêu cầu bổ sung"), (S.SUPPLEMENT,), STAFF, ""),
     Queue("approaching", _("Sắp đến hạn"), (), STAFF, "", flag="approaching"),
     Queue("overdue", _("Quá hạn"), (), STAFF, "", flag="overdue"),
+    # a step past its quota: its holder sees it, and the leaders of the handling unit (escalation)
+    Queue("step_overdue", _("Quá hạn bước"), (S.PROCESSING,), frozenset({Role.SPECIALIST, Role.LEADER}), "handling",
+          flag="step_overdue", sort="step_due_at"),
 )
 BY_SLUG = {q.slug: q for q in QUEUES}
 
@@ -106,9 +109,30 @@ def base_queryset(actor: svc.Actor, queue: Queue, now: datetime, province: int |
         qs = qs.filter(Q(pk__in=[]) if not paths else _any_prefix(f"{queue.path}_path", paths))
     if queue.leader_step:
         qs = qs.filter(current_step__role=Role.LEADER)
+    if queue.flag == "step_overdue":
+        return step_overdue(qs, actor, now)
     if queue.flag:
         qs = svc.flagged(qs, queue.flag, province, now) if province else qs.none()
     return qs
+
+
+def step_overdue(qs: QuerySet[Dossier], actor: svc.Actor, now: datetime) -> QuerySet[Dossier]:
+    """Dossiers whose current step is past its quota, for the step's holder and the handling leaders."""
+    qs = qs.filter(current_step__isnull=False, step_due_at__lt=now)
+    if actor.system or actor.scope.is_superuser:
+        return qs
+    leads = actor.scope.paths([Role.LEADER])
+    return qs.filter(Q(holder_id=actor.user_id) | (_any_prefix("handling_path", leads) if leads else Q(pk__in=[])))
+
+
+STEP_LABELS = {S.NEW: _("Chờ tiếp nhận"), S.RECEIVED: _("Chờ chuyển xử lý"), S.PROCESSING: _("Chờ hoàn thành xử lý"),
+               S.SUPPLEMENT: _("Chờ người nộp bổ sung"), S.FINANCIAL: _("Chờ thực hiện nghĩa vụ tài chính"),
+               S.PROCESSED: _("Chờ trả kết quả")}
+
+
+def step_label(d: Dossier) -> object:
+    """What the dossier waits for when it is at no internal step."""
+    return STEP_LABELS.get(S(d.status), _("Đã kết thúc"))
 
 
 def _any_prefix(field_name: str, paths: list[str]) -> Q:
@@ -172,4 +196,8 @@ def page_of(actor: svc.Actor, queue: Queue, f: Filters, size: int = PAGE_SIZE) -
         window = svc.flag_window(province, now)
         for d in rows:
             d.queue_flag = svc.flag_of(d, now, window)  # type: ignore[attr-defined]
+    for d in rows:
+        d.step_flag = bool(d.current_step_id and d.step_due_at and d.step_due_at < now  # type: ignore[attr-defined]
+                           and d.status == S.PROCESSING)
+        d.step_label = step_label(d)  # type: ignore[attr-defined]
     return page

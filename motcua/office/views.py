@@ -24,6 +24,7 @@ from motcua.dossiers.downloads import file_response
 from . import actions, bulk, intake, pages, queues
 from .errors import friendly, status_of
 from .forms import FilterForm, IntakeForm, UploadForm
+from .reasons import of_error
 
 View = Callable[..., HttpResponse]
 
@@ -104,6 +105,8 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
+    if action in actions.HOLDER_ACTIONS:
+        return _holder_action(request, pk, action)
     try:
         act = Action(action)
         ctx = pages.dossier_context(actor, pk)
@@ -117,10 +120,36 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         actions.ACTIONS[act].run(actor, pk, form.cleaned_data)
     except DomainError as err:
-        ctx["stale"] = isinstance(err, Conflict)
+        ctx["stale"] = isinstance(err, Conflict) and not of_error(err)
         return _action_failed(request, ctx, act, form, friendly(err), status_of(err))
     messages.success(request, _("Đã thực hiện: %(a)s.") % {"a": actions.label(act)})
     return redirect("office:dossier", pk=pk)
+
+
+def _holder_action(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    """Claim, assign or hand over the current step (the service decides who may)."""
+    actor = request.actor  # type: ignore[attr-defined]
+    try:
+        ctx = pages.dossier_context(actor, pk)
+    except NotFound as err:
+        raise Http404 from err
+    spec = actions.HOLDER_ACTIONS[slug]
+    form = actions.make_holder_form(slug, ctx["dossier"], actor, request.POST)
+    error, status = _("Vui lòng kiểm tra lại thông tin đã nhập."), 422
+    if form.is_valid():
+        try:
+            spec.run(actor, pk, form.cleaned_data)
+        except DomainError as err:
+            ctx["stale"] = isinstance(err, Conflict) and not of_error(err)
+            error, status = friendly(err), status_of(err)
+        else:
+            messages.success(request, _("Đã thực hiện: %(a)s.") % {"a": spec.label})
+            return redirect("office:dossier", pk=pk)
+    for item in ctx["holder_forms"]:
+        if item["slug"] == slug:
+            item["form"], item["open"] = form, True
+    ctx["error"] = error
+    return render(request, "office/dossier.html", ctx, status=status)
 
 
 @require_POST

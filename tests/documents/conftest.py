@@ -83,9 +83,10 @@ class Desk:
     def at_step(self, order: int, commune: str = "a") -> Dossier:
         d = svc.start(self.actor(f"counter_{commune}"), self.received(commune).pk,
                       holder_id=self.world.users[f"counter_{commune}"].pk)
-        holder = self.world.users[f"{HOLDERS[order]}_{commune}"]
-        return svc.forward(self.actor(f"specialist_{commune}"), d.pk, to_step=order,
-                           holder_id=holder.pk) if order > 1 else d
+        for step in range(2, order + 1):  # step by step: no required step is skipped
+            holder = self.world.users[f"{HOLDERS[step]}_{commune}"]
+            d = svc.forward(self.actor(f"specialist_{commune}"), d.pk, to_step=step, holder_id=holder.pk)
+        return d
 
 
 def _name(user: Any, family: str, given: str) -> None:

@@ -10,16 +10,20 @@ from motcua.core.clock import aware
 from motcua.documents import facts, services
 from motcua.dossiers import services as svc
 from tests.documents.conftest import A4, Pdf
+from tests.factories import attach_result
 
 pytestmark = pytest.mark.django_db
 
 
 def _lifecycle(desk, clock):  # noqa: ANN001, ANN202
-    """Step 1 (1 h) left on time, step 2 (4 h) left two days late, step 3 (2 h) finished on time."""
+    """Step 1 (1 h) left on time, step 2 (4 h) left two days late, step 3 (2 h) approved on time."""
     d = desk.at_step(2)
     clock.set("2025-09-12 10:00")
     svc.forward(desk.actor("specialist_a"), d.pk, to_step=3, holder_id=desk.world.users["leader_a"].pk)
+    clock.set("2025-09-12 10:30")
+    attach_result(desk.world, d.pk)
     clock.set("2025-09-12 11:00")
+    svc.approve(desk.actor("leader_a"), d.pk, "Đồng ý")
     svc.finish(desk.actor("leader_a"), d.pk)
     clock.set("2025-09-12 15:00")
     return svc.return_result(desk.actor("counter_a"), d.pk)
@@ -33,7 +37,8 @@ def test_handovers_read_from_the_event_log(desk, clock) -> None:  # noqa: ANN001
         ("Chuyển xử lý", "Trần Thị Mai (TTPVHCC xã A)", "Tiếp nhận - Trần Thị Mai (Xã A)", ""),
         ("Chuyển bước", "Lê Văn Bình (Xã A)", "Thẩm định - Lê Văn Bình (Xã A)", "Đúng hạn"),
         ("Chuyển bước", "Lê Văn Bình (Xã A)", "Phê duyệt - Phạm Quốc Hùng (Xã A)", "Trễ hạn"),
-        ("Hoàn thành xử lý", "Phạm Quốc Hùng (Xã A)", "Bộ phận một cửa (TTPVHCC xã A)", "Đúng hạn"),
+        ("Phê duyệt kết quả", "Phạm Quốc Hùng (Xã A)", "Xã A", "Đúng hạn"),
+        ("Hoàn thành xử lý", "Phạm Quốc Hùng (Xã A)", "Bộ phận một cửa (TTPVHCC xã A)", ""),
         ("Trả kết quả", "Trần Thị Mai (TTPVHCC xã A)", "Nguyễn Thị Hồng Nhung", ""),
     ]
 

@@ -9,6 +9,7 @@ import pytest
 
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier, DossierEvent
+from tests.factories import finished
 
 
 class Desk:
@@ -29,12 +30,15 @@ class Desk:
         return svc.start(self.world.actor(f"counter_{commune}"), d.pk)
 
     def at_step(self, order: int, commune: str = "a", **over: Any) -> Dossier:
+        """Started and forwarded step by step (no required step is skipped) to step ``order``."""
         d = self.started(commune, **over)
-        return svc.forward(self.world.actor(f"specialist_{commune}"), d.pk, to_step=order) if order > 1 else d
+        while d.current_step.order < order:
+            d = svc.forward(self.world.actor(f"specialist_{commune}"), d.pk)
+        return d
 
     def processed(self, commune: str = "a") -> Dossier:
-        d = self.at_step(3, commune)
-        return svc.finish(self.world.actor(f"leader_{commune}"), d.pk)
+        d = self.started(commune)
+        return finished(self.world, d.pk, commune)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from motcua.dossiers import services as svc
 from motcua.dossiers.models import Approval, DossierFile
 from tests.factories import PDF
 from tests.office.conftest import snapshot
@@ -67,8 +66,7 @@ def test_send_back_without_a_note_changes_nothing(client_of, desk) -> None:  # n
 
 
 def test_return_by_post_needs_the_postal_code(client_of, desk) -> None:  # noqa: ANN001
-    d = desk.at_step(3)
-    d = svc.finish(desk.world.actor("leader_a"), d.pk)
+    d = desk.processed()
     before = snapshot(d)
     r = _post(client_of("counter_a"), d, "return", method="post", postal_code="")
     assert r.status_code == 422 and snapshot(d) == before

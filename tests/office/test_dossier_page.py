@@ -7,6 +7,7 @@ import re
 import pytest
 
 from motcua.dossiers import services as svc
+from tests.factories import attach_result
 from tests.office.conftest import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -47,11 +48,13 @@ def test_only_the_allowed_actions_are_offered(client_of, desk) -> None:  # noqa:
     assert _actions(client_of("specialist_a").get(f"/office/dossiers/{new.pk}/").content.decode(), new.pk) == {
         "request_supplement"}
     html = client_of("monitor").get(f"/office/dossiers/{new.pk}/").content.decode()
-    assert _actions(html, new.pk) == set() and "không có thao tác nào" in html
+    assert _actions(html, new.pk) == set() and "Hồ sơ đang chờ bộ phận một cửa tiếp nhận." in html
     at_approval = desk.at_step(3)
-    assert _actions(client_of("leader_a").get(f"/office/dossiers/{at_approval.pk}/").content.decode(),
-                    at_approval.pk) == {"forward", "request_supplement", "request_payment", "extend", "stop",
-                                        "approve", "send_back", "finish"}
+    html = client_of("leader_a").get(f"/office/dossiers/{at_approval.pk}/").content.decode()
+    # the approval step is left by approving; finishing waits for it (and the page says why)
+    assert _actions(html, at_approval.pk) == {"request_supplement", "request_payment", "extend", "stop",
+                                              "approve", "send_back", "claim", "assign"}
+    assert "Hồ sơ chưa qua các bước bắt buộc: 3. Phê duyệt." in html
 
 
 def test_receive_then_start_through_the_page(client_of, desk) -> None:  # noqa: ANN001
@@ -116,9 +119,15 @@ def test_action_not_legal_in_the_status_is_refused_politely(client_of, desk) -> 
     assert _post(client_of("counter_a"), d, "no_such_action").status_code == 404
 
 
-def test_leader_approves_and_counter_returns(client_of, desk) -> None:  # noqa: ANN001
+def test_leader_approves_and_counter_returns(client_of, desk, world) -> None:  # noqa: ANN001
     d = desk.at_step(3)
-    assert _post(client_of("leader_a"), d, "finish", note="Đồng ý").status_code == 302
+    attach_result(world, d.pk)
+    assert _post(client_of("leader_a"), d, "approve", note="Đồng ý").status_code == 302
+    d.refresh_from_db()
+    html = client_of("leader_a").get(f"/office/dossiers/{d.pk}/").content.decode()
+    assert "approve" not in _actions(html, d.pk) and "finish" in _actions(html, d.pk)  # no second approval
+    assert "chờ hoàn thành xử lý" in html
+    assert _post(client_of("leader_a"), d, "finish", note="Đã ký").status_code == 302
     d.refresh_from_db()
     assert d.status == 9
     assert _post(client_of("counter_a"), d, "return", method="counter").status_code == 302
@@ -144,3 +153,39 @@ def test_request_supplement_and_receive_it(client_of, desk) -> None:  # noqa: AN
     assert _post(client_of("counter_a"), d, "supplement", note="Đã nhận").status_code == 302
     d.refresh_from_db()
     assert d.status == 4
+
+
+def test_the_page_says_why_an_action_is_not_offered(client_of, desk) -> None:  # noqa: ANN001
+    received = desk.received()
+    html = client_of("specialist_a").get(f"/office/dossiers/{received.pk}/").content.decode()
+    assert "start" not in _actions(html, received.pk)
+    assert "Hồ sơ đang chờ bộ phận một cửa chuyển xử lý." in html
+    at_check = desk.at_step(2)
+    html = client_of("leader_a").get(f"/office/dossiers/{at_check.pk}/").content.decode()
+    assert not {"approve", "finish"} & _actions(html, at_check.pk)  # the leader's step comes later
+    assert "Hồ sơ chưa qua các bước bắt buộc: 3. Phê duyệt." in html
+    assert "Bước 2/3" in html and "chưa có người nhận xử lý" in html
+
+
+def test_claim_and_hand_over_on_the_page(client_of, desk, world) -> None:  # noqa: ANN001
+    from motcua.units.choices import Role
+    from tests.factories import _user
+
+    colleague = _user("specialist_a2", world.communes["a"], Role.SPECIALIST, last_name="Đỗ Thị", first_name="Lan")
+    d = desk.at_step(2)
+    c = client_of("specialist_a")
+    assert "claim" in _actions(c.get(f"/office/dossiers/{d.pk}/").content.decode(), d.pk)
+    assert _post(c, d, "claim", note="Tôi xử lý").status_code == 302
+    d.refresh_from_db()
+    assert d.holder_id == world.users["specialist_a"].pk
+    html = c.get(f"/office/dossiers/{d.pk}/").content.decode()
+    assert "Nhận xử lý" in html and "hand_over" in _actions(html, d.pk) and "Đỗ Thị Lan" in html
+    before = snapshot(d)
+    r = _post(client_of("leader_a"), d, "claim")  # already held: refused with the reason, nothing changes
+    assert r.status_code == 409 and "Bước này đã có người nhận xử lý" in r.content.decode()
+    assert snapshot(d) == before
+    assert _post(c, d, "hand_over", holder=colleague.pk).status_code == 302
+    d.refresh_from_db()
+    assert d.holder_id == colleague.pk
+    r = _post(c, d, "forward", to_step=3)  # no longer the holder
+    assert r.status_code == 403 and "Hồ sơ đang do Đỗ Thị Lan xử lý ở bước này." in r.content.decode()

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier
 from motcua.office import queues
 
@@ -151,3 +152,33 @@ def test_overdue_dossiers_in_window_filter(client_of, desk, clock) -> None:  # n
     clock.set(clock.current + timedelta(days=3))
     html = client_of("counter_a").get("/office/queues/start/", {"due": "overdue"}).content.decode()
     assert d.code in html
+
+
+def test_queues_show_the_step_and_its_holder_and_what_a_dossier_waits_for(client_of, desk, world) -> None:  # noqa: ANN001
+    user = world.users["specialist_a"]
+    user.last_name, user.first_name = "Lê Văn", "Bình"
+    user.save()
+    received, at_check, unheld = desk.received(), desk.at_step(2), desk.at_step(2)
+    svc.claim(world.actor("specialist_a"), at_check.pk)
+    html = client_of("specialist_a").get("/office/queues/process/").content.decode()
+
+    def row(page: str, code: str) -> str:
+        start = page.index(code)
+        return page[start:page.index("</tr>", start)]
+
+    assert "Thẩm định" in row(html, at_check.code) and "Lê Văn Bình" in row(html, at_check.code)
+    assert "Chưa có người nhận" in row(html, unheld.code)
+    start_html = client_of("counter_a").get("/office/queues/start/").content.decode()
+    assert "Chờ chuyển xử lý" in row(start_html, received.code)
+
+
+def test_a_step_past_its_quota_is_flagged_to_its_holder_and_the_leader(client_of, desk, world, clock) -> None:  # noqa: ANN001
+    d = desk.at_step(2)  # Thẩm định: 4 working hours from 09:00
+    svc.claim(world.actor("specialist_a"), d.pk)
+    clock.set("2025-09-10 12:00")
+    assert d.code not in client_of("leader_a").get("/office/queues/step_overdue/").content.decode()
+    clock.set("2025-09-10 15:00")
+    for user in ("specialist_a", "leader_a"):
+        html = client_of(user).get("/office/queues/step_overdue/").content.decode()
+        assert d.code in html and "Quá hạn bước" in html, user
+    assert d.code not in client_of("leader_b").get("/office/queues/step_overdue/").content.decode()
