@@ -22,14 +22,26 @@ def enqueue(destination: str, key: str, payload: dict[str, Any], ordering_key: s
     back). ``key`` is the idempotency key: enqueueing it again returns the first message.
     Messages sharing ``ordering_key`` (default: ``key``) are delivered in the order enqueued."""
     registry.get_handler(destination)  # an unknown destination is a programming error: fail now
-    try:
-        with transaction.atomic():
-            message = OutboxMessage.objects.create(destination=destination, key=key, payload=payload,
-                                                   ordering_key=ordering_key or key)
-    except IntegrityError:
-        return OutboxMessage.objects.get(key=key)
-    schedule(message)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                message = OutboxMessage.objects.create(destination=destination, key=key, payload=payload,
+                                                       ordering_key=ordering_key or key)
+        except IntegrityError:
+            return OutboxMessage.objects.get(key=key)
+        if not _waits_behind(message):
+            schedule(message)
     return message
+
+
+def _waits_behind(message: OutboxMessage) -> bool:
+    """Whether an earlier message of its ordering key is undelivered (it then schedules this one
+    when done). Locking that message orders us with a worker finishing it: either it sees our
+    message once we commit, or we see it delivered."""
+    earlier = (OutboxMessage.objects.select_for_update()
+               .filter(destination=message.destination, ordering_key=message.ordering_key,
+                       id__lt=message.id, status__in=UNDELIVERED).order_by("-id").first())
+    return earlier is not None
 
 
 def schedule(message: OutboxMessage, at: datetime | None = None) -> None:
@@ -66,23 +78,51 @@ def backoff(attempts: int) -> float:
     return delay / 2 + random.uniform(0, delay / 2)  # noqa: S311 - jitter, not a secret
 
 
+class Stop:
+    """Set by the worker on SIGTERM: a delivery chain stops after the message in hand."""
+
+    requested = False
+
+
+CHAIN = 50  # messages of one ordering key delivered by one task before it hands over to a new one
+
+
 def deliver(message_id: int) -> str:
-    """Deliver one message (the worker's task): claim, call the destination's handler outside any
-    transaction, record the outcome. Returns what happened, for the task's result."""
+    """Deliver a message and then the next ones of its ordering key (the worker's task): claim,
+    call the destination's handler outside any transaction, record the outcome. Returns what
+    happened to the last one, for the task's result."""
+    current = message_id
+    for _ in range(CHAIN):
+        outcome, following = deliver_one(current)
+        if following is None:
+            return outcome
+        if Stop.requested:
+            break
+        current = following.id
+    with transaction.atomic():
+        schedule(following)  # the rest of the chain, for this or another worker
+    return outcome
+
+
+def deliver_one(message_id: int) -> tuple[str, OutboxMessage | None]:
+    """Deliver one message; on success also return the next pending message of its ordering key."""
     if claim(message_id, timezone.now()) is None:
-        return "skipped"
+        return "skipped", None
     message = OutboxMessage.objects.get(id=message_id)
     try:
         registry.get_handler(message.destination)(message)
     except registry.Undeliverable as exc:
-        return _fail(message, exc, final=True)
+        return _fail(message, exc, final=True), None
     except Exception as exc:  # noqa: BLE001 - any failure of the outside system is recorded and retried
-        return _fail(message, exc, final=message.attempts >= CONFIG.jobs_max_attempts)
+        return _fail(message, exc, final=message.attempts >= CONFIG.jobs_max_attempts), None
     with transaction.atomic():
         OutboxMessage.objects.filter(id=message.id).update(
             status=Status.DELIVERED, delivered_at=timezone.now(), leased_until=None, last_error="")
-        schedule_next(message)
-    return "delivered"
+        following = next_of(message)
+        if following is not None and following.next_attempt_at > timezone.now():
+            schedule(following, following.next_attempt_at)
+            following = None
+    return "delivered", following
 
 
 def _fail(message: OutboxMessage, exc: BaseException, final: bool) -> str:
@@ -99,10 +139,14 @@ def _fail(message: OutboxMessage, exc: BaseException, final: bool) -> str:
     return "retry"
 
 
+def next_of(message: OutboxMessage) -> OutboxMessage | None:
+    return (OutboxMessage.objects.filter(destination=message.destination, ordering_key=message.ordering_key,
+                                         id__gt=message.id, status=Status.PENDING).order_by("id").first())
+
+
 def schedule_next(message: OutboxMessage) -> None:
-    """After ``message`` is done (delivered or discarded), schedule the next of its ordering key."""
-    nxt = (OutboxMessage.objects.filter(destination=message.destination, ordering_key=message.ordering_key,
-                                        id__gt=message.id, status=Status.PENDING).order_by("id").first())
+    """After ``message`` is done (discarded), schedule the next of its ordering key."""
+    nxt = next_of(message)
     if nxt is not None:
         schedule(nxt, nxt.next_attempt_at if nxt.next_attempt_at > timezone.now() else None)
 

@@ -25,14 +25,17 @@ def jobs() -> dict[str, tuple[float, Callable[[], object]]]:
 
 
 def enqueue_due(now: datetime | None = None) -> list[str]:
-    """Enqueue the periodic jobs that are due; returns their names."""
+    """Enqueue the periodic jobs that are due; returns their names. One query when none is due."""
     now = now or timezone.now()
+    known = dict(PeriodicSchedule.objects.values_list("name", "next_run_at"))
     started = []
     for name, (every, start) in jobs().items():
+        if name in known and known[name] > now:
+            continue
         with transaction.atomic():
-            row, _ = PeriodicSchedule.objects.get_or_create(name=name, defaults={"next_run_at": now})
-            won = PeriodicSchedule.objects.filter(id=row.id, next_run_at=row.next_run_at,
-                                                  next_run_at__lte=now).update(
+            if name not in known:
+                PeriodicSchedule.objects.get_or_create(name=name, defaults={"next_run_at": now})
+            won = PeriodicSchedule.objects.filter(name=name, next_run_at__lte=now).update(
                 next_run_at=now + timedelta(seconds=every))
             if won:
                 start()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -51,8 +52,9 @@ def deliver_to_log(message: OutboxMessage) -> None:
 
 def deliver_to_file(message: OutboxMessage) -> None:
     """The "test.record" destination, for tests and checks: appends one JSON line per delivery to
-    ``payload["path"]`` (with the worker's pid); fails while ``attempts <= payload["fail_times"]``
-    and for good when ``payload["undeliverable"]`` is set."""
+    ``payload["path"]`` (with the worker's pid) after ``payload["sleep"]`` seconds; fails while
+    ``attempts <= payload["fail_times"]`` and for good when ``payload["undeliverable"]`` is set."""
+    time.sleep(float(message.payload.get("sleep", 0)))
     if message.payload.get("undeliverable"):
         raise Undeliverable("từ chối vĩnh viễn (thử nghiệm)")
     if message.attempts <= int(message.payload.get("fail_times", 0)):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import time
+from types import FrameType
 
 from django.db import close_old_connections
 from django.db.utils import OperationalError
@@ -19,16 +20,22 @@ logger = logging.getLogger("motcua.jobs")
 
 
 class Worker(DBWorker):
-    def __init__(self, *, worker_id: str, interval: float = 1.0, once: bool = False) -> None:
+    def __init__(self, *, worker_id: str, interval: float = 1.0, once: bool = False,
+                 own_connections: bool = True) -> None:
         super().__init__(queue_names=["*"], interval=interval, batch=once, backend_name="default",
                          startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[])
         self._next_tick = 0.0
+        self.own_connections = own_connections  # False: run inside a caller's transaction (tests)
 
     def tick(self) -> None:
         """At most once a second: enqueue the periodic jobs that are due."""
         if time.monotonic() >= self._next_tick:
             self._next_tick = time.monotonic() + 1.0
             periodic.enqueue_due()
+
+    def shutdown(self, signum: int, frame: FrameType | None) -> None:
+        outbox.Stop.requested = True  # a delivery chain in hand stops after its current message
+        super().shutdown(signum, frame)
 
     def take(self) -> DBTaskResult | None:
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
@@ -48,7 +55,8 @@ class Worker(DBWorker):
         if self.batch:
             outbox.sweep()  # --once after a crash: pick up what a dead worker left
         while self.running:
-            close_old_connections()
+            if self.own_connections:
+                close_old_connections()
             self.tick()
             job = self.take()
             if job is not None:

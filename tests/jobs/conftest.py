@@ -29,7 +29,7 @@ def drain():  # noqa: ANN201
     from motcua.jobs.worker import Worker
 
     def run() -> None:
-        Worker(worker_id="test", once=True).run()
+        Worker(worker_id="test", once=True, own_connections=False).run()
 
     return run
 
