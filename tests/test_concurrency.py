@@ -16,6 +16,7 @@ from motcua.domain.errors import Conflict, IllegalTransition
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier, DossierEvent
 from tests.api.conftest import purge_event_log
+from tests.factories import through_process
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shared_db")]
 
@@ -113,8 +114,10 @@ def test_concurrent_intake_at_two_agencies(world, clock):
 
 
 def _processing_dossier(world) -> Dossier:  # noqa: ANN001
+    """Processing, through every step of its process (approved, the result attached): ready to finish."""
     d = svc.intake(world.actor("counter_a"), world.intake_request())
-    return svc.start(world.actor("counter_a"), d.pk)
+    svc.start(world.actor("counter_a"), d.pk)
+    return through_process(world, d.pk)
 
 
 @pytest.mark.parametrize("with_version", [True, False], ids=["version", "no_version"])
@@ -168,4 +171,4 @@ def test_many_officers_race_on_many_dossiers(world):
         pair = results[2 * i: 2 * i + 2]
         assert sorted(k for k, _ in pair) == ["error", "ok"], pair
         assert all(isinstance(r, Conflict) for k, r in pair if k == "error"), pair
-        assert d.events.count() == 3  # intake, start and the single winner
+        assert d.events.count() == 6  # intake, start, the process (forward, forward, approve), the winner

@@ -15,6 +15,7 @@ from django.test import Client
 from motcua.core.models import ApiToken
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier, DossierCounter, DossierEvent, DossierFile
+from tests.factories import finished
 
 API = "/api/v1"
 
@@ -143,8 +144,8 @@ class ApiHelper:
             6: [lambda i: svc.start(counter, i), lambda i: svc.request_payment(spec, i, 50_000, "Lệ phí")],
             7: [lambda i: svc.withdraw(counter, i, "Công dân xin rút")],
             8: [lambda i: svc.start(counter, i), lambda i: svc.stop(leader, i, "Dừng xử lý")],
-            9: [lambda i: svc.start(counter, i), lambda i: svc.finish(leader, i)],
-            10: [lambda i: svc.start(counter, i), lambda i: svc.finish(leader, i),
+            9: [lambda i: svc.start(counter, i), lambda i: finished(w, i, commune)],
+            10: [lambda i: svc.start(counter, i), lambda i: finished(w, i, commune),
                  lambda i: svc.return_result(counter, i)],
         }
         for step in steps[status]:

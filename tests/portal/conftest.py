@@ -13,7 +13,7 @@ from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier, DossierEvent, DossierFile
 from motcua.portal import catalog, services
 from motcua.portal.models import CitizenProfile, Draft, DraftFile, Rating
-from tests.factories import PDF
+from tests.factories import PDF, finished
 
 
 @pytest.fixture
@@ -67,8 +67,8 @@ class Portal:
                  5: [svc.receive, svc.start, lambda a, i: svc.request_supplement(
                      spec, i, "Giấy chứng sinh bị mờ", ["Giấy chứng sinh (bản rõ nét)"])],
                  6: [svc.receive, svc.start, lambda a, i: svc.request_payment(spec, i, 50_000, "Lệ phí trích lục")],
-                 9: [svc.receive, svc.start, lambda a, i: svc.finish(leader, i)],
-                 10: [svc.receive, svc.start, lambda a, i: svc.finish(leader, i), svc.return_result]}
+                 9: [svc.receive, svc.start, lambda a, i: finished(self.world, i)],
+                 10: [svc.receive, svc.start, lambda a, i: finished(self.world, i), svc.return_result]}
         for step in steps.get(status, []):
             step(counter, d.pk)
         d = Dossier.objects.get(pk=d.pk)

@@ -6,7 +6,7 @@ import pytest
 
 from motcua.dossiers import services as svc
 from motcua.portal.models import Rating
-from tests.factories import PDF
+from tests.factories import PDF, through_process
 from tests.portal.conftest import state, upload
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +77,7 @@ def test_result_is_downloadable_only_once_processed(client_of, world, portal) ->
     c = client_of("citizen")
     assert c.get(f"/portal/dossiers/{d.pk}/files/{f.pk}/").status_code == 404
     assert "ket-qua.pdf" not in c.get(f"/portal/dossiers/{d.pk}/").content.decode()
+    through_process(world, d.pk)  # every required step, approved
     svc.finish(world.actor("leader_a"), d.pk)
     html = c.get(f"/portal/dossiers/{d.pk}/").content.decode()
     assert "Kết quả điện tử" in html and "ket-qua.pdf" in html and "Đã có kết quả" in html
