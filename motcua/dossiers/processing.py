@@ -16,6 +16,7 @@ from .services import Actor, _required, transition
 
 __all__ = [
     "receive",
+    "apply_version_at_receipt",
     "refuse",
     "request_supplement",
     "supplement",
@@ -28,10 +29,63 @@ __all__ = [
 
 
 def receive(actor: Actor, dossier_id: int, expected_version: int | None = None, note: str = "") -> Dossier:
-    def m(d: Dossier, at: datetime) -> None:
+    """The counter accepts a dossier registered online or by post. The acceptance is the legal
+    receipt (Decree 45/2020 Art. 14, Decree 118/2025): the dossier is judged by the catalog version
+    in force at this moment, which :func:`apply_version_at_receipt` settles."""
+    def m(d: Dossier, at: datetime) -> dict[str, Any]:
         d.received_at = at
+        return apply_version_at_receipt(d, at)
 
     return transition(actor, dossier_id, Action.RECEIVE, expected_version=expected_version, note=note, mutate=m)
+
+
+def apply_version_at_receipt(d: Dossier, at: datetime) -> dict[str, Any]:
+    """Settle the catalog version of ``d`` received at ``at``: the version in force on that day.
+
+    The one place that decides it for a dossier registered before its receipt. When an amendment
+    took effect since the submission, the dossier moves to the new version: its legal time limit,
+    fees and required components are the new version's (matched by name), the due time follows, and
+    the event says so in its note and data. Missing required components refuse the receipt (the
+    counter requests a supplement). Returns the event data."""
+    from motcua.catalog.services import version_in_force
+    from motcua.core import clock
+
+    version = version_in_force(d.procedure_id, clock.local_date(at))
+    if not version.accepts_channel(d.channel):
+        raise ValidationFailed("This procedure does not accept this channel.", fields={"channel": "not offered"})
+    _match_components(d, version)
+    if version.pk == d.version_id:
+        return {"version": version.decision_number}
+    previous = d.version
+    d.version = version
+    d.limit_seconds = version.limit_seconds(d.channel)
+    d.fees_due = version.fee_total(d.channel)
+    return {"version": version.decision_number, "version_from": previous.decision_number,
+            "_note": (f"Áp dụng thủ tục theo {version.decision_number} (hiệu lực từ "
+                      f"{version.effective_from:%d/%m/%Y}) có hiệu lực tại thời điểm tiếp nhận, thay cho "
+                      f"{previous.decision_number} tại thời điểm nộp.")}
+
+
+def _match_components(d: Dossier, version: Any) -> None:
+    """Link the submitted components to ``version``'s by name; refuse if a required one is missing."""
+    from motcua.catalog.models import Component
+
+    from .models import DossierComponent
+
+    catalog = {c.name.strip().casefold(): c for c in Component.objects.filter(version=version)}
+    submitted = list(DossierComponent.objects.filter(dossier=d).select_related("component"))
+    seen = set()
+    for sc in submitted:
+        match = catalog.get((sc.component.name if sc.component_id else sc.name).strip().casefold())
+        if match is not None:
+            seen.add(match.pk)
+            if sc.component_id != match.pk:
+                sc.component = match
+                sc.save(update_fields=["component"])
+    missing = [c.name for c in catalog.values() if c.required and c.pk not in seen]
+    if missing:
+        raise ValidationFailed("Required components are missing.",
+                               fields={"components": "missing: " + "; ".join(missing)})
 
 
 def refuse(actor: Actor, dossier_id: int, reason: str, expected_version: int | None = None) -> Dossier:

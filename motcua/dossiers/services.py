@@ -186,6 +186,7 @@ def transition(actor: Actor, dossier_id: int, action: Action, *, expected_versio
         resume = _resume_status(d) if action is Action.SUPPLEMENT else None
         d.status = next_status(action, old, resume)
         data = (mutate(d, at) if mutate else None) or {}
+        note = "\n".join(t for t in (note, data.pop("_note", "")) if t)  # the operation's own remark
         deadlines.refresh(d)
         version = d.row_version
         d.row_version = version + 1

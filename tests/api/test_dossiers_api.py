@@ -41,7 +41,7 @@ def test_counter_intake_is_received_with_code_and_due_time(api, world, clock):
 
 def test_citizen_submits_online_and_counter_receives(api, world, clock):
     clock.set("2026-03-10 09:00")
-    d = api.intake("citizen", channel=2, components=[])
+    d = api.intake("citizen", channel=2)  # the required components: the counter accepts a complete dossier
     assert d["status"] == 1 and d["received_at"] is None and d["due_at"] is None
     assert Dossier.objects.get(pk=d["id"]).owner_id == world.users["citizen"].pk
     clock.set("2026-03-10 14:00")
@@ -121,7 +121,7 @@ def test_detail_events_and_verdict(api, client_of, clock):
     assert ts(v["due_at"]) == "2026-03-11T02:00:00+00:00"
     texts = [line["text"] for line in v["explanation"]]
     assert any(t.startswith("Tiếp nhận lúc 09:00 10/03/2026") for t in texts), texts
-    assert any("Thời hạn giải quyết theo quy định: 8 giờ làm việc" in t for t in texts), texts
+    assert any("Thời hạn giải quyết theo quy định: 1 ngày làm việc" in t for t in texts), texts
     assert any(t.startswith("Hạn giải quyết: 09:00 11/03/2026") for t in texts), texts
     assert all(set(line) == {"fact", "text", "values"} for line in v["explanation"])
     # as_of in the past of the due time, and after it
