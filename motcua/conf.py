@@ -172,7 +172,7 @@ def _check_integrations(cfg: Config) -> None:
 
 
 def weak_secret_reason(secret: str) -> str | None:
-    """Why ``secret`` is not fit for production, or None: at least 40 characters, at least 16 distinct
+    """Why ``secret`` is not fit for production, or None: at least 40 characters, at least 10 distinct
     ones, no period of a short repeated pattern, and at least 160 bits estimated as length times the
     Shannon entropy per character (a random 50-character key from Django's alphabet scores ~ 270)."""
     import math
@@ -182,8 +182,8 @@ def weak_secret_reason(secret: str) -> str | None:
         return "the development key or none"
     if len(secret) < 40:
         return "shorter than 40 characters"
-    if len(set(secret)) < 16:
-        return "fewer than 16 distinct characters"
+    if len(set(secret)) < 10:
+        return "fewer than 10 distinct characters"
     for period in range(1, len(secret) // 2 + 1):
         if all(secret[i] == secret[i % period] for i in range(len(secret))):
             return f"a pattern of {period} characters repeated"

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.portal",
     "axes",  # one sign-in lockout for every entrance (office, portal, admin)
+    "django_ratelimit",  # rate limits (motcua/core/ratelimit.py); its checks want a shared cache
     "django_tasks",  # the job backbone (motcua/jobs): Django 6's tasks API, database backend
     "django_tasks_db",
     "motcua.jobs",
@@ -43,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "motcua.core.ratelimit.RateLimitMiddleware",  # lookup, sign-in and API limits (shared cache): 429
     "motcua.core.idempotency.IdempotencyMiddleware",  # Idempotency-Key on creating API calls (POST /api/)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -95,6 +97,9 @@ if CONFIG.redis_url:
                           "LOCATION": CONFIG.redis_url, "KEY_PREFIX": "motcua"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "motcua"}}
+    # per-process counts are right for one server process; several processes need MOTCUA_REDIS_URL
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]
+RATELIMIT_USE_CACHE = "default"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

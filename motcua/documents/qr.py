@@ -2,20 +2,57 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import base64
+import re
 
 import segno
+from django.utils.crypto import constant_time_compare, salted_hmac
 from reportlab.lib.colors import black
 from reportlab.platypus import Flowable
 
 from motcua.conf import CONFIG
 
 QUIET_ZONE = 4  # modules of white border the QR specification asks for
+_SALT = "motcua.documents.qr.lookup-token"
+_TOKEN = re.compile(r"^([0-9a-z]{1,13})-([A-Za-z0-9_-]{27})$")
 
 
-def tracking_url(code: str) -> str:
-    """Where a citizen looks a dossier up on the portal; printed as the receipt's QR code."""
-    return f"{CONFIG.public_url}/portal/lookup/?{urlencode({'code': code})}"
+def _mac(dossier_id: int) -> str:
+    digest = salted_hmac(_SALT, str(dossier_id), algorithm="sha256").digest()[:20]  # 160 bits
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def lookup_token(dossier_id: int) -> str:
+    """An unguessable token for the public lookup of one dossier: the id (base 36) and an HMAC of it
+    keyed by the secret key. Nobody can make one without the key, so scanning a receipt's QR code
+    needs no guessable dossier code. (Changing the secret key invalidates the printed tokens; the
+    code printed beside the QR still works on the lookup page.)"""
+    return f"{_base36(dossier_id)}-{_mac(dossier_id)}"
+
+
+def dossier_id_from_token(token: str) -> int | None:
+    """The dossier id a token was made for, or None if the token is malformed, forged or altered."""
+    m = _TOKEN.match(token or "")
+    if not m:
+        return None
+    dossier_id = int(m.group(1), 36)
+    return dossier_id if constant_time_compare(m.group(2), _mac(dossier_id)) else None
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if n == 0:
+            return out
+
+
+def tracking_url(dossier_id: int) -> str:
+    """Where a citizen looks a dossier up on the portal, printed as the receipt's QR code: a token
+    page, not the dossier code (codes are sequential, so a code in a URL invites enumeration)."""
+    return f"{CONFIG.public_url}/portal/lookup/t/{lookup_token(dossier_id)}/"
 
 
 class QRCode(Flowable):

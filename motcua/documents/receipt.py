@@ -49,7 +49,7 @@ def _identity(d: Dossier, width: float) -> Table:
     left += [para(f"{text(d.receiving_unit.name)} tiếp nhận hồ sơ của:")]
     left += labelled([("Ông/bà, tổ chức", d.applicant_name), ("Địa chỉ", d.applicant_address),
                       ("Số điện thoại", d.applicant_phone), ("Thư điện tử", d.applicant_email)])
-    right = [QRCode(tracking_url(d.code), QR_SIZE), para(text(d.code), CODE),
+    right = [QRCode(tracking_url(d.pk), QR_SIZE), para(text(d.code), CODE),
              para("<i>Quét mã để tra cứu hồ sơ</i>", CODE)]
     t = Table([[left, right]], colWidths=[width - QR_SIZE - 10 * mm, QR_SIZE + 10 * mm])
     t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "CENTER"),

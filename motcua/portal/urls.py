@@ -22,4 +22,5 @@ urlpatterns = [
     path("dossiers/<int:pk>/supplement/", views.supplement, name="supplement"),
     path("dossiers/<int:pk>/rate/", views.rate, name="rate"),
     path("lookup/", views.lookup, name="lookup"),
+    path("lookup/t/<str:token>/", views.lookup_token, name="lookup_token"),
 ]

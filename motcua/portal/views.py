@@ -129,6 +129,22 @@ def lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/lookup.html", ctx)
 
 
+@require_GET
+def lookup_token(request: HttpRequest, token: str) -> HttpResponse:
+    """The page a receipt's QR code opens: the same masked data, found by an unguessable token (a
+    forged or altered token is a 404)."""
+    from motcua.documents.qr import dossier_id_from_token
+
+    dossier_id = dossier_id_from_token(token)
+    if dossier_id is None:
+        raise Http404
+    try:
+        found = services.public_lookup("", dossier_id=dossier_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    return render(request, "portal/lookup.html", {"form": LookupForm(), "code": "", "found": found})
+
+
 # ---- my dossiers ----------------------------------------------------------------------------
 
 @require_GET

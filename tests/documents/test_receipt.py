@@ -5,9 +5,11 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from django.test import Client
 
 from motcua.documents import services
-from motcua.documents.qr import tracking_url
+from motcua.documents.qr import lookup_token, tracking_url
+from motcua.domain.codes import mask_name
 from motcua.dossiers import services as svc
 from tests.documents.conftest import A5, Pdf
 
@@ -45,18 +47,38 @@ def test_component_counts_are_in_the_table(desk) -> None:  # noqa: ANN001
     assert not _receipt(desk.actor("counter_a"), d).missing("2 Giấy chứng sinh 2 3")
 
 
-def test_qr_code_decodes_to_the_tracking_url_printed_with_the_code(desk) -> None:  # noqa: ANN001
+def test_qr_code_decodes_to_the_token_url_of_the_lookup_page_and_carries_no_code(desk) -> None:  # noqa: ANN001
     d = desk.received()
     pdf = _receipt(desk.actor("counter_a"), d)
     for page in range(pdf.pages):
-        assert pdf.barcodes(page) == [tracking_url(d.code)]
-    assert tracking_url(d.code).endswith(f"/portal/lookup/?code={d.code}")
-    assert d.code in pdf.page_text(0)
+        assert pdf.barcodes(page) == [tracking_url(d.pk)]
+    url = tracking_url(d.pk)
+    assert url.startswith("http://127.0.0.1:8000/portal/lookup/t/") and d.code not in url
+    assert d.code.split("-")[-1] not in url.split("/t/")[1].split("-")[0]  # not even the sequence number
+    assert d.code in pdf.page_text(0)  # printed beside the QR code for typing in
+    # the decoded URL works: the same masked data as the lookup by code
+    r = Client().get(url.removeprefix("http://127.0.0.1:8000"))
+    html = r.content.decode()
+    assert r.status_code == 200 and d.code in html and mask_name(d.applicant_name) in html
+    assert d.applicant_name not in html
+
+
+def test_a_tampered_or_forged_token_is_a_404(desk) -> None:  # noqa: ANN001
+    d = desk.received()
+    token = tracking_url(d.pk).split("/t/")[1].rstrip("/")
+    ident, mac = token.split("-", 1)
+    other = desk.received()
+    for bad in [f"{ident}-{mac[:-1]}{'A' if mac[-1] != 'A' else 'B'}",  # one character of the HMAC changed
+                f"{int(other.pk):x}-{mac}",  # another dossier's id with this HMAC
+                lookup_token(other.pk).split("-")[0] + "-" + mac,
+                "1-" + "A" * 27, "garbage", token + "x"]:
+        assert Client().get(f"/portal/lookup/t/{bad}/").status_code == 404, bad
+    assert Client().get(f"/portal/lookup/t/{token}/").status_code == 200
 
 
 def test_qr_code_still_decodes_at_print_preview_resolution(desk) -> None:  # noqa: ANN001
     d = desk.received()
-    assert _receipt(desk.actor("counter_a"), d).barcodes(0, scale=1.5) == [tracking_url(d.code)]
+    assert _receipt(desk.actor("counter_a"), d).barcodes(0, scale=1.5) == [tracking_url(d.pk)]
 
 
 def test_the_owner_gets_one_copy(desk) -> None:  # noqa: ANN001
