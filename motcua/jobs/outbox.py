@@ -51,6 +51,7 @@ def schedule(message: OutboxMessage, at: datetime | None = None) -> None:
     task = deliver_message.using(run_after=at) if at else deliver_message
     result = task.enqueue(message.id)
     OutboxMessage.objects.filter(id=message.id).update(task_id=result.id)
+    message.task_id = result.id
 
 
 def _blocked_by_earlier() -> Exists:

@@ -162,3 +162,35 @@ def test_a_leased_message_is_not_delivered_by_another_worker(record):
     assert outbox.claim(m.id, now) is None
     assert outbox.deliver(m.id) == "skipped"
     assert read() == []
+
+
+def test_a_message_behind_an_undelivered_one_waits_without_a_task_of_its_own(record, drain):
+    path, read = record
+    first = outbox.enqueue("test.record", "first", {"path": path}, ordering_key="d")
+    second = outbox.enqueue("test.record", "second", {"path": path}, ordering_key="d")
+    other = outbox.enqueue("test.record", "other", {"path": path}, ordering_key="e")
+    assert first.task_id is not None and other.task_id is not None
+    second.refresh_from_db()
+    assert second.task_id is None  # the first one's delivery carries it on
+    drain()
+    assert sorted(r["key"] for r in read()) == ["first", "other", "second"]
+    assert [r["key"] for r in read() if r["ordering_key"] == "d"] == ["first", "second"]
+
+
+def test_one_task_carries_a_dossiers_messages_in_order(record, drain):
+    path, read = record
+    for i in range(outbox.CHAIN + 5):
+        outbox.enqueue("test.record", f"m{i}", {"path": path}, ordering_key="d")
+    drain()
+    assert [r["key"] for r in read()] == [f"m{i}" for i in range(outbox.CHAIN + 5)]
+    deliveries = DBTaskResult.objects.filter(task_path__endswith="deliver_message")
+    assert deliveries.count() == 2  # the first task handed over after CHAIN messages
+
+
+def test_the_worker_command_once(record):
+    from django.core.management import call_command
+
+    path, read = record
+    outbox.enqueue("test.record", "k", {"path": path})
+    call_command("worker", "--once", "--worker-id", "cmd")
+    assert [r["key"] for r in read()] == ["k"]
