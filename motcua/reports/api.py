@@ -2,18 +2,21 @@
 
 Every endpoint parses, checks that the requested unit lies inside the caller's role subtrees
 (403 otherwise), calls one service and renders. Periods are local calendar days, ``start`` to
-``end`` inclusive; figures are as of the end of ``end``.
+``end`` inclusive; figures are as of the end of ``end``, or as of now while the period is still
+running (``as_of`` says which).
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Router
+from pydantic import Field
 
+from motcua.api.docs import errors
 from motcua.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from motcua.dossiers.explain import render_explanation
 from motcua.dossiers.services import Actor, visible_dossiers
@@ -24,12 +27,22 @@ from . import index766 as idx
 from . import periodic
 from . import services as svc
 from .facts import Filters
-from .figures import Figures
+from .figures import COUNT_FIGURES, Figures
 from .reasons import LABELS
 from .schemas import DrillPage, FiguresOut, IndexOut, RankingOut, WhyOut
+from .steps import late_steps_of_unit
 
 router = Router()
 Basis = Literal["handling", "receiving"]
+# what the parameters accept, in the OpenAPI document (see motcua.api.docs); the period's own checks
+# (end not before start, at most MAX_PERIOD_DAYS) are in svc.period_of
+Day = Annotated[date, Field(json_schema_extra={
+    "pattern": "^(" + "|".join(str(y) for y in range(svc.FIRST_YEAR, svc.LAST_YEAR)) + ")-",
+    "description": f"A local calendar day, {svc.FIRST_YEAR}-{svc.LAST_YEAR - 1}"})]
+Figure = Literal[COUNT_FIGURES]  # type: ignore[valid-type]
+Channel = Literal[1, 2, 3]
+UnitKindName = Literal["district", "commune", "agency", "department", "service_centre"]
+REPORT = errors(403, 422)  # 403: the unit is outside the caller's roles; 422: a parameter or the period
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -60,7 +73,8 @@ def _num(value: Decimal | None) -> float | None:
 
 def figures_out(unit: Unit, period: svc.Period, figs: Figures, filters: Filters) -> dict[str, Any]:
     return {
-        "unit": unit.code, "unit_name": unit.name, "start": period.start, "end": period.end,
+        "unit": unit.code, "unit_name": unit.name, "start": period.start, "end": period.until or period.end,
+        "as_of": period.as_of,
         "filters": {"field": filters.field, "procedure": filters.procedure, "channel": filters.channel,
                     "basis": filters.basis},
         "counts": figs.counts,
@@ -71,22 +85,23 @@ def figures_out(unit: Unit, period: svc.Period, figs: Figures, filters: Filters)
     }
 
 
-@router.get("/figures", response=FiguresOut, summary="Figures of a unit and period, from the event log")
-def figures(request: HttpRequest, unit: str, start: date, end: date, field: str | None = None,  # noqa: ANN201
-            procedure: str | None = None, channel: int | None = None, basis: Basis = "handling"):
+@router.get("/figures", response={200: FiguresOut, **REPORT},
+            summary="Figures of a unit and period, from the event log")
+def figures(request: HttpRequest, unit: str, start: Day, end: Day, field: str | None = None,  # noqa: ANN201
+            procedure: str | None = None, channel: Channel | None = None, basis: Basis = "handling"):
     u = _unit(request, unit)
     period = svc.period_of(start, end)
     flt = _filters(field, procedure, channel, basis)
-    return figures_out(u, period, svc.compute_figures(u, period.start, period.end, flt), flt)
+    out = figures_out(u, period, svc.compute_figures(u, period.start, period.end, flt), flt)
+    out["late_steps"] = late_steps_of_unit(u.path, period.start, period.end, period.as_of, flt.basis).as_dict()
+    return out
 
 
-@router.get("/figures/{figure}/dossiers", response=DrillPage, summary="The dossiers behind a figure")
-def drill_down(request: HttpRequest, figure: str, unit: str, start: date, end: date,  # noqa: ANN201, PLR0913
-               field: str | None = None, procedure: str | None = None, channel: int | None = None,
-               basis: Basis = "handling", after: int | None = None, limit: int = 100):
-    svc.check_figure(figure)
-    if not 1 <= limit <= 1000:
-        raise ValidationFailed("Invalid page size.", fields={"limit": "1..1000"})
+@router.get("/figures/{figure}/dossiers", response={200: DrillPage, **REPORT}, summary="The dossiers behind a figure")
+def drill_down(request: HttpRequest, figure: Figure, unit: str, start: Day, end: Day,  # noqa: ANN201, PLR0913
+               field: str | None = None, procedure: str | None = None, channel: Channel | None = None,
+               basis: Basis = "handling", after: int | None = None,
+               limit: Annotated[int, Field(ge=1, le=1000)] = 100):
     u = _unit(request, unit)
     period = svc.period_of(start, end)
     rows = svc.dossiers_for(figure, u, period.start, period.end, _filters(field, procedure, channel, basis),
@@ -97,15 +112,17 @@ def drill_down(request: HttpRequest, figure: str, unit: str, start: date, end: d
             "next_after": rows[-1][0] if more else None}
 
 
-@router.get("/dossiers/{dossier_id}/why", response=WhyOut, summary="Where a dossier counts, and why")
-def why(request: HttpRequest, dossier_id: int, start: date, end: date):  # noqa: ANN201
+@router.get("/dossiers/{dossier_id}/why", response={200: WhyOut, **errors(404, 422)},
+            summary="Where a dossier counts, and why")
+def why(request: HttpRequest, dossier_id: int, start: Day, end: Day):  # noqa: ANN201
     period = svc.period_of(start, end)
     d = visible_dossiers(_actor(request)).select_related("version").filter(pk=dossier_id).first()
     if d is None:
         raise NotFound("Dossier not found.")
     out = svc.why(d, period.start, period.end)
     v = out["verdict"]
-    return {"id": d.pk, "code": d.code, "start": period.start, "end": period.end, "figures": out["figures"],
+    return {"id": d.pk, "code": d.code, "start": period.start, "end": period.until or period.end,
+            "as_of": period.as_of, "figures": out["figures"],
             "category": v.category.value, "explanation": render_explanation(v)}
 
 
@@ -123,28 +140,30 @@ def index_out(ui: idx.UnitIndex, period: svc.Period, rank: int | None = None) ->
                           "ratio": _num(i.ratio), "points": _num(i.points), "value": _num(value),
                           "available": m is not None})
         groups.append({"key": g.spec.key, "name": g.spec.name, "max_points": float(g.spec.points),
-                       "points": float(g.points), "available_points": float(g.available_points),
+                       "points": float(g.points) if g.available_points else None,
+                       "available_points": float(g.available_points),
                        "indicators": items})
-    return {"unit": ui.unit.code, "unit_name": ui.unit.name, "start": period.start, "end": period.end,
-            "version": s.version.version, "points": float(s.points), "available_points": float(s.available_points),
+    return {"unit": ui.unit.code, "unit_name": ui.unit.name, "start": period.start, "end": period.until or period.end,
+            "version": s.version.version, "points": float(s.points) if idx.has_data(ui) else None,
+            "available_points": float(s.available_points),
             "rank": rank, "groups": groups}
 
 
-@router.get("/index766", response=IndexOut, summary="Decision 766 index of a unit and period")
-def index766(request: HttpRequest, unit: str, start: date, end: date):  # noqa: ANN201
+@router.get("/index766", response={200: IndexOut, **REPORT}, summary="Decision 766 index of a unit and period")
+def index766(request: HttpRequest, unit: str, start: Day, end: Day):  # noqa: ANN201
     u = _unit(request, unit)
     period = svc.period_of(start, end)
     return index_out(idx.compute_index(u, period), period)
 
 
-@router.get("/index766/ranking", response=RankingOut, summary="Units ranked by the Decision 766 index")
-def ranking(request: HttpRequest, parent: str, start: date, end: date, kind: str | None = None):  # noqa: ANN201
+@router.get("/index766/ranking", response={200: RankingOut, **REPORT}, summary="Units ranked by the Decision 766 index")
+def ranking(request: HttpRequest, parent: str, start: Day, end: Day, kind: UnitKindName | None = None):  # noqa: ANN201
     if kind is not None and kind not in ("district", "commune", "agency", "department", "service_centre"):
         raise ValidationFailed("Invalid filter.", fields={"kind": "a unit kind below a province"})
     p = _unit(request, parent, "parent")
     period = svc.period_of(start, end)
     rows = idx.ranking(p, period, kind)
-    return {"parent": p.code, "start": period.start, "end": period.end,
+    return {"parent": p.code, "start": period.start, "end": period.until or period.end,
             "items": [index_out(r.index, period, r.rank) for r in rows]}
 
 
@@ -175,10 +194,10 @@ def _attach(resp: HttpResponse, name: str) -> HttpResponse:
 
 
 @router.get("/export/dossiers.csv", summary="The dossier list (of a figure) as CSV, streamed",
-            openapi_extra={"responses": _CSV})
-def export_dossiers_csv(request: HttpRequest, unit: str, start: date, end: date,  # noqa: PLR0913
-                        field: str | None = None, procedure: str | None = None, channel: int | None = None,
-                        basis: Basis = "handling", figure: str | None = None) -> HttpResponse:
+            response={200: None, **REPORT}, openapi_extra={"responses": _CSV})
+def export_dossiers_csv(request: HttpRequest, unit: str, start: Day, end: Day,  # noqa: PLR0913
+                        field: str | None = None, procedure: str | None = None, channel: Channel | None = None,
+                        basis: Basis = "handling", figure: Figure | None = None) -> HttpResponse:
     q = _export_query(request, unit, start, end, _filters(field, procedure, channel, basis), figure)
     resp = StreamingHttpResponse(ex.csv_chunks(q), content_type="text/csv; charset=utf-8")
     resp["X-Accel-Buffering"] = "no"  # nginx: pass the chunks on as they come
@@ -186,10 +205,10 @@ def export_dossiers_csv(request: HttpRequest, unit: str, start: date, end: date,
 
 
 @router.get("/export/dossiers.xlsx", summary="The dossier list (of a figure) as Excel, streamed",
-            openapi_extra={"responses": _XLSX})
-def export_dossiers_xlsx(request: HttpRequest, unit: str, start: date, end: date,  # noqa: PLR0913
-                         field: str | None = None, procedure: str | None = None, channel: int | None = None,
-                         basis: Basis = "handling", figure: str | None = None) -> HttpResponse:
+            response={200: None, **REPORT}, openapi_extra={"responses": _XLSX})
+def export_dossiers_xlsx(request: HttpRequest, unit: str, start: Day, end: Day,  # noqa: PLR0913
+                         field: str | None = None, procedure: str | None = None, channel: Channel | None = None,
+                         basis: Basis = "handling", figure: Figure | None = None) -> HttpResponse:
     q = _export_query(request, unit, start, end, _filters(field, procedure, channel, basis), figure)
     info = ex.describe(q, f"{LABELS[q.figure]} ({q.figure})" if q.figure else None)
     resp = StreamingHttpResponse(ex.xlsx_chunks(q, info=info), content_type=ex.XLSX_CONTENT_TYPE)
@@ -198,10 +217,10 @@ def export_dossiers_xlsx(request: HttpRequest, unit: str, start: date, end: date
 
 
 @router.get("/export/report.xlsx", summary="The periodic report in the provincial table layout (Excel)",
-            openapi_extra={"responses": _XLSX})
-def export_report_xlsx(request: HttpRequest, unit: str, start: date, end: date,  # noqa: PLR0913
-                       field: str | None = None, procedure: str | None = None, channel: int | None = None,
-                       basis: Basis = "handling", kind: str | None = None) -> HttpResponse:
+            response={200: None, **REPORT}, openapi_extra={"responses": _XLSX})
+def export_report_xlsx(request: HttpRequest, unit: str, start: Day, end: Day,  # noqa: PLR0913
+                       field: str | None = None, procedure: str | None = None, channel: Channel | None = None,
+                       basis: Basis = "handling", kind: UnitKindName | None = None) -> HttpResponse:
     if kind is not None and kind not in UNIT_KINDS:
         raise ValidationFailed("Invalid filter.", fields={"kind": "a unit kind below a province"})
     flt = _filters(field, procedure, channel, basis)

@@ -34,6 +34,7 @@ from . import services as svc
 from .facts import NO_FILTERS
 from .figures import Figures
 from .pages import DASHBOARD_ROLES, ReportQuery, _month_end, as_float, figure_rows, pick_unit, rate_rows
+from .steps import late_steps_of_unit
 
 HEADLINE = ("on_time_rate", "resolved_on_time_rate", "online_rate", "online_full_rate", "digitization_rate",
             "e_result_rate", "satisfaction_rate")
@@ -70,6 +71,7 @@ def build_dashboard(q: ReportQuery, now: datetime) -> dict[str, Any]:
         "trend": trend_charts(q, figs), "ranking": ranking_chart(ranking),
         "hot_procedures": hot_procedures(q), "hot_units": hot_units(q, figs, ranking),
         "late_url": q.url("reports:drill", "in_progress_late"), "today": today_charts(q),
+        "late_steps": late_steps_of_unit(q.unit.path, q.period.start, q.period.end, now).as_dict(),
     }
 
 
@@ -119,7 +121,8 @@ def trend_charts(q: ReportQuery, current: Figures) -> list[charts.Chart]:
 def ranking_chart(rows: list[idx.RankingRow]) -> charts.Chart | None:
     if not rows:
         return None
-    items = [(f"{r.rank}. {r.index.unit.name}", as_float(r.index.score.points)) for r in rows]
+    items = [(f"{r.rank}. {r.index.unit.name}" if r.rank else r.index.unit.name,
+              as_float(r.index.score.points) if idx.has_data(r.index) else None) for r in rows]
     return charts.bar_chart("ranking", _("Xếp hạng chỉ số 766 của các đơn vị trực thuộc (điểm)"), items, x_max=100,
                             value_header=_("Điểm"))
 

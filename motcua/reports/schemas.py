@@ -20,11 +20,14 @@ class FiguresOut(Schema):
     unit_name: str
     start: datetime
     end: datetime  # exclusive
+    as_of: datetime  # the instant the figures are judged at: the end, or now while the period runs
     filters: dict[str, Any]
     counts: dict[str, int]
     labels: dict[str, str]
     rates: dict[str, RateOut]
     average_processing_hours: float | None
+    # internal steps (motcua.reports.steps): left in the period, left late, open and past due at as_of
+    late_steps: dict[str, int] = {}
 
 
 class DossierRef(Schema):
@@ -49,6 +52,7 @@ class WhyOut(Schema):
     code: str
     start: datetime
     end: datetime
+    as_of: datetime  # the verdict's instant: the end, or now while the period runs
     figures: list[Reason]
     category: str
     explanation: list[dict[str, Any]]
@@ -72,7 +76,7 @@ class GroupOut(Schema):
     key: str
     name: str
     max_points: float
-    points: float
+    points: float | None  # null (N/A) when no indicator of the group has data
     available_points: float
     indicators: list[IndicatorOut]
 
@@ -83,9 +87,9 @@ class IndexOut(Schema):
     start: datetime
     end: datetime
     version: str
-    points: float
+    points: float | None  # null (N/A) when no indicator has data
     available_points: float
-    rank: int | None
+    rank: int | None  # null: not ranked (no data)
     groups: list[GroupOut]
 
 
