@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from csp.constants import NONE, SELF
+
 from .conf import BASE_DIR, CONFIG, database_settings
 
 SECRET_KEY = CONFIG.secret_key
@@ -29,6 +31,7 @@ INSTALLED_APPS = [
     "motcua.portal",
     "axes",  # one sign-in lockout for every entrance (office, portal, admin)
     "django_ratelimit",  # rate limits (motcua/core/ratelimit.py); its checks want a shared cache
+    "csp",  # Content Security Policy header (CONTENT_SECURITY_POLICY below)
     "django_tasks",  # the job backbone (motcua/jobs): Django 6's tasks API, database backend
     "django_tasks_db",
     "motcua.jobs",
@@ -37,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every response
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -92,14 +96,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache shared by every server process when MOTCUA_REDIS_URL is set (rate limits, staff roles and API
 # tokens, the dashboard); otherwise per-process memory, fine for a single server process.
+RATELIMIT_USE_CACHE = "default"
+# django-ratelimit's list of "supported" caches has django-redis, not Django's own RedisCache (which
+# increments atomically too)
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if CONFIG.redis_url:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": CONFIG.redis_url, "KEY_PREFIX": "motcua"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "motcua"}}
     # per-process counts are right for one server process; several processes need MOTCUA_REDIS_URL
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]
-RATELIMIT_USE_CACHE = "default"
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -122,10 +129,25 @@ MEDIA_ROOT = CONFIG.media_root
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = CONFIG.max_upload_bytes + 1024 * 1024
 
+# ---- Content Security Policy: the pages ship their own scripts, styles and fonts; nothing inline
+# (htmx's indicator style is off: <meta name="htmx-config">, the indicator CSS is in our style sheets)
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": [SELF], "script-src": [SELF], "style-src": [SELF], "img-src": [SELF, "data:"],
+    "font-src": [SELF], "connect-src": [SELF], "object-src": [NONE], "base-uri": [SELF],
+    "form-action": [SELF], "frame-ancestors": [NONE],
+}}
+
 if CONFIG.production:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    # HTTPS only (README "Security"): HSTS for a year by default, http:// redirected to https://
+    SECURE_HSTS_SECONDS = CONFIG.hsts_seconds
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_SSL_REDIRECT = CONFIG.ssl_redirect
+    if CONFIG.ssl_header:  # only when a TLS-terminating proxy is configured to set it
+        SECURE_PROXY_SSL_HEADER = ("HTTP_" + CONFIG.ssl_header.upper().replace("-", "_"), "https")
 
 LOGGING = {
     "version": 1,

@@ -35,6 +35,15 @@ def browser() -> Iterator[SharedChromium]:
     _CHROMIUM.stop()
 
 
+@pytest.fixture(autouse=True)
+def _no_csp_violations() -> Iterator[None]:
+    """Every browser test fails on any Content Security Policy violation a page reported."""
+    _CHROMIUM.csp_violations.clear()
+    yield
+    found, _CHROMIUM.csp_violations[:] = list(_CHROMIUM.csp_violations), []
+    assert not found, "Content Security Policy violations:\n" + "\n".join(found)
+
+
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, expect, sync_playwright
 
 from motcua.conf import BASE_DIR
 from tests.factories import PASSWORD
@@ -45,6 +45,7 @@ class SharedChromium:
         self._pw: Playwright | None = None
         self._browser: Browser | None = None
         self._saved_env: str | None = None
+        self.csp_violations: list[str] = []  # every page's, checked after each browser test (conftest)
 
     @property
     def browser(self) -> Browser:
@@ -59,6 +60,7 @@ class SharedChromium:
         context = self.browser.new_context(base_url=base_url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
                                            viewport={"width": 1280, "height": 900})
         context.set_default_timeout(TIMEOUT_MS)
+        watch_csp(context, self.csp_violations)
         return context.new_page()
 
     def stop(self) -> None:
@@ -76,6 +78,25 @@ class SharedChromium:
             os.environ.pop(ASYNC_UNSAFE, None)
         else:
             os.environ[ASYNC_UNSAFE] = self._saved_env
+
+
+CSP_MARK = "Content Security Policy"
+# Chromium logs a refused inline script/style or foreign resource to the console; the DOM event also
+# catches what it reports without a console line
+_CSP_EVENT = """document.addEventListener("securitypolicyviolation", (e) => console.error(
+  "Content Security Policy violation: " + e.violatedDirective + " blocked " + e.blockedURI +
+  " at " + e.sourceFile + ":" + e.lineNumber));"""
+
+
+def watch_csp(context: BrowserContext, into: list[str]) -> None:
+    """Collect every Content Security Policy violation any page of ``context`` reports."""
+    context.add_init_script(_CSP_EVENT)
+
+    def on_console(msg: ConsoleMessage) -> None:
+        if CSP_MARK in msg.text:
+            into.append(f"{msg.page.url if msg.page else '?'}: {msg.text}")
+
+    context.on("console", on_console)
 
 
 def shot(page: Page, name: str) -> Path:
