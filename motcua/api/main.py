@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
+from motcua.api.docs import DocumentedAPI
 from motcua.domain.errors import DomainError
 
 log = logging.getLogger("motcua.api")
@@ -50,7 +50,7 @@ class Utf8Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+api = DocumentedAPI(
     renderer=Utf8Renderer(),
     title="motcua API",
     version="1.0.0",

@@ -8,8 +8,9 @@ from typing import Literal
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from motcua.api.docs import errors
 from motcua.domain.errors import NotFound, PermissionDenied, ValidationFailed
-from motcua.dossiers.schemas import InputSchema, Text
+from motcua.dossiers.schemas import CalendarDate, InputSchema, Text
 from motcua.dossiers.services import Actor
 from motcua.units.choices import Role, UnitKind
 from motcua.units.models import Unit
@@ -31,14 +32,11 @@ class DayOut(Schema):
     working: bool
 
 
-@router.get("/{province}/days", response=list[DayOut], auth=None, summary="Working days in a range")
-def days(request, province: Text, start: date, end: date):  # noqa: ANN001, ANN201
+@router.get("/{province}/days", response={200: list[DayOut], **errors(404, 422, public=True)}, auth=None,
+            summary="Working days in a range (at most 400 days, end not before start)")
+def days(request, province: Text, start: CalendarDate, end: CalendarDate):  # noqa: ANN001, ANN201
     if end < start or (end - start).days > 400:
         raise ValidationFailed("Invalid range.", fields={"end": "after start, at most 400 days"})
-    if start.year < services.FIRST_YEAR or end.year > services.LAST_YEAR:
-        raise ValidationFailed("Outside the working calendar.",
-                               fields={"start" if start.year < services.FIRST_YEAR else "end":
-                                       f"within {services.FIRST_YEAR}-{services.LAST_YEAR}"})
     cal = services.calendar_for(_province(province).pk)
     out, d = [], start
     while d <= end:
@@ -70,7 +68,7 @@ def _admin_province(request, province: str) -> Unit:  # noqa: ANN001
     return p
 
 
-@router.post("/{province}/overrides", response={201: OverrideOut},
+@router.post("/{province}/overrides", response={201: OverrideOut, **errors(403, 404, 422)},
              summary="Declare a day off or a make-up day (from tomorrow on)")
 def declare(request, province: Text, payload: OverrideIn):  # noqa: ANN001, ANN201
     """A day that has begun or passed is refused (422, field ``date``): finished dossiers keep
@@ -93,7 +91,7 @@ class SettingsVersionOut(Schema):
     decision: str
 
 
-@router.get("/{province}/settings", response={200: list[SettingsVersionOut]},
+@router.get("/{province}/settings", response={200: list[SettingsVersionOut], **errors(404, 422, public=True)},
             auth=None, summary="Office hours and cut-off, by period")
 def settings_versions(request, province: Text):  # noqa: ANN001, ANN201
     return services.versions_of(_province(province).pk)
@@ -115,7 +113,7 @@ class SettingsChangeOut(SettingsVersionOut):
     changed_due: int = 0
 
 
-@router.post("/{province}/settings", response={201: SettingsChangeOut},
+@router.post("/{province}/settings", response={201: SettingsChangeOut, **errors(403, 404, 422)},
              summary="Change office hours or the cut-off from a future date")
 def change_settings(request, province: Text, payload: SettingsIn):  # noqa: ANN001, ANN201
     """``effective_from`` must be tomorrow or later (422, field ``effective_from``); fields left

@@ -4,12 +4,14 @@ and the public lookup by code. Endpoints parse, call one service, and render."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
+from pydantic import AfterValidator, Field
 
+from motcua.api.docs import errors
 from motcua.calendars.services import FIRST_YEAR, LAST_YEAR
 from motcua.core import clock
 from motcua.domain.errors import NotFound, ValidationFailed
@@ -23,6 +25,7 @@ from .models import Dossier
 from .schemas import (
     ApprovalOut,
     ApproveIn,
+    CalendarInstant,
     DossierOut,
     DossierPage,
     EventOut,
@@ -43,10 +46,16 @@ from .schemas import (
     SupplementRequestIn,
     Text,
     VerdictOut,
+    reject_nul,
 )
 
 router = Router()
 public_router = Router()
+Status = Annotated[int, Field(ge=min(StatusChoices.values), le=max(StatusChoices.values))]
+FileKindName = Literal[tuple(FileKind.values)]  # type: ignore[valid-type]
+LookupCode = Annotated[str, AfterValidator(reject_nul), Field(json_schema_extra={"pattern": svc.LOOKUP_CODE.pattern})]
+# every dossier action: 403 (role or holder), 404 (not visible), 409 (illegal transition or stale version), 422
+ACTION = {200: DossierOut, **errors(403, 404, 409, 422)}
 
 
 def _actor(request: HttpRequest) -> svc.Actor:
@@ -84,7 +93,8 @@ def _load(request: HttpRequest, dossier_id: int) -> Dossier:
     return d
 
 
-@router.post("", response={201: DossierOut}, summary="Receive or register a dossier")
+@router.post("", response={201: DossierOut, **errors(403, 422)},
+             summary="Receive or register a dossier")
 def create(request: HttpRequest, payload: IntakeIn):  # noqa: ANN201
     data = payload.dict()
     applicant = svc.Applicant(**data.pop("applicant"))
@@ -95,15 +105,13 @@ def create(request: HttpRequest, payload: IntakeIn):  # noqa: ANN201
     return dossier_out(d)  # 201, the only declared status; intake loaded units, procedure and version
 
 
-@router.get("", response=DossierPage, summary="List visible dossiers (keyset paging)")
-def list_dossiers(request: HttpRequest, status: int | None = None, procedure: Text | None = None,  # noqa: ANN201
-                  channel: int | None = None, due_before: datetime | None = None,
+@router.get("", response={200: DossierPage, **errors(404, 422)},
+            summary="List visible dossiers (keyset paging)")
+def list_dossiers(request: HttpRequest, status: Status | None = None,  # noqa: ANN201
+                  procedure: Text | None = None, channel: int | None = None,
+                  due_before: CalendarInstant | None = None,
                   flag: Literal["overdue", "approaching"] | None = None,
-                  after: int | None = None, limit: int = 50):
-    if status is not None and status not in StatusChoices.values:
-        raise ValidationFailed("Invalid filter.", fields={"status": "must be 1..10"})
-    if not 1 <= limit <= 500:
-        raise ValidationFailed("Invalid page size.", fields={"limit": "1..500"})
+                  after: int | None = None, limit: Annotated[int, Field(ge=1, le=500)] = 50):
     qs = svc.visible_dossiers(_actor(request)).select_related(*_RELATED)
     due_before = _instant(due_before, "due_before")
     filters = {"status": status, "procedure__code": procedure or None, "channel": channel,
@@ -140,18 +148,20 @@ def _actor_province(request: HttpRequest) -> int:
     return first
 
 
-@router.get("/{dossier_id}", response=DossierOut, summary="One dossier")
+@router.get("/{dossier_id}", response={200: DossierOut, **errors(404, 422)}, summary="One dossier")
 def detail(request: HttpRequest, dossier_id: int):  # noqa: ANN201
     return dossier_out(_load(request, dossier_id))
 
 
-@router.get("/{dossier_id}/events", response=list[EventOut], summary="The dossier's event log")
+@router.get("/{dossier_id}/events", response={200: list[EventOut], **errors(404, 422)},
+            summary="The dossier's event log")
 def events(request: HttpRequest, dossier_id: int):  # noqa: ANN201
     return list(_load(request, dossier_id).events.order_by("seq"))
 
 
-@router.get("/{dossier_id}/verdict", response=VerdictOut, summary="Due time and verdict, explained")
-def verdict(request: HttpRequest, dossier_id: int, as_of: datetime | None = None):  # noqa: ANN201
+@router.get("/{dossier_id}/verdict", response={200: VerdictOut, **errors(404, 422)},
+            summary="Due time and verdict, explained")
+def verdict(request: HttpRequest, dossier_id: int, as_of: CalendarInstant | None = None):  # noqa: ANN201
     d = _load(request, dossier_id)
     v = explain(d, _instant(as_of, "as_of") or clock.now())
     dl = v.deadline
@@ -170,82 +180,83 @@ def _done(request: HttpRequest, d: Dossier) -> dict[str, Any]:
     return dossier_out(_load(request, d.pk))
 
 
-@router.post("/{dossier_id}/receive", response=DossierOut, summary="Accept a registered dossier")
+@router.post("/{dossier_id}/receive", response=ACTION, summary="Accept a registered dossier")
 def receive(request: HttpRequest, dossier_id: int, payload: NoteIn):  # noqa: ANN201
     return _done(request, svc.receive(_actor(request), dossier_id, payload.version, payload.note))
 
 
-@router.post("/{dossier_id}/refuse", response=DossierOut, summary="Refuse intake, with a reason")
+@router.post("/{dossier_id}/refuse", response=ACTION, summary="Refuse intake, with a reason")
 def refuse(request: HttpRequest, dossier_id: int, payload: ReasonIn):  # noqa: ANN201
     return _done(request, svc.refuse(_actor(request), dossier_id, payload.reason, payload.version))
 
 
-@router.post("/{dossier_id}/start", response=DossierOut, summary="Hand over to the first step")
+@router.post("/{dossier_id}/start", response=ACTION, summary="Hand over to the first step")
 def start(request: HttpRequest, dossier_id: int, payload: StartIn):  # noqa: ANN201
     return _done(request, svc.start(_actor(request), dossier_id, payload.holder_id, payload.version, payload.note))
 
 
-@router.post("/{dossier_id}/forward", response=DossierOut, summary="Move to another internal step")
+@router.post("/{dossier_id}/forward", response=ACTION, summary="Move to another internal step")
 def forward(request: HttpRequest, dossier_id: int, payload: ForwardIn):  # noqa: ANN201
     return _done(request, svc.forward(_actor(request), dossier_id, payload.to_step, payload.holder_id,
                                       payload.version, payload.note))
 
 
-@router.post("/{dossier_id}/request-supplement", response=DossierOut, summary="Request a supplement")
+@router.post("/{dossier_id}/request-supplement", response=ACTION, summary="Request a supplement")
 def request_supplement(request: HttpRequest, dossier_id: int, payload: SupplementRequestIn):  # noqa: ANN201
     return _done(request, svc.request_supplement(_actor(request), dossier_id, payload.reason, payload.items,
                                                  payload.version))
 
 
-@router.post("/{dossier_id}/supplement", response=DossierOut, summary="Record the supplement's arrival")
+@router.post("/{dossier_id}/supplement", response=ACTION, summary="Record the supplement's arrival")
 def supplement(request: HttpRequest, dossier_id: int, payload: SupplementIn):  # noqa: ANN201
     _check_attachments(request, dossier_id, payload.attachments)
     return _done(request, svc.supplement(_actor(request), dossier_id, payload.note, payload.attachments,
                                          payload.version))
 
 
-@router.post("/{dossier_id}/request-payment", response=DossierOut, summary="Request a financial obligation")
+@router.post("/{dossier_id}/request-payment", response=ACTION, summary="Request a financial obligation")
 def request_payment(request: HttpRequest, dossier_id: int, payload: PaymentRequestIn):  # noqa: ANN201
     return _done(request, svc.request_payment(_actor(request), dossier_id, payload.amount, payload.reason,
                                               payload.version))
 
 
-@router.post("/{dossier_id}/payment", response=DossierOut, summary="Record a payment")
+@router.post("/{dossier_id}/payment", response=ACTION, summary="Record a payment")
 def payment(request: HttpRequest, dossier_id: int, payload: PaymentIn):  # noqa: ANN201
     return _done(request, svc.payment(_actor(request), dossier_id, payload.amount, payload.reference,
                                       payload.version))
 
 
-@router.post("/{dossier_id}/extend", response=DossierOut, summary="Apology letter with a new appointment")
+@router.post("/{dossier_id}/extend", response=ACTION, summary="Apology letter with a new appointment")
 def extend(request: HttpRequest, dossier_id: int, payload: ExtendIn):  # noqa: ANN201
     return _done(request, svc.extend(_actor(request), dossier_id, payload.reason, payload.new_appointment,
                                      payload.version))
 
 
-@router.post("/{dossier_id}/withdraw", response=DossierOut, summary="Withdraw at the applicant's request")
+@router.post("/{dossier_id}/withdraw", response=ACTION, summary="Withdraw at the applicant's request")
 def withdraw(request: HttpRequest, dossier_id: int, payload: ReasonIn):  # noqa: ANN201
     return _done(request, svc.withdraw(_actor(request), dossier_id, payload.reason, payload.version))
 
 
-@router.post("/{dossier_id}/stop", response=DossierOut, summary="Stop processing")
+@router.post("/{dossier_id}/stop", response=ACTION, summary="Stop processing")
 def stop(request: HttpRequest, dossier_id: int, payload: ReasonIn):  # noqa: ANN201
     return _done(request, svc.stop(_actor(request), dossier_id, payload.reason, payload.version))
 
 
-@router.post("/{dossier_id}/finish", response=DossierOut, summary="Processing finished")
+@router.post("/{dossier_id}/finish", response=ACTION, summary="Processing finished")
 def finish(request: HttpRequest, dossier_id: int, payload: FinishIn):  # noqa: ANN201
     _check_attachments(request, dossier_id, payload.attachments)
     return _done(request, svc.finish(_actor(request), dossier_id, payload.note, payload.version,
                                      payload.attachments))
 
 
-@router.post("/{dossier_id}/return", response=DossierOut, summary="Result returned to the applicant")
+@router.post("/{dossier_id}/return", response=ACTION, summary="Result returned to the applicant")
 def return_result(request: HttpRequest, dossier_id: int, payload: ReturnIn):  # noqa: ANN201
     return _done(request, svc.return_result(_actor(request), dossier_id, payload.note, payload.version,
                                             payload.method, payload.postal_code))
 
 
-@router.post("/{dossier_id}/approve", response={201: ApprovalOut}, summary="Leader approves the result")
+@router.post("/{dossier_id}/approve", response={201: ApprovalOut, **errors(403, 404, 409, 422)},
+             summary="Leader approves the result")
 def approve(request: HttpRequest, dossier_id: int, payload: ApproveIn):  # noqa: ANN201
     a = svc.approve(_actor(request), dossier_id, payload.note, payload.document_id, payload.version)
     return {"id": a.pk, "dossier_id": a.dossier_id, "event_seq": a.event.seq, "document_id": a.document_id,
@@ -253,7 +264,7 @@ def approve(request: HttpRequest, dossier_id: int, payload: ApproveIn):  # noqa:
             "signature_status": a.signature_status}
 
 
-@router.post("/{dossier_id}/send-back", response=DossierOut, summary="Leader sends back to an earlier step")
+@router.post("/{dossier_id}/send-back", response=ACTION, summary="Leader sends back to an earlier step")
 def send_back(request: HttpRequest, dossier_id: int, payload: SendBackIn):  # noqa: ANN201
     return _done(request, svc.send_back(_actor(request), dossier_id, payload.note, payload.to_step, payload.version))
 
@@ -279,22 +290,23 @@ def _check_attachments(request: HttpRequest, dossier_id: int, ids: list[int]) ->
                                    fields={"attachments": f"not files of this dossier: {missing}"})
 
 
-@router.post("/{dossier_id}/files", response={201: FileOut}, summary="Upload a file")
+@router.post("/{dossier_id}/files", response={201: FileOut, **errors(403, 404, 409, 422)},
+             summary="Upload a file")
 def upload(request: HttpRequest, dossier_id: int, file: File[UploadedFile],  # noqa: ANN201
-           kind: Form[str] = "component", component_id: Form[int | None] = None):
-    if kind not in FileKind.values:
-        raise ValidationFailed("Invalid kind.", fields={"kind": "component, result or attachment"})
+           kind: Form[FileKindName] = "component", component_id: Form[int | None] = None):
     f = svc.attach_file(_actor(request), dossier_id, file, file.name or "file", kind, component_id)
     return f  # 201, the only declared status (tuple returns are deprecated in ninja 1.7)
 
 
 @router.get("/{dossier_id}/files/{file_id}", summary="Download a file of the dossier",
-            response={200: None}, openapi_extra={"responses": {200: {"description": "The file's bytes"}}})
+            response={200: None, **errors(403, 404, 422)},
+            openapi_extra={"responses": {200: {"description": "The file's bytes"}}})
 def download(request: HttpRequest, dossier_id: int, file_id: int):  # noqa: ANN201
     f, stream = svc.open_file(_actor(request), file_id, dossier_id)
     return file_response(f, stream)
 
 
-@public_router.get("/{code}", response=LookupOut, auth=None, summary="Public lookup by dossier code")
-def lookup(request: HttpRequest, code: Text):  # noqa: ANN201
+@public_router.get("/{code}", response={200: LookupOut, **errors(404, 422, public=True)}, auth=None,
+                   summary="Public lookup by dossier code")
+def lookup(request: HttpRequest, code: LookupCode):  # noqa: ANN201
     return svc.public_lookup(code)

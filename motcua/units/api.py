@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import Router, Schema
 
+from motcua.api.docs import errors
 from motcua.dossiers.schemas import Text
 
 from .models import Unit
@@ -24,7 +25,7 @@ class UnitOut(Schema):
         return obj.dissolved_on.isoformat() if obj.dissolved_on else None
 
 
-@router.get("", response=list[UnitOut], auth=None, summary="List units")
+@router.get("", response={200: list[UnitOut], **errors(422, public=True)}, auth=None, summary="List units")
 def list_units(request, kind: Text | None = None, parent: Text | None = None):  # noqa: ANN001, ANN201
     qs = Unit.objects.all()
     if kind:

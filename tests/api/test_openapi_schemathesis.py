@@ -1,0 +1,65 @@
+"""Schemathesis against the app in-process (WSGI): every operation of /api/v1/openapi.json (GET and
+POST), with a counter officer's bearer token, every check the installed schemathesis registers, failing
+on any finding. Few examples per operation and a derandomized search keep the pass short and repeatable.
+
+A check is excluded for an operation only where the document cannot say what the server rightly
+enforces; each exclusion below says why."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import CHECKS, load_all_checks
+
+from motcua.core.models import ApiToken
+
+load_all_checks()
+ALL_CHECKS = CHECKS.get_all()
+positive_data_acceptance = CHECKS.get_one("positive_data_acceptance")
+
+# the coverage phase's requests with methods no operation declares are skipped (unsupported_method
+# checks that every operation refuses other methods with 405 and an Allow header)
+CONFIG = schemathesis.Config.from_dict({"phases": {"coverage": {"unexpected-methods": []}},
+                                        "generation": {"max-examples": 6}})
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application(), config=CONFIG)
+
+# positive_data_acceptance expects every schema-valid request to pass validation (2xx, 401, 403, 404,
+# 409). These operations also check facts JSON Schema cannot state, and answer 422 naming the field:
+_PERIOD = "a period's end must not precede its start and the period has a maximum length (cross-parameter)"
+_UNIT = "the unit code must name an existing unit (422 on the unit field, like any other bad parameter)"
+EXCLUDED: dict[tuple[str, str], tuple[object, str]] = {
+    ("POST", "/api/v1/dossiers"): (positive_data_acceptance, "the procedure and units must exist in the catalog "
+                                   "and accept each other, the channel and the applicant type"),
+    ("POST", "/api/v1/catalog/import"): (positive_data_acceptance, "a document's procedures name fields, "
+                                         "versions and steps that must be consistent with each other"),
+    ("GET", "/api/v1/calendars/{province}/days"): (positive_data_acceptance, _PERIOD),
+    ("GET", "/api/v1/reports/dossiers/{dossier_id}/why"): (positive_data_acceptance, _PERIOD),
+    **{("GET", f"/api/v1/reports{path}"): (positive_data_acceptance, f"{_PERIOD}; {_UNIT}")
+       for path in ("/figures", "/figures/{figure}/dossiers", "/index766",
+                    "/index766/ranking", "/export/dossiers.csv", "/export/dossiers.xlsx", "/export/report.xlsx")},
+}
+
+
+@pytest.fixture
+def bearer(world) -> dict[str, str]:  # noqa: ANN001
+    return {"Authorization": f"Bearer {ApiToken.issue(world.users['counter_a'], 'schemathesis')[1]}"}
+
+
+def test_every_operation_is_covered():
+    ops = {(op.method.upper(), op.path) for op in (r.ok() for r in schema.get_all_operations())}
+    assert {m for m, _ in ops} == {"GET", "POST"}
+    assert len(ops) >= 38, sorted(ops)
+    assert set(EXCLUDED) <= {(m, "/api/v1" + p if not p.startswith("/api/") else p) for m, p in ops}
+
+
+@schema.parametrize()
+@settings(max_examples=6, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.filter_too_much])
+def test_api_conforms_to_its_openapi_document(case, bearer, db):  # noqa: ANN001
+    excluded = EXCLUDED.get((case.operation.method.upper(), case.operation.full_path))
+    case.call_and_validate(headers=bearer, checks=ALL_CHECKS,
+                           excluded_checks=[excluded[0]] if excluded else [])
+
