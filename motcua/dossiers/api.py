@@ -33,6 +33,7 @@ from .schemas import (
     FileOut,
     FinishIn,
     ForwardIn,
+    HolderIn,
     IntakeIn,
     LookupOut,
     NoteIn,
@@ -199,6 +200,22 @@ def start(request: HttpRequest, dossier_id: int, payload: StartIn):  # noqa: ANN
 def forward(request: HttpRequest, dossier_id: int, payload: ForwardIn):  # noqa: ANN201
     return _done(request, svc.forward(_actor(request), dossier_id, payload.to_step, payload.holder_id,
                                       payload.version, payload.note))
+
+
+@router.post("/{dossier_id}/claim", response=ACTION, summary="Take the current step while nobody holds it")
+def claim(request: HttpRequest, dossier_id: int, payload: NoteIn):  # noqa: ANN201
+    return _done(request, svc.claim(_actor(request), dossier_id, payload.version, payload.note))
+
+
+@router.post("/{dossier_id}/assign", response=ACTION, summary="The leader names who holds the current step")
+def assign(request: HttpRequest, dossier_id: int, payload: HolderIn):  # noqa: ANN201
+    return _done(request, svc.assign(_actor(request), dossier_id, payload.holder_id, payload.version, payload.note))
+
+
+@router.post("/{dossier_id}/hand-over", response=ACTION, summary="The holder hands the current step to a colleague")
+def hand_over(request: HttpRequest, dossier_id: int, payload: HolderIn):  # noqa: ANN201
+    return _done(request, svc.hand_over(_actor(request), dossier_id, payload.holder_id, payload.version,
+                                        payload.note))
 
 
 @router.post("/{dossier_id}/request-supplement", response=ACTION, summary="Request a supplement")

@@ -434,3 +434,50 @@ def test_docs_page_uses_no_cdn(anon):
     assert "openapi.json" in html
     for needle in ("cdn.", "jsdelivr", "unpkg", "cdnjs", "googleapis"):
         assert needle not in html, needle
+
+
+# ---- the internal process through the API ------------------------------------------------------
+
+def test_process_rules_and_step_holders_through_the_api(api, world, clock):
+    from motcua.dossiers import services as svc
+    from motcua.units.choices import Role
+    from tests.factories import _user, attach_result
+
+    clock.set("2026-03-10 09:00")
+    d = api.dossier_at(4)
+    api.act("specialist_a", d.pk, "forward")  # -> 2 Thẩm định
+    r = api.post(api.client_of("specialist_a"), f"/dossiers/{d.pk}/finish", {})
+    assert r.status_code == 409, r.content
+    err = r.json()["error"]
+    assert err["code"] == "step_refused" and err["fields"] == {"step": "steps_remaining"}
+    r = api.post(api.client_of("leader_a"), f"/dossiers/{d.pk}/approve", {})
+    assert r.status_code == 409 and r.json()["error"]["fields"] == {"step": "not_approval_step"}
+    body = api.act("specialist_a", d.pk, "claim", note="Tôi xử lý")
+    assert body["holder_id"] == world.users["specialist_a"].pk and body["current_step"] == "Thẩm định"
+    r = api.post(api.client_of("leader_a"), f"/dossiers/{d.pk}/claim", {})
+    assert r.status_code == 409 and r.json()["error"]["fields"] == {"step": "already_held"}
+    me, counter = world.users["specialist_a"].pk, world.users["counter_a"].pk
+    r = api.post(api.client_of("specialist_a"), f"/dossiers/{d.pk}/assign", {"holder_id": me})
+    assert r.status_code == 403 and r.json()["error"]["fields"] == {"step": "not_leader"}
+    r = api.post(api.client_of("specialist_a"), f"/dossiers/{d.pk}/hand-over", {"holder_id": counter})
+    assert r.status_code == 422 and "holder_id" in r.json()["error"]["fields"]
+    colleague = _user("specialist_a2", world.communes["a"], Role.SPECIALIST)
+    body = api.act("leader_a", d.pk, "assign", holder_id=colleague.pk)
+    assert body["holder_id"] == colleague.pk
+    api.client_of = _client_for(world, colleague, api.client_of)
+    api.act("specialist_a2", d.pk, "hand-over", holder_id=me)
+    api.act("specialist_a", d.pk, "forward")  # -> 3 Phê duyệt
+    svc.approve(world.actor("leader_a"), d.pk)  # (the approve endpoint: tests/test_approval.py)
+    r = api.post(api.client_of("leader_a"), f"/dossiers/{d.pk}/finish", {})
+    assert r.status_code == 422 and r.json()["error"]["fields"] == {"result": "result_missing"}
+    attach_result(world, d.pk)
+    assert api.act("leader_a", d.pk, "finish")["status"] == 9
+
+
+def _client_for(world, user, client_of):  # noqa: ANN001, ANN202
+    """``client_of`` that also signs in ``user`` (a colleague made in the test)."""
+    from django.test import Client
+
+    extra = Client()
+    extra.force_login(user)
+    return lambda username: extra if username == user.username else client_of(username)
