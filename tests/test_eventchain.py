@@ -22,6 +22,7 @@ from motcua.dossiers.generator import generate
 from motcua.dossiers.migrations import _event_triggers
 from motcua.dossiers.models import Dossier, DossierEvent, EventCheckpoint
 from motcua.dossiers.verify import EDITED, INSERTED, MISSING, REORDERED, verify
+from tests.factories import through_process
 
 
 def _history(world, clock, day="2026-03-10"):
@@ -169,8 +170,9 @@ def test_checkpoint_catches_removed_last_events_and_removed_histories(world, clo
 
 def test_checkpoints_are_chained_and_new_events_are_not_a_break(world, clock):
     d = _history(world, clock)
-    first = verify().written
     clock.set("2026-03-10 17:00")
+    through_process(world, d.pk)  # every required step, the result attached and approved
+    first = verify().written
     svc.finish(world.actor("leader_a"), d.pk)
     second = verify().written
     assert second.prev_hash == first.hash and second.events == first.events + 1
@@ -220,11 +222,12 @@ def test_truncate_is_refused_on_postgresql(world, clock):
 
 
 def test_production_requires_a_chain_key():
-    base = {"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": "s" * 50}
+    secret = "Zq7-vL2pX9_mW4kR8tY1nB6cF3hJ0dS5gA-eU7iO2"
+    base = {"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": secret}
     with pytest.raises(ConfigError, match="MOTCUA_EVENT_CHAIN_KEY"):
         load(base)
     with pytest.raises(ConfigError, match="MOTCUA_EVENT_CHAIN_KEY"):
-        load({**base, "MOTCUA_EVENT_CHAIN_KEY": "s" * 50})
+        load({**base, "MOTCUA_EVENT_CHAIN_KEY": secret})
     assert load({**base, "MOTCUA_EVENT_CHAIN_KEY": "k" * 40}).event_chain_key == "k" * 40
 
 

@@ -59,13 +59,21 @@ def _o(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
+def event_message(prev: str, dossier_id: int, at_us: int, action: str, from_status: int | None, to_status: int,
+                  actor_id: int | None, actor_name: str, role: str, unit_id: int | None, step_id: int | None,
+                  note: str, data_c: str, attachments_c: str) -> str:
+    """The canonical text an event's hash is over (the verifier's SQL builds the same: verify._PG_FAST)."""
+    return (f"{prev}|{dossier_id}|{at_us}|{len(action)}:{action}|{_o(from_status)}|{to_status}|{_o(actor_id)}|"
+            f"{_o(unit_id)}|{_o(step_id)}|{len(actor_name)}:{actor_name}|{len(role)}:{role}|{len(note)}:{note}|"
+            f"{len(data_c)}:{data_c}|{attachments_c}")
+
+
 def event_hash(key: bytes, prev: str, dossier_id: int, at_us: int, action: str, from_status: int | None,
                to_status: int, actor_id: int | None, actor_name: str, role: str, unit_id: int | None,
                step_id: int | None, note: str, data_c: str, attachments_c: str) -> str:
     """The event's hash; ``data_c``/``attachments_c`` are already canonical JSON text."""
-    msg = (f"{prev}|{dossier_id}|{at_us}|{len(action)}:{action}|{_o(from_status)}|{to_status}|{_o(actor_id)}|"
-           f"{_o(unit_id)}|{_o(step_id)}|{len(actor_name)}:{actor_name}|{len(role)}:{role}|{len(note)}:{note}|"
-           f"{len(data_c)}:{data_c}|{attachments_c}")
+    msg = event_message(prev, dossier_id, at_us, action, from_status, to_status, actor_id, actor_name, role,
+                        unit_id, step_id, note, data_c, attachments_c)
     return hmac.digest(key, msg.encode(), "sha256").hex()
 
 
