@@ -7,6 +7,7 @@ from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
+from motcua.core import numbers
 from motcua.dossiers.models import Dossier
 
 from . import facts
@@ -39,7 +40,7 @@ def legal_time(d: Dossier) -> str:
     method = v.method_for(d.channel) or {}
     amount = method.get("processing_time", v.processing_time)
     unit = method.get("time_unit", v.time_unit)
-    return f"{float(amount):g} {'giờ làm việc' if unit == 'hour' else 'ngày làm việc'}"
+    return numbers.limit_text(amount, unit, "vi")  # as the explanations show it (1 day = 8 working hours)
 
 
 def _identity(d: Dossier, width: float) -> Table:

@@ -1,4 +1,10 @@
-"""Render a verdict's explanation as sentences people read (Vietnamese first)."""
+"""Render a verdict's explanation as sentences people read (Vietnamese first).
+
+Durations and numbers go through :mod:`motcua.core.numbers` (one formatter per language: the
+same "1 ngày 2,5 giờ làm việc" as the page header), a signed figure is printed as a magnitude
+with "quá hạn" / "sớm hơn hạn" / "còn ... đến hạn" chosen by its sign, and terminal actions are
+named in the page language, never by their code.
+"""
 
 from __future__ import annotations
 
@@ -7,33 +13,55 @@ from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from motcua.core.clock import fmt
-from motcua.domain.verdict import Verdict
+from motcua.core import numbers
+from motcua.core.clock import fmt, local
+from motcua.domain.verdict import Category, Verdict
 
 from .choices import ActionChoices, VerdictChoices
 
-_END_REASONS = {"supplement_wait": gettext_noop("đang chờ bổ sung (tính đến thời điểm yêu cầu)"),
-                "as_of": gettext_noop("chưa kết thúc (tính đến thời điểm xem)")}
+_LATE = frozenset({Category.LATE.value, Category.IN_PROGRESS_LATE.value})
+_FINISHED = frozenset({Category.EARLY.value, Category.ON_TIME.value, Category.LATE.value})
+_MORNING_OPENING_BEFORE = 10  # a clock start before 10:00 is the day's opening, later the afternoon's
+_CLOSING_FROM = 16  # received on a weekday from 16:00 with the clock starting another day: after hours
 
 
-def _hours(h: object) -> str:
-    return f"{float(h):g}"  # type: ignore[arg-type]
+def duration(seconds: float) -> str:
+    """A working duration's magnitude in the active language."""
+    return numbers.working_time(round(seconds), None)
+
+
+def _seconds(hours: object) -> int:
+    return round(float(hours) * 3600)  # type: ignore[arg-type]
 
 
 def _verdict_sentence(v: dict[str, Any]) -> str:
-    over = float(v["over_hours"])
-    label = str(VerdictChoices(v["category"]).label)
+    over = _seconds(v["over_hours"])
+    category = v["category"]
+    label = str(VerdictChoices(category).label)
+    finished = category in _FINISHED
+    d = {"l": label, "h": duration(over)}
     if over > 0:
-        return _("Kết luận: %(l)s, quá hạn %(h)s giờ làm việc.") % {"l": label, "h": f"{over:.2f}"}
-    return _("Kết luận: %(l)s, còn %(h)s giờ làm việc so với hạn.") % {"l": label, "h": f"{-over:.2f}"}
+        return _("Kết luận: %(l)s, quá hạn %(h)s.") % d
+    if category in _LATE:  # late by the second supplement request, before the due time
+        if finished:
+            return _("Kết luận: %(l)s do yêu cầu bổ sung từ lần thứ hai (kết thúc sớm hơn hạn %(h)s).") % d
+        return _("Kết luận: %(l)s do yêu cầu bổ sung từ lần thứ hai (còn %(h)s đến hạn).") % d
+    if over == 0:
+        return (_("Kết luận: %(l)s, kết thúc đúng vào hạn.") if finished else _("Kết luận: %(l)s, đã đến hạn.")) % d
+    if finished:
+        return _("Kết luận: %(l)s, sớm hơn hạn %(h)s.") % d
+    return _("Kết luận: %(l)s, còn %(h)s đến hạn.") % d
 
 
 def _end_sentence(v: dict[str, Any]) -> str:
-    reason = v["reason"]
-    label = _END_REASONS.get(reason) or str(ActionChoices(reason).label)
-    return _("Kết thúc xử lý lúc %(at)s: %(r)s.") % {"at": fmt(v["at"]), "r": _(label)}
+    reason, at = v["reason"], fmt(v["at"])
+    if reason == "as_of":
+        return _("Chưa kết thúc xử lý: thời gian được tính đến %(at)s.") % {"at": at}
+    if reason == "supplement_wait":
+        return _("Đang chờ người nộp bổ sung hồ sơ: thời gian được tính đến lúc yêu cầu bổ sung (%(at)s).") % {
+            "at": at}
+    return _("Kết thúc xử lý lúc %(at)s: %(r)s.") % {"at": at, "r": str(ActionChoices(reason).label)}
 
 
 def _extension_sentence(v: dict[str, Any]) -> str:
@@ -47,14 +75,21 @@ def _pause_sentence(v: dict[str, Any]) -> str:
     return _("Tạm dừng tính thời gian chờ bổ sung: %(s)s đến %(e)s.") % {"s": fmt(v["start"]), "e": end}
 
 
+def _due_sentence(v: dict[str, Any]) -> str:
+    paused = _seconds(v["paused_hours"])
+    if paused:
+        return _("Hạn giải quyết: %(at)s (đã cộng %(h)s tạm dừng).") % {"at": fmt(v["at"]), "h": duration(paused)}
+    return _("Hạn giải quyết: %(at)s.") % {"at": fmt(v["at"])}
+
+
 _SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
     "received": lambda v: _("Tiếp nhận lúc %(at)s.") % {"at": fmt(v["at"])},
-    "limit": lambda v: _("Thời hạn giải quyết theo quy định: %(h)s giờ làm việc.") % {"h": _hours(v["hours"])},
-    "cutoff": lambda v: _("Tiếp nhận sau giờ chốt buổi chiều: bắt đầu tính từ %(at)s.") % {
+    "limit": lambda v: _("Thời hạn giải quyết theo quy định: %(h)s.") % {"h": duration(_seconds(v["hours"]))},
+    "cutoff": lambda v: _("Tiếp nhận sau giờ chốt buổi chiều: thời hạn bắt đầu tính từ %(at)s.") % {
         "at": fmt(v["clock_start"])},
+    "clock_start": lambda v: _clock_start_sentence(v),
     "pause": _pause_sentence,
-    "due": lambda v: _("Hạn giải quyết: %(at)s (đã cộng %(h)s giờ làm việc tạm dừng).") % {
-        "at": fmt(v["at"]), "h": _hours(v["paused_hours"])},
+    "due": _due_sentence,
     "end": _end_sentence,
     "extension": _extension_sentence,
     "second_supplement": lambda v: _("Yêu cầu bổ sung %(n)s lần: từ lần thứ hai hồ sơ bị tính trễ hạn.") % {
@@ -62,6 +97,40 @@ _SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
     "verdict": _verdict_sentence,
     "not_received": lambda v: _("Hồ sơ chưa được tiếp nhận: chưa tính thời hạn."),
 }
+
+
+def _clock_start_sentence(v: dict[str, Any]) -> str:
+    texts = {
+        "lunch": _("Tiếp nhận trong giờ nghỉ trưa: thời hạn bắt đầu tính từ %(at)s."),
+        "before_opening": _("Tiếp nhận trước giờ làm việc: thời hạn bắt đầu tính từ %(at)s."),
+        "day_off": _("Tiếp nhận vào ngày nghỉ: thời hạn bắt đầu tính từ %(at)s."),
+        "after_hours": _("Tiếp nhận sau giờ làm việc: thời hạn bắt đầu tính từ %(at)s."),
+    }
+    return texts[str(v["why"])] % {"at": fmt(v["clock_start"])}
+
+
+def _clock_start_fact(verdict: Verdict) -> tuple[str, dict[str, object]] | None:
+    """A fact for a clock start the cut-off did not move but that falls after the receipt time
+    (received in the lunch break, before opening, on a day off or after office hours)."""
+    dl = verdict.deadline
+    received = next((v.get("at") for f, v in verdict.explanation if f == "received"), None)
+    if dl is None or dl.cutoff_applied or not isinstance(received, datetime) or dl.clock_start <= received:
+        return None
+    got, start = local(received), local(dl.clock_start)
+    if got.date() == start.date():
+        why = "before_opening" if start.hour < _MORNING_OPENING_BEFORE else "lunch"
+    else:
+        why = "after_hours" if got.weekday() < 5 and got.hour >= _CLOSING_FROM else "day_off"
+    return ("clock_start", {"clock_start": dl.clock_start, "why": why})
+
+
+def _facts(verdict: Verdict) -> list[tuple[str, dict[str, object]]]:
+    out = list(verdict.explanation)
+    extra = _clock_start_fact(verdict)
+    if extra is not None:
+        at = next(i for i, (f, _v) in enumerate(out) if f == "limit") + 1
+        out.insert(at, extra)
+    return out
 
 
 def _sentence(fact: str, v: dict[str, Any]) -> str:
@@ -74,4 +143,4 @@ def _json(v: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_explanation(verdict: Verdict) -> list[dict[str, Any]]:
-    return [{"fact": f, "text": _sentence(f, v), "values": _json(v)} for f, v in verdict.explanation]
+    return [{"fact": f, "text": _sentence(f, v), "values": _json(v)} for f, v in _facts(verdict)]

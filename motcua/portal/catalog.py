@@ -12,11 +12,11 @@ import segno
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from motcua.catalog.choices import ApplicantType, Channel, Level, TimeUnit
+from motcua.catalog.choices import ApplicantType, Channel, Level
 from motcua.catalog.models import Component, Procedure, ProcedureVersion, ProcessStep
 from motcua.catalog.services import in_force_on, procedures_in_force
 from motcua.conf import CONFIG
-from motcua.core import clock
+from motcua.core import clock, numbers
 from motcua.units.choices import UnitKind
 from motcua.units.models import Unit
 
@@ -75,7 +75,7 @@ def money(amount: int) -> str:
 
 
 def duration(amount: Any, unit: str) -> str:
-    return f"{float(amount):g} {TimeUnit(unit).label}"
+    return numbers.limit_text(amount, unit)  # as the explanations show it (1 day = 8 working hours)
 
 
 @dataclass

@@ -73,7 +73,7 @@ from motcua.units.models import Unit
 from .facts import Facts, Filters, load_facts
 from .figures import memberships
 from .reasons import _WHY
-from .services import Period, load_extras
+from .services import Period, as_of_text, load_extras
 
 BATCH = 2000  # dossiers per keyset batch (module attribute: the benchmark tunes it)
 XLSX_MAX_ROWS = 1_048_576  # rows per worksheet in Excel, header included
@@ -554,4 +554,5 @@ def describe(q: ExportQuery, figure_label: str | None) -> list[tuple[str, str]]:
         (_("Kênh nộp"), str(Channel(f.channel).label) if f.channel else ""),
         (_("Theo"), _("cơ quan giải quyết") if f.basis == "handling" else _("nơi tiếp nhận")),
         (_("Thời điểm xuất"), clock.local(clock.now()).strftime(DATETIME_FORMAT)),
+        (_("Thời điểm tính số liệu"), as_of_text(q.period)),
     ]

@@ -17,6 +17,7 @@ Every count figure is a set of dossiers, decided by :func:`memberships` from the
 ``in_progress_on_time`` /  received before ``E``, not ended before ``E``: verdict as of ``E``
 ``in_progress_late``       (waiting for a supplement: the request time is the end)
 ``late``                   resolved late + in progress late (numerator of the late rate)
+``not_late``               to process and not late (numerator of the on-time rate)
 ``about_to_be_late``       in progress on time, clock running, less than one working day left
 ``supplement_requested``   at least one REQUEST_SUPPLEMENT event in ``[S, E)``
 ``withdrawn`` / ``refused``  a WITHDRAW / REFUSE / STOP event in ``[S, E)`` (also dossiers never
@@ -52,7 +53,7 @@ from .facts import Facts
 C = Category
 COUNT_FIGURES = (
     "carried_over", "received", "to_process", "resolved", "resolved_early", "resolved_on_time", "resolved_late",
-    "resolved_in_time", "processed", "in_progress_on_time", "in_progress_late", "late", "about_to_be_late",
+    "resolved_in_time", "processed", "in_progress_on_time", "in_progress_late", "late", "not_late", "about_to_be_late",
     "supplement_requested", "withdrawn", "refused", "stopped", "not_collected", "received_online",
     "online_full_eligible", "online_full", "digitizable", "digitized", "e_result",
     "rated", "rated_satisfied", "rated_dissatisfied",
@@ -98,8 +99,7 @@ def _processing(f: Facts, start: int, end: int) -> list[str]:
         keys.append(_IN_PROGRESS[f.category])
         if f.approaching:
             keys.append("about_to_be_late")
-    if f.category in (C.LATE, C.IN_PROGRESS_LATE):
-        keys.append("late")
+    keys.append("late" if f.category in (C.LATE, C.IN_PROGRESS_LATE) else "not_late")
     return keys
 
 
@@ -169,7 +169,7 @@ def _rates(c: Counter[str], extras: Extras) -> dict[str, Rate]:
     prov = ind.provincial_rates(c["received"], c["carried_over"], c["in_progress_late"], c["resolved_late"])
     resolved_ok = ind.rate(c["resolved_early"] + c["resolved_on_time"], c["resolved"])
     return {
-        "on_time_rate": Rate(prov.on_time_rate, "late", "to_process", "100% - late rate"),
+        "on_time_rate": Rate(prov.on_time_rate, "not_late", "to_process", "100% - late rate"),
         "late_rate": Rate(prov.late_rate, "late", "to_process"),
         "resolved_on_time_rate": Rate(resolved_ok, "resolved_in_time", "resolved"),
         "online_rate": _rate(c, "received_online", "received"),

@@ -84,20 +84,27 @@ def ranked_units(parent: Unit, kind: str | None = None) -> list[Unit]:
 
 @dataclass(frozen=True)
 class RankingRow:
-    rank: int
+    rank: int | None  # None: no indicator has data for the unit (shown N/A, listed last, not ranked)
     index: UnitIndex
 
 
 def ranking(parent: Unit, period: Period, kind: str | None = None) -> list[RankingRow]:
     """The index of every ranked unit under ``parent``, best first (ties share a rank), from one
     read of the read model for all of them (or of the event log when it cannot answer). Units
-    dissolved before the period began are not ranked."""
+    dissolved before the period began are not ranked; units without any data are listed last,
+    unranked (N/A)."""
     first_day = local_date(period.start)
     units = [u for u in ranked_units(parent, kind) if u.dissolved_on is None or u.dissolved_on > first_day]
     figures = compute_figures_of_units(units, period.start, period.end)
     indexes = {u.code: index_of(u, figures[u.pk], period) for u in units}
-    order = ind.rank({code: ui.score.points for code, ui in indexes.items()})
-    return [RankingRow(place, indexes[code]) for place, code, _ in order]
+    scored = {code: ui.score.points for code, ui in indexes.items() if has_data(ui)}
+    rows = [RankingRow(place, indexes[code]) for place, code, _ in ind.rank(scored)]
+    return rows + [RankingRow(None, indexes[code]) for code in sorted(indexes) if code not in scored]
+
+
+def has_data(ui: UnitIndex) -> bool:
+    """Whether any indicator of the unit's index has data (else its score is N/A, not 0)."""
+    return ui.score.available_points > 0
 
 
 def points_or_none(value: Decimal | None) -> float | None:

@@ -246,7 +246,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (gettext_noop("Tiếp nhận"), ("carried_over", "received", "to_process", "received_online")),
     (gettext_noop("Đã giải quyết"), ("resolved", "resolved_early", "resolved_on_time", "resolved_late",
                                       "resolved_in_time", "processed")),
-    (gettext_noop("Đang giải quyết"), ("in_progress_on_time", "in_progress_late", "about_to_be_late", "late")),
+    (gettext_noop("Đang giải quyết"), ("in_progress_on_time", "in_progress_late", "about_to_be_late", "late",
+                                        "not_late")),
     (gettext_noop("Trường hợp khác"), ("supplement_requested", "withdrawn", "refused", "stopped",
                                         "not_collected")),
     (gettext_noop("Dịch vụ công trực tuyến và số hóa"), ("online_full_eligible", "online_full", "digitizable",
@@ -316,7 +317,7 @@ def report_context(q: ReportQuery) -> dict[str, Any]:
         "by_channel": channel_rows(q, figs),
         "rates": rate_rows(q, figs),
         "average_hours": figs.average_processing_hours,
-        "exports": export_links(q),
+        "exports": export_links(q), "as_of": svc.as_of_text(q.period),
         **index_context(q, figs),
     }
 
@@ -354,7 +355,7 @@ def drill_context(q: ReportQuery, figure: str, params: Mapping[str, str]) -> dic
     return {"q": q, "figure": figure, "label": _(LABELS[figure]), "items": items,
             "next": q.url("reports:drill", figure, after=rows[-1][0]) if more else "",
             "first": q.url("reports:drill", figure) if params.get("after") else "",
-            "back": q.url("reports:report"), "exports": export_links(q, figure)}
+            "back": q.url("reports:report"), "exports": export_links(q, figure), "as_of": svc.as_of_text(q.period)}
 
 
 def why_context(actor: Actor, q: ReportQuery, dossier_id: int) -> dict[str, Any]:
@@ -366,7 +367,8 @@ def why_context(actor: Actor, q: ReportQuery, dossier_id: int) -> dict[str, Any]
     v = out["verdict"]
     figures = [{**r, "url": q.url("reports:drill", r["figure"])} for r in out["figures"]]
     return {"q": q, "dossier": d, "figures": figures, "category": v.category.value,
-            "sentences": [fact["text"] for fact in render_explanation(v)], "back": q.url("reports:report")}
+            "sentences": [fact["text"] for fact in render_explanation(v)], "back": q.url("reports:report"),
+            "as_of": svc.as_of_text(q.period)}
 
 
 def as_float(value: Decimal | None) -> float | None:

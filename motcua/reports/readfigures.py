@@ -208,6 +208,7 @@ def _counts(flow: Counter[str], at_end: Counter[str], at_start: Counter[str], pa
     c["in_progress_on_time"] = at_end["open_on_time"]
     c["in_progress_late"] = at_end["open_late"]
     c["late"] = c["resolved_late"] + c["in_progress_late"]
+    c["not_late"] = c["to_process"] - c["late"]
     c["about_to_be_late"] = at_end["approaching"]
     c["not_collected"] = at_end["not_collected"]
     c["supplement_requested"] = flow["requests"] - pairs

@@ -8,8 +8,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from motcua.core import numbers
 from motcua.core.clock import fmt
+from motcua.domain.verdict import Category
 from motcua.domain.workcal import from_epoch
+from motcua.dossiers.choices import ActionChoices
 
 from .facts import Facts
 
@@ -19,14 +22,23 @@ def _at(t: int | None) -> str:
 
 
 def _end(f: Facts) -> str:
-    return _("kết thúc xử lý (%(a)s) lúc %(t)s") % {"a": f.end_reason, "t": _at(f.end)}
+    action = str(ActionChoices(f.end_reason).label) if f.end_reason else ""
+    return _("kết thúc xử lý lúc %(t)s: %(a)s") % {"a": action.lower(), "t": _at(f.end)}
+
+
+_FINISHED = frozenset({Category.EARLY, Category.ON_TIME, Category.LATE})
 
 
 def _over(f: Facts) -> str:
-    hours = f"{abs(f.over) / 3600:.2f}"
+    """Working time past the due time, or left before it, by the sign (never "-0")."""
+    d = {"h": numbers.working_time(f.over)}
     if f.over > 0:
-        return _("quá hạn %(h)s giờ làm việc") % {"h": hours}
-    return _("còn %(h)s giờ làm việc so với hạn") % {"h": hours}
+        return _("quá hạn %(h)s") % d
+    if f.over == 0:
+        return _("đúng vào hạn")
+    if f.category in _FINISHED:
+        return _("sớm hơn hạn %(h)s") % d
+    return _("còn %(h)s đến hạn") % d
 
 
 def _late(f: Facts) -> str:
@@ -48,6 +60,7 @@ LABELS: dict[str, str] = {  # translated where displayed
     "in_progress_on_time": gettext_noop("Đang giải quyết trong hạn"),
     "in_progress_late": gettext_noop("Đang giải quyết quá hạn"),
     "late": gettext_noop("Quá hạn (đã và đang giải quyết)"),
+    "not_late": gettext_noop("Không quá hạn (đã và đang giải quyết)"),
     "about_to_be_late": gettext_noop("Sắp đến hạn"),
     "supplement_requested": gettext_noop("Yêu cầu bổ sung"),
     "withdrawn": gettext_noop("Rút hồ sơ"),
@@ -79,6 +92,7 @@ _WHY: dict[str, Callable[[Facts], str]] = {
     "in_progress_on_time": lambda f: _("chưa kết thúc khi hết kỳ; %(o)s") % {"o": _over(f)},
     "in_progress_late": lambda f: _("chưa kết thúc khi hết kỳ; %(o)s") % {"o": _late(f)},
     "late": _late,
+    "not_late": lambda f: _("phải giải quyết trong kỳ và không bị tính quá hạn"),
     "about_to_be_late": lambda f: _("đang tính thời gian, %(o)s (dưới một ngày làm việc)") % {"o": _over(f)},
     "supplement_requested": lambda f: _("%(n)s yêu cầu bổ sung trong kỳ") % {"n": f.requests_in_period},
     "withdrawn": lambda f: _("rút hồ sơ lúc %(t)s") % {"t": _at(f.withdraw)},

@@ -35,18 +35,44 @@ MAX_PERIOD_DAYS = 3 * 366 + 1
 
 @dataclass(frozen=True)
 class Period:
-    """The half-open interval ``[start, end)`` of aware instants."""
+    """The half-open interval ``[start, end)`` of aware instants; figures are judged as of ``end``.
+
+    A period still running (its last day ends after now) is judged as of now: ``end`` is now and
+    ``until`` the end of its last day, so that the report, the dashboard, the API and the exports
+    all judge the open dossiers of the current month at the same instant (never at a future
+    month end)."""
 
     start: datetime
     end: datetime
+    until: datetime | None = None  # the end of the last day, when the period is still running
 
     @property
     def epochs(self) -> tuple[int, int]:
         return to_epoch(self.start), to_epoch(self.end)
 
     @property
+    def running(self) -> bool:
+        return self.until is not None
+
+    @property
+    def as_of(self) -> datetime:
+        """The instant the figures are judged at (the period end, or now while it runs)."""
+        return self.end - timedelta(seconds=1) if self.running else self.end
+
+    @property
     def last_day(self) -> date:
-        return clock.local_date(self.end - timedelta(microseconds=1))
+        return clock.local_date((self.until or self.end) - timedelta(microseconds=1))
+
+
+def as_of_text(period: Period) -> str:
+    """The sentence every page and export shows: the instant the figures are judged at."""
+    from django.utils.translation import gettext as _
+
+    if period.running:
+        at = clock.local(period.as_of)
+        return _("Số liệu tính đến %(t)s ngày %(d)s (kỳ báo cáo chưa kết thúc).") % {
+            "t": f"{at:%H:%M}", "d": f"{at:%d/%m/%Y}"}
+    return _("Số liệu tính tại thời điểm kết thúc kỳ (hết ngày %(d)s).") % {"d": f"{period.last_day:%d/%m/%Y}"}
 
 
 def period_of(first_day: date, last_day: date) -> Period:
@@ -63,6 +89,11 @@ def period_of(first_day: date, last_day: date) -> Period:
         raise ValidationFailed("Invalid period.", fields=errors)
     start = clock.aware(datetime.combine(first_day, time.min))
     end = clock.aware(datetime.combine(last_day + timedelta(days=1), time.min))
+    # still running: judged as of now, every event of the current second included (events are
+    # kept to the second); a period not begun yet is empty
+    now = clock.now().replace(microsecond=0) + timedelta(seconds=1)
+    if end > now:
+        return Period(start, max(start, now), until=end)
     return Period(start, end)
 
 

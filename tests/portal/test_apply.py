@@ -146,6 +146,6 @@ def test_citizen_without_a_profile_can_still_apply(client_of, world, now) -> Non
 def test_due_preview_follows_the_chosen_centre_and_the_online_time_limit(world, now) -> None:  # noqa: ANN001
     url = "/portal/procedures/2.000815/preview/"
     html = Client().get(url, {"receiving_unit": world.centre.pk}, HTTP_HX_REQUEST="true").content.decode()
-    assert "8 giờ làm việc" in html and "Hạn giải quyết: 09:00 11/09/2025" in html  # online: 8 h, counter: 4 h
+    assert "1 ngày làm việc" in html and "Hạn giải quyết: 09:00 11/09/2025" in html  # online: 8 h, counter: 4 h
     assert "Hạn giải quyết" in Client().get(url, {"receiving_unit": "abc"}).content.decode()
     assert Client().get("/portal/procedures/9.9/preview/").status_code == 404

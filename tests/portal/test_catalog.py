@@ -48,7 +48,7 @@ def test_search_service_and_folding(world, now) -> None:  # noqa: ANN001
 def test_procedure_page_shows_what_to_bring_fees_time_and_channels(world, now) -> None:  # noqa: ANN001
     html = Client().get("/portal/procedures/2.000815/").content.decode()
     for text in ("Chứng thực bản sao từ bản chính", "Bản chính giấy tờ", "bắt buộc", "Phí chứng thực: 2.000 đồng",
-                 "Trực tiếp", "Trực tuyến", "Bưu chính công ích", "4 giờ làm việc", "8 giờ làm việc",
+                 "Trực tiếp", "Trực tuyến", "Bưu chính công ích", "4 giờ làm việc", "1 ngày làm việc",
                  "Cấp tỉnh", "Doanh nghiệp", "1024/QĐ-BTP", "Nộp hồ sơ trực tuyến"):
         assert text in html, text
 

@@ -66,6 +66,7 @@ from motcua.dossiers.bulk import HistoryRecord, import_history
 from motcua.dossiers.models import Dossier
 from motcua.portal.models import Rating
 from motcua.reports.services import Period, period_of
+from tests.factories import through_process
 
 
 def epoch(s: str) -> int:
@@ -144,6 +145,7 @@ def _d6_through_services(world, clock) -> Dossier:  # noqa: ANN001
     clock.set("2026-03-17 08:00")
     svc.extend(spec, d.pk, "Cần xác minh thêm", datetime(2026, 3, 18, 17, 0, tzinfo=LOCAL_TZ))
     clock.set("2026-03-18 10:00")
+    through_process(world, d.pk)  # every required step, the result attached and approved
     svc.finish(leader, d.pk)
     clock.set("2026-03-18 11:00")
     svc.return_result(counter, d.pk)

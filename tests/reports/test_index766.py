@@ -12,7 +12,7 @@ from motcua.dossiers import services as svc
 from motcua.dossiers.storage import LocalStorage, set_storage
 from motcua.reports import index766 as idx
 from motcua.reports.services import compute_figures, compute_figures_from_events, period_of
-from tests.factories import PDF
+from tests.factories import PDF, finished
 
 D = Decimal
 
@@ -31,11 +31,14 @@ def test_index_of_a_commune_scores_what_exists_and_leaves_the_rest_na(month):
     # online: 1 online of 10 dossiers of a fully-online procedure = 10% of 12 points = 1.20
     assert (ind["online_full"].ratio, ind["online_full"].points) == (D("10.00"), D("1.20"))
     # inputs no part of motcua provides yet: N/A, no points
-    for key in ("synced", "paid_online", "feedback_on_time", "dossier_satisfaction", "e_results", "digitized"):
+    for key in ("synced", "paid_online", "feedback_on_time", "dossier_satisfaction", "digitized"):
         assert ind[key].measure is None and ind[key].points is None, key
     assert ind["average_time"].points is None  # reference only
     assert ui.figures.average_processing_hours == D("10.71")
-    assert ui.score.points == D("14.53") and ui.score.available_points == 32
+    # electronic results: D6 (finished through the services, which need the result file) of 7 processed
+    e_results = ind["e_results"]
+    assert (e_results.measure.numerator, e_results.measure.denominator, e_results.points) == (1, 7, D("0.86"))
+    assert ui.score.points == D("15.39") and ui.score.available_points == 38
 
 
 def test_ranking_of_the_units_of_a_province(month):
@@ -44,8 +47,11 @@ def test_ranking_of_the_units_of_a_province(month):
     # direct children that handle dossiers: the department and both communes (not the service centre)
     assert {r.index.unit.code for r in rows} == {w.department.code, w.communes["a"].code, w.communes["b"].code}
     assert rows[0].rank == 1 and rows[0].index.unit == w.communes["a"]
-    assert rows[0].index.score.points == D("14.53")  # the same as the unit's own index
-    assert all(r.rank == 2 and r.index.score.points == 0 for r in rows[1:])  # B: 1 late, 1 not online
+    assert rows[0].index.score.points == D("15.39")  # the same as the unit's own index
+    b_row, dept_row = rows[1:]
+    assert (b_row.rank, b_row.index.unit, b_row.index.score.points) == (2, w.communes["b"], 0)  # 1 late, not online
+    # the department has no dossier: no indicator has data, its score is N/A, it is listed last, unranked
+    assert (dept_row.rank, dept_row.index.unit, idx.has_data(dept_row.index)) == (None, w.department, False)
     communes = idx.ranking(w.province, month.period, kind="commune")
     assert [(r.rank, r.index.unit.code) for r in communes] == [(1, w.communes["a"].code), (2, w.communes["b"].code)]
     b = communes[1].index
@@ -66,7 +72,7 @@ def storage(tmp_path):  # noqa: ANN001, ANN201
 
 
 def test_digitization_and_electronic_result_rates_come_from_stored_files(world, clock, storage):
-    counter, leader = world.actor("counter_a"), world.actor("leader_a")
+    counter = world.actor("counter_a")
     clock.set("2026-03-02 09:00")
     scanned, paper = (svc.intake(counter, world.intake_request()) for _ in range(2))
     period = period_of(date(2026, 3, 1), date(2026, 3, 31))
@@ -76,16 +82,15 @@ def test_digitization_and_electronic_result_rates_come_from_stored_files(world, 
     for comp in scanned.components.all():
         if comp.component and comp.component.must_digitize:
             svc.attach_file(counter, scanned.pk, io.BytesIO(PDF), "scan.pdf", "component", comp.pk)
-    for d in (scanned, paper):
+    for d in (scanned, paper):  # finishing needs the result file: both have one
         svc.start(counter, d.pk)
-        svc.finish(leader, d.pk)
-    svc.attach_file(leader, scanned.pk, io.BytesIO(PDF), "ket-qua.pdf", "result")
+        finished(world, d.pk)
     figs = compute_figures(a, period.start, period.end)
     assert figs.counts == compute_figures_from_events(a, period.start, period.end).counts
     assert (figs.counts["digitized"], figs.counts["digitizable"]) == (1, 2)
     assert figs.rates["digitization_rate"].value == D("50.00")
-    assert (figs.counts["e_result"], figs.counts["processed"]) == (1, 2)
-    assert figs.rates["e_result_rate"].value == D("50.00")
+    assert (figs.counts["e_result"], figs.counts["processed"]) == (2, 2)
+    assert figs.rates["e_result_rate"].value == D("100.00")
     ind = _indicators(idx.compute_index(a, period).score)
     assert ind["digitized"].points == D("2.50")  # 50% of a threshold of 80% x 4 points
-    assert ind["e_results"].points == D("3.00")  # 50% x 6 points
+    assert ind["e_results"].points == D("6.00")  # 100% x 6 points

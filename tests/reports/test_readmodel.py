@@ -27,6 +27,7 @@ from motcua.reports.models import DirtyDossier, FigureBucket
 from motcua.reports.readfigures import bucket_figures
 from motcua.reports.services import compute_figures_from_events, period_of
 from motcua.units.models import Unit
+from tests.factories import finished
 
 
 def _same(unit: Unit, first: date, last: date, filters: Filters = NO_FILTERS) -> None:
@@ -56,7 +57,8 @@ MONTH_PERIODS = [(date(2026, 3, 1), date(2026, 3, 31)), (date(2026, 2, 1), date(
                  (date(2026, 3, 31), date(2026, 4, 1)), (date(2026, 3, 17), date(2026, 3, 18))]
 
 
-def test_hand_built_month_same_from_read_model_and_event_log(month) -> None:  # noqa: ANN001
+def test_hand_built_month_same_from_read_model_and_event_log(month, clock) -> None:  # noqa: ANN001
+    clock.set("2027-01-02 08:00")  # every period has ended (a running one is judged as of now: event log)
     assert readmodel.refresh()
     w = month.world
     for unit in (w.province, w.communes["a"], w.communes["b"]):
@@ -152,7 +154,7 @@ def test_events_written_through_the_services_count_at_once(world, clock) -> None
     clock.set("2026-03-18 10:00")
     svc.supplement(world.actor("counter_a"), d.pk)
     clock.set("2026-03-19 10:00")
-    svc.finish(world.actor("leader_a"), d.pk)
+    finished(world, d.pk)
     figs = rs.compute_figures(unit, p.start, p.end)
     assert figs.counts["resolved"] == 1
     assert figs.counts == compute_figures_from_events(unit, p.start, p.end).counts
@@ -199,7 +201,7 @@ def _bucket_totals() -> dict[tuple, tuple]:
 def test_every_event_insert_marks_its_dossier_dirty(month) -> None:  # noqa: ANN001
     assert readmodel.refresh()
     clock_d = Dossier.objects.get(pk=month.ids["D9"])
-    svc.finish(month.world.actor("leader_a"), clock_d.pk)
+    svc.request_supplement(month.world.actor("specialist_a"), clock_d.pk, "Thiếu giấy chứng sinh")
     assert list(DirtyDossier.objects.values_list("dossier_id", flat=True)) == [clock_d.pk]
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
@@ -219,14 +221,18 @@ def test_calendar_change_reads_the_event_log_until_rebuilt(month, monkeypatch) -
     assert figs.counts == compute_figures_from_events(unit, month.period.start, month.period.end).counts
 
 
-def test_a_calendar_change_requeues_the_province_and_figures_follow_the_new_calendar(month) -> None:  # noqa: ANN001
+def test_a_calendar_change_requeues_the_province_and_figures_follow_the_new_calendar(month, clock) -> None:  # noqa: ANN001
     from motcua.calendars.services import declare_day
 
     assert readmodel.refresh()
     a, p = month.world.communes["a"], month.period
     before = rs.compute_figures(a, p.start, p.end).counts
-    # 3 March becomes a day off: D1 (due 3 March 09:00, finished 10:00) and others move
+    # 3 March becomes a day off: D1 (due 3 March 09:00, finished 10:00) and others move. A calendar
+    # change applies from tomorrow on (item 2), so it is declared as it would have been, on 2 March
+    now = clock.current
+    clock.set("2026-03-02 09:00")
     declare_day(month.world.province.pk, date(2026, 3, 3), "holiday", "Nghỉ đột xuất", "QĐ 1/2026")
+    clock.set(now)
     assert DirtyDossier.objects.count() == Dossier.objects.count()
     assert readmodel.is_current(a.province_id)
     after = rs.compute_figures(a, p.start, p.end).counts  # applies the queue, then reads the buckets
