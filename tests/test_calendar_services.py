@@ -17,6 +17,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.recompute import recompute_open_dossiers
 from motcua.units.choices import UnitKind
 from motcua.units.models import Unit
+from tests.factories import through_process
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DECISION = "Quyết định 123/QĐ-UBND ngày 02/03/2026"
@@ -93,6 +94,7 @@ def test_declared_holiday_moves_open_dossiers_and_leaves_finished_ones(world, cl
     finished = received(world, clock, "2026-03-10 08:00")
     svc.start(world.actor("counter_a"), finished.pk)
     clock.set("2026-03-10 10:00")
+    through_process(world, finished.pk)  # every required step, the result attached and approved
     finished = svc.finish(world.actor("leader_a"), finished.pk)
     assert (finished.due_at, finished.verdict) == (at("2026-03-11 08:00"), "early")
 

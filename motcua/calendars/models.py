@@ -78,8 +78,14 @@ class CalendarSettingsVersion(models.Model):
         return f"{self.province} {self.effective_from:%d/%m/%Y}"
 
     def clean(self) -> None:
-        if not (self.morning_start < self.morning_end <= self.afternoon_start < self.afternoon_end):
-            raise ValidationError(_("Giờ làm việc phải theo thứ tự sáng rồi chiều, không chồng nhau."))
+        order = [("morning_start", self.morning_start), ("morning_end", self.morning_end),
+                 ("afternoon_start", self.afternoon_start), ("afternoon_end", self.afternoon_end)]
+        for (_first, earlier), (name, later) in zip(order, order[1:], strict=False):
+            touching_lunch = name == "afternoon_start"  # the morning may end when the afternoon starts
+            if earlier is None or later is None:
+                continue
+            if later < earlier or (later == earlier and not touching_lunch):
+                raise ValidationError({name: _("Giờ làm việc phải theo thứ tự sáng rồi chiều, không chồng nhau.")})
         if not (self.decision or "").strip():
             raise ValidationError({"decision": _("Cần ghi rõ văn bản quyết định.")})
 
