@@ -280,3 +280,13 @@ def test_random_histories_verify_and_any_tampering_is_found(world, clock, steps,
         brk = verify(checkpoint=False).first_break
         assert (brk.event_id, brk.kind) == expect
         transaction.set_rollback(True)
+
+
+def test_progress_and_the_loop_stops_at_a_break(world, clock):
+    d = _history(world, clock)
+    seen: list[int] = []
+    assert verify(progress=seen.append, every=2).ok and seen == [2, 4]
+    with superuser_sql() as cur:
+        cur.execute("UPDATE dossiers_dossierevent SET note = 'x' WHERE id = %s", [_events(d)[0].pk])
+    with pytest.raises(CommandError, match="edited"):  # --loop: verifies until the first break, then exits 1
+        call_command("verify_events", "--loop", "0.01", "--quiet", stdout=StringIO())
