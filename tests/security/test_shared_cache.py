@@ -109,3 +109,18 @@ def test_two_processes_agree_a_role_and_a_token_revoked_in_one_stop_at_once_in_t
     assert out.stdout.strip() == "revoked", out.stderr[-2000:]
     assert scope_for(user).roles == ()  # seen at once here, not after a TTL
     assert TokenAuth().authenticate(Req(), raw) is None
+
+
+@pytest.mark.django_db
+def test_the_dashboard_and_the_rate_limit_counts_live_in_the_shared_cache(world, client_of, now, redis_cache) -> None:  # noqa: ANN001, E501
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    assert client_of("leader_a").get("/reports/dashboard/").status_code == 200
+    keys = [k.decode() for k in client.keys("*")]
+    assert any("reports:dashboard:" in k for k in keys), keys
+    from django.test import Client
+
+    Client(REMOTE_ADDR="198.51.100.20").get("/portal/lookup/", {"code": "x-1"})
+    keys = [k.decode() for k in client.keys("*")]
+    assert any(":rl:" in k for k in keys), keys  # django-ratelimit's counter
