@@ -1,6 +1,8 @@
 """A demo province after the July 2025 reform: a provincial service centre and departments,
 communes with their own centres, one dissolved district kept for history, staff for every
-role, the sample catalog with internal processes, and (optionally) generated dossiers."""
+role (two specialists per commune, so that steps are assigned and handed over), the sample catalog
+with internal processes (each marks its approval step and the step that produces the draft result),
+and (optionally) generated dossiers."""
 
 from __future__ import annotations
 
@@ -84,6 +86,8 @@ def seed_demo() -> list[DemoLogin]:
         communes[slug] = (commune, ccentre)
         _staff(f"motcua.{slug}", f"Nguyễn Thị Một Cửa {slug.title()}", ccentre, Role.COUNTER_OFFICER, logins)
         _staff(f"chuyenvien.{slug}", f"Trần Văn Chuyên {slug.title()}", commune, Role.SPECIALIST, logins)
+        # a second specialist: a step can be claimed, assigned by the leader and handed over
+        _staff(f"chuyenvien2.{slug}", f"Đặng Thị Thẩm {slug.title()}", commune, Role.SPECIALIST, logins)
         _staff(f"lanhdao.{slug}", f"Lê Văn Lãnh {slug.title()}", commune, Role.LEADER, logins)
     import_catalog(load_sample_catalog())
     commune_ids = [c.pk for c, _ in communes.values()]

@@ -32,7 +32,7 @@ class Queue:
     statuses: tuple[int, ...]
     roles: frozenset[str]
     path: str  # "receiving", "handling" or "" (any visible dossier)
-    leader_step: bool = False  # only dossiers at a step whose role is leader
+    leader_step: bool = False  # only dossiers at an approval step
     flag: str = ""  # "overdue" / "approaching": services.flagged
     sort: str = "due_at"
     bulk_forward: bool = False
@@ -108,7 +108,7 @@ def base_queryset(actor: svc.Actor, queue: Queue, now: datetime, province: int |
         paths = actor.scope.paths(queue.roles)
         qs = qs.filter(Q(pk__in=[]) if not paths else _any_prefix(f"{queue.path}_path", paths))
     if queue.leader_step:
-        qs = qs.filter(current_step__role=Role.LEADER)
+        qs = qs.filter(current_step__approval=True)  # the process marks the leader's approval step
     if queue.flag == "step_overdue":
         return step_overdue(qs, actor, now)
     if queue.flag:
