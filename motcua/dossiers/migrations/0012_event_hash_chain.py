@@ -23,6 +23,16 @@ def save_sqlite_triggers(apps, schema_editor):  # noqa: ANN001, ANN201, ARG001
         _SAVED[:] = cur.fetchall()
 
 
+def restore_sqlite_triggers(apps, schema_editor):  # noqa: ANN001, ANN201, ARG001
+    """Backwards: removing the columns rebuilt the table; put back the triggers it had."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    with schema_editor.connection.cursor() as cur:
+        for name, sql in _SAVED:
+            cur.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+            cur.execute(sql)
+
+
 def chain_and_seal(apps, schema_editor):  # noqa: ANN001, ANN201, ARG001
     conn = schema_editor.connection
     pg = conn.vendor == "postgresql"
@@ -89,7 +99,7 @@ class Migration(migrations.Migration):
     dependencies = [("dossiers", "0011_applicant_id_index")]
 
     operations = [
-        migrations.RunPython(save_sqlite_triggers, _event_triggers.restore_sqlite),
+        migrations.RunPython(save_sqlite_triggers, restore_sqlite_triggers),
         migrations.AddField(
             model_name="dossierevent",
             name="prev_hash",
@@ -115,4 +125,5 @@ class Migration(migrations.Migration):
             options={"verbose_name": "điểm kiểm tra nhật ký", "verbose_name_plural": "điểm kiểm tra nhật ký"},
         ),
         migrations.RunPython(chain_and_seal, unseal),
+        migrations.RunPython(migrations.RunPython.noop, save_sqlite_triggers),  # backwards: before the rebuild
     ]
