@@ -109,3 +109,23 @@ def test_office_hours_change_from_a_typed_date(admin_client, world):  # noqa: AN
     r = admin_client.post(ADD_VERSION, {**body, "effective_from": "02/12/2026"})
     assert r.status_code == 200 and "Chỉ khai báo cho ngày từ ngày mai trở đi" in r.content.decode()
     assert CalendarSettingsVersion.objects.count() == 2
+
+
+def test_national_entries_awaiting_confirmation_are_listed_and_a_past_one_cannot_be_decided(admin_client, clock):  # noqa: ANN001
+    from motcua.calendars.models import NationalEntry
+
+    listing = admin_client.get("/admin/calendars/nationalentry/").content.decode()
+    assert "24/11/2026" in listing and "Vietnam Cultural Day" in listing
+    entry = NationalEntry.objects.get(date=date(2026, 11, 24))
+    r = admin_client.post(f"/admin/calendars/nationalentry/{entry.pk}/change/",
+                          {"status": "confirmed", "decision": "Nghị quyết (thử)"})
+    assert r.status_code == 200 and "Chỉ khai báo cho ngày từ ngày mai trở đi" in r.content.decode()
+    entry.refresh_from_db()
+    assert entry.status == "pending"
+    # a future one is confirmed through the same form, and then applies
+    clock.set("2026-11-02 09:00")
+    r = admin_client.post(f"/admin/calendars/nationalentry/{entry.pk}/change/",
+                          {"status": "confirmed", "decision": "Nghị quyết (thử)"})
+    assert r.status_code == 302, r.content.decode()[:1500]
+    entry.refresh_from_db()
+    assert entry.status == "confirmed" and entry.decided_by is not None
