@@ -165,18 +165,21 @@ def test_full_lifecycle_through_every_processing_endpoint(api, world, client_of,
     f = upload(client_of("specialist_a"), i, "ket-qua.pdf", PDF, kind="result")
     assert f.status_code == 201
     fid = f.json()["id"]
+    d = api.act("specialist_a", i, "forward", version=10, note="Trình lãnh đạo")  # -> 3, the approval step
+    r = api.post(client_of("leader_a"), f"/dossiers/{i}/approve", {"version": 11, "document_id": fid})
+    assert r.status_code == 201, r.content
     clock.set("2026-03-13 09:00")
-    d = api.act("leader_a", i, "finish", version=10, note="Đã ký", attachments=[fid])
+    d = api.act("leader_a", i, "finish", version=12, note="Đã ký", attachments=[fid])
     assert (d["status"], d["current_step"], d["holder_id"]) == (9, None, None)
     assert d["verdict"] in ("early", "on_time", "late") and d["ended_at"] is not None
-    d = api.act("counter_a", i, "return", version=11, note="Đã trả")
-    assert d["status"] == 10 and d["returned_at"] is not None and d["version"] == 12
+    d = api.act("counter_a", i, "return", version=13, note="Đã trả")
+    assert d["status"] == 10 and d["returned_at"] is not None and d["version"] == 14
     evs = api.get(client_of("counter_a"), f"/dossiers/{i}/events").json()
     assert [e["action"] for e in evs] == [
         "intake", "start", "forward", "request_supplement", "supplement", "request_payment", "payment",
-        "forward", "forward", "extend", "finish", "return"]
-    assert [e["seq"] for e in evs] == list(range(1, 13))
-    assert evs[10]["attachments"] == [fid]
+        "forward", "forward", "extend", "forward", "approve", "finish", "return"]
+    assert [e["seq"] for e in evs] == list(range(1, 15))
+    assert evs[12]["attachments"] == [fid]
     assert evs[3]["data"]["items"] == ["Giấy chứng sinh"] and evs[3]["note"] == "Thiếu giấy chứng sinh"
     v = api.get(client_of("counter_a"), f"/dossiers/{i}/verdict").json()
     assert any("Có văn bản xin lỗi, hẹn lại" in line["text"] for line in v["explanation"])
