@@ -14,6 +14,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.safestring import SafeString, mark_safe
 
+from motcua.core import numbers
+
 Number = float | int | None
 WIDTH = 640
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 44, 12, 12, 34
@@ -44,13 +46,13 @@ class Chart:
 
 
 def fmt_number(value: Number, suffix: str = "") -> str:
-    """Vietnamese separators: 1.234 (integers), 1.234,50 (decimals); ``N/A`` for no value."""
+    """The page language's separators (:mod:`motcua.core.numbers`): 1.234 (integers), 1.234,50
+    (decimals) in Vietnamese, 1,234 / 1,234.50 in English; ``N/A`` for no value."""
     if value is None:
         return "N/A"
     if isinstance(value, int):
-        return f"{value:,}".replace(",", ".") + suffix
-    text = f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text + suffix
+        return numbers.number(value, 0) + suffix
+    return numbers.number(value, 2, trim=False) + suffix
 
 
 def _svg(key: str, title: str, height: int, body: list[str]) -> SafeString:
