@@ -52,15 +52,26 @@ def errors(*statuses: int, public: bool = False) -> dict[int, Any]:
 # motcua.core.middleware refuses these in any input (path, query, form, JSON) with a 400 envelope
 CONTROL_CHARACTERS = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f"
 NO_CONTROL = f"^[^{CONTROL_CHARACTERS}]*$"
-# a 400 envelope can answer any request: control characters or invalid UTF-8 anywhere in the input,
-# or a body that is not JSON
-COMMON = (400,)
+# any request can be answered 400 (motcua.core.middleware: control characters or invalid UTF-8 anywhere
+# in the input) and 429 (motcua.core.ratelimit: per token, user or address, with Retry-After)
+COMMON = (400, 429)
+# motcua.core.idempotency: every POST under /api/ accepts an Idempotency-Key
+IDEMPOTENCY_KEY = {
+    "in": "header", "name": "Idempotency-Key", "required": False,
+    "description": "Retrying with the same key replays the first successful answer (header "
+                   "Idempotent-Replayed: true) instead of doing the work twice; the same key with another "
+                   "request is refused (422, field idempotency_key). Keys are kept 24 hours.",
+    "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,255}$", "maxLength": 255},
+}
+RETRY_AFTER = {"Retry-After": {"description": "Seconds until the limit's window ends",
+                               "schema": {"type": "integer", "minimum": 0}}}
 
 
 class DocumentedAPI(NinjaAPI):
     """A NinjaAPI whose document says what the server enforces beyond each operation's own schema:
-    error statuses described, no ``null`` for an omitted query value, no control character in any
-    text input (``NO_CONTROL`` on every string of parameters and request bodies)."""
+    error statuses described (429 with Retry-After), no ``null`` for an omitted query value, no control
+    character in any text input (``NO_CONTROL`` on every string of parameters and request bodies), and
+    the Idempotency-Key header of every POST."""
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -70,8 +81,13 @@ class DocumentedAPI(NinjaAPI):
             for op in item.values():
                 if isinstance(op, dict):
                     _document_operation(op, components, inputs)
+                    if op is item.get("post"):
+                        op.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY))
         for name in inputs:
             _no_control(components[name])
+            _other_keys(components[name])
+        if inputs:
+            components["AnyJSON"] = ANY_JSON
         return schema
 
 
@@ -88,6 +104,8 @@ def _document_operation(op: dict[str, Any], components: dict[str, Any], inputs: 
     for status, resp in op.get("responses", {}).items():
         if int(status) in STATUS_TEXT:
             resp["description"] = STATUS_TEXT[int(status)]
+        if int(status) == 429:
+            resp["headers"] = RETRY_AFTER
 
 
 def _form(body: dict[str, Any]) -> None:
@@ -98,6 +116,20 @@ def _form(body: dict[str, Any]) -> None:
     # token cannot be carried in a multipart header reliably)
     body.update({"propertyNames": {"pattern": "^[A-Za-z0-9_.-]+$"},
                  "additionalProperties": {"type": "string", "pattern": NO_CONTROL}})
+
+
+# Unknown keys of a request body are ignored, but the middleware checks them (and what they hold) too
+ANY_JSON = {"description": "Any JSON value without control characters in its strings and keys", "anyOf": [
+    {"type": "string", "pattern": NO_CONTROL}, {"type": ["number", "boolean", "null"]},
+    {"type": "array", "items": {"$ref": "#/components/schemas/AnyJSON"}},
+    {"type": "object", "propertyNames": {"pattern": NO_CONTROL},
+     "additionalProperties": {"$ref": "#/components/schemas/AnyJSON"}}]}
+
+
+def _other_keys(schema: dict[str, Any]) -> None:
+    if schema.get("type") == "object" and schema.get("additionalProperties") in (None, True):
+        schema["propertyNames"] = {"pattern": NO_CONTROL}
+        schema["additionalProperties"] = {"$ref": "#/components/schemas/AnyJSON"}
 
 
 def _refs(node: Any, components: dict[str, Any], seen: set[str]) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from pydantic import AfterValidator, Field
 
@@ -52,7 +52,7 @@ from .schemas import (
 
 router = Router()
 public_router = Router()
-Status = Annotated[int, Field(ge=min(StatusChoices.values), le=max(StatusChoices.values))]
+DossierStatus = Annotated[int, Field(ge=min(StatusChoices.values), le=max(StatusChoices.values))]
 FileKindName = Literal[tuple(FileKind.values)]  # type: ignore[valid-type]
 LookupCode = Annotated[str, AfterValidator(reject_nul), Field(json_schema_extra={"pattern": svc.LOOKUP_CODE.pattern})]
 # every dossier action: 403 (role or holder), 404 (not visible), 409 (illegal transition or stale version), 422
@@ -103,12 +103,12 @@ def create(request: HttpRequest, payload: IntakeIn):  # noqa: ANN201
     owner = request.user.pk if not _actor(request).scope.roles else None
     d = svc.intake(_actor(request), svc.IntakeRequest(applicant=applicant, components=comps,
                                                       owner_id=owner, **data))
-    return dossier_out(d)  # 201, the only declared status; intake loaded units, procedure and version
+    return Status(201, dossier_out(d))  # intake loaded units, procedure and version
 
 
 @router.get("", response={200: DossierPage, **errors(404, 422)},
             summary="List visible dossiers (keyset paging)")
-def list_dossiers(request: HttpRequest, status: Status | None = None,  # noqa: ANN201
+def list_dossiers(request: HttpRequest, status: DossierStatus | None = None,  # noqa: ANN201
                   procedure: Text | None = None, channel: int | None = None,
                   due_before: CalendarInstant | None = None,
                   flag: Literal["overdue", "approaching"] | None = None,
@@ -276,9 +276,9 @@ def return_result(request: HttpRequest, dossier_id: int, payload: ReturnIn):  # 
              summary="Leader approves the result")
 def approve(request: HttpRequest, dossier_id: int, payload: ApproveIn):  # noqa: ANN201
     a = svc.approve(_actor(request), dossier_id, payload.note, payload.document_id, payload.version)
-    return {"id": a.pk, "dossier_id": a.dossier_id, "event_seq": a.event.seq, "document_id": a.document_id,
-            "document_sha256": a.document_sha256, "approved_at": a.approved_at,
-            "signature_status": a.signature_status}
+    return Status(201, {"id": a.pk, "dossier_id": a.dossier_id, "event_seq": a.event.seq,
+                        "document_id": a.document_id, "document_sha256": a.document_sha256,
+                        "approved_at": a.approved_at, "signature_status": a.signature_status})
 
 
 @router.post("/{dossier_id}/send-back", response=ACTION, summary="Leader sends back to an earlier step")
@@ -312,7 +312,7 @@ def _check_attachments(request: HttpRequest, dossier_id: int, ids: list[int]) ->
 def upload(request: HttpRequest, dossier_id: int, file: File[UploadedFile],  # noqa: ANN201
            kind: Form[FileKindName] = "component", component_id: Form[int | None] = None):
     f = svc.attach_file(_actor(request), dossier_id, file, file.name or "file", kind, component_id)
-    return f  # 201, the only declared status (tuple returns are deprecated in ninja 1.7)
+    return Status(201, f)
 
 
 @router.get("/{dossier_id}/files/{file_id}", summary="Download a file of the dossier",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic.networks import validate_email
 
 from motcua.calendars.services import FIRST_YEAR, LAST_YEAR
@@ -27,6 +27,23 @@ def reject_nul(value: Any) -> Any:
 
 
 Text = Annotated[str, AfterValidator(reject_nul)]  # for query and path parameters
+
+# The working calendar covers FIRST_YEAR..LAST_YEAR: dates and instants outside it are refused (422).
+# JSON Schema has no range for dates, so the document states it as a pattern on the year.
+_YEARS = "|".join(str(y) for y in range(FIRST_YEAR, LAST_YEAR + 1))
+IN_CALENDAR: dict[str, Any] = {"pattern": f"^({_YEARS})-",
+                               "description": f"Within the working calendar ({FIRST_YEAR}-{LAST_YEAR})"}
+
+
+def _in_calendar(value: Any) -> Any:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"must be within {FIRST_YEAR}-{LAST_YEAR}")
+    return value
+
+
+CalendarDate = Annotated[date, AfterValidator(_in_calendar), Field(json_schema_extra=IN_CALENDAR)]
+# a query instant: naive means local time; the view converts it (and checks the local year) with _instant
+CalendarInstant = Annotated[datetime, Field(json_schema_extra=IN_CALENDAR)]
 
 
 class InputSchema(Schema):
@@ -214,7 +231,9 @@ class PaymentIn(VersionIn):
 
 
 class ExtendIn(ReasonIn):
-    new_appointment: datetime
+    new_appointment: datetime = Field(json_schema_extra={
+        "pattern": IN_CALENDAR["pattern"] + r".*([Zz]|[+-]\d\d:?\d\d)$",
+        "description": IN_CALENDAR["description"] + ", with a timezone offset, e.g. +07:00"})
 
     @field_validator("new_appointment")
     @classmethod
@@ -231,6 +250,11 @@ class FinishIn(NoteIn):
 
 
 class ReturnIn(NoteIn):
+    # a result sent by post needs its postal item code (checked by the service)
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"method": {"const": "post"}}, "required": ["method"]},
+        "then": {"properties": {"postal_code": {"pattern": r"\S"}}, "required": ["postal_code"]}})
+
     method: Literal["counter", "post", "online"] = "counter"
     postal_code: str = Field("", max_length=40, description="Postal item code, required when method is post")
 

@@ -40,7 +40,7 @@ Day = Annotated[date, Field(json_schema_extra={
     "pattern": "^(" + "|".join(str(y) for y in range(svc.FIRST_YEAR, svc.LAST_YEAR)) + ")-",
     "description": f"A local calendar day, {svc.FIRST_YEAR}-{svc.LAST_YEAR - 1}"})]
 Figure = Literal[COUNT_FIGURES]  # type: ignore[valid-type]
-Channel = Literal[1, 2, 3]
+Channel = Annotated[int, Field(ge=1, le=3, description="1 direct, 2 online, 3 post")]  # a query value is text
 UnitKindName = Literal["district", "commune", "agency", "department", "service_centre"]
 REPORT = errors(403, 422)  # 403: the unit is outside the caller's roles; 422: a parameter or the period
 
