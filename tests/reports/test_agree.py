@@ -128,8 +128,13 @@ def test_rates_show_their_own_numerator_and_denominator(month, client_of):  # no
     assert re.search(r">12</a> <span class=\"meta\">Phải giải quyết", row), row
     late = re.search(r'<tr>\s*<th scope="row">Tỷ lệ quá hạn.*?</tr>', html, flags=re.S).group(0)
     assert ">4</a>" in late
-    # the online row counts channel 2 only, not every channel
+    # the online row counts channel 2 only, not every channel: on the page, in the API and in the report
     assert page_numbers(html)["received_online"] == 1 and page_numbers(html)["received"] == 10
+    assert dict(re.findall(r'data-channel="(\d)">(\d+)<', html)) == {"1": "9", "2": "1", "3": "0"}
+    api = client_of("leader_a").get(f"{API}/figures", {"unit": a.code, **MARCH}).json()
+    assert (api["counts"]["received_online"], api["rates"]["online_rate"]["numerator"]) == (1, "received_online")
+    row = _report_row(client_of("monitor"), month.world, a.name)
+    assert (row["received@2"], row["received@1"], row["received@3"]) == (1, 9, 0)
 
 
 def test_units_without_data_show_na_in_the_ranking(month, client_of):  # noqa: ANN001
