@@ -8,10 +8,13 @@ enforces; each exclusion below says why."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, load_all_checks
@@ -46,6 +49,17 @@ EXCLUDED: dict[tuple[str, str], tuple[object, str]] = {
 
 
 KEYS = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """The WSGI handler closes database connections at the end of each request; inside the test's
+    transaction that would drop it (as Django's test client does, keep it for the test)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
