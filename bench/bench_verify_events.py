@@ -21,6 +21,7 @@ current code against base and against pre.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import statistics
@@ -231,9 +232,86 @@ def part_intake(args: Any, base: Path, pre: Path) -> dict[str, Any]:
             "rounds": args.rounds, "stored_dossiers": args.stored, "median": med, "throughput_cost": cost}
 
 
+def part_paired(args: Any) -> dict[str, Any]:
+    """In one process, intakes alternately with and without an Idempotency-Key (Django's test client,
+    no HTTP server): a paired measure of the key's cost that load drift on a shared machine cannot bias."""
+    import uuid as _uuid
+
+    url = fresh(Path(common.ROOT), "motcua_bench_paired")
+    os.environ.update(MOTCUA_SECRET_KEY=SECRET, MOTCUA_EVENT_CHAIN_KEY=CHAIN_KEY, MOTCUA_RATE_API="100000000/m",
+                      MOTCUA_ALLOWED_HOSTS="testserver")
+    common.setup_django(url)
+    from bench_api_intake import payloads
+    from django.test import Client
+
+    from motcua.core.models import ApiToken
+    from motcua.dossiers import eventchain
+
+    templates = _templates(Client())
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    tokens = [ApiToken.issue(users.get(username=f"motcua.{s}"), "bench")[1] for s in SLUGS]
+    bodies = payloads(templates, 2 * args.pairs + 50)
+    clients = [Client(HTTP_AUTHORIZATION=f"Bearer {t}") for t in tokens]
+    plain: list[float] = []
+    keyed: list[float] = []
+    for i in range(2 * args.pairs + 20):
+        k, body = bodies[i]
+        with_key = (i // 2 + i) % 2 == 0  # alternate which of the pair goes first
+        extra = {"HTTP_IDEMPOTENCY_KEY": str(_uuid.uuid4())} if with_key else {}
+        t = time.perf_counter()
+        r = clients[k].post("/api/v1/dossiers", body, content_type="application/json", **extra)
+        dt = time.perf_counter() - t
+        assert r.status_code == 201, r.content[:300]
+        if i >= 20:  # warm-up
+            (keyed if with_key else plain).append(dt)
+    key = eventchain.chain_key()
+    from datetime import UTC, datetime
+
+    at = datetime.now(UTC)
+    t = time.perf_counter()
+    for i in range(20_000):
+        eventchain.hash_of(key, "f" * 64, dossier_id=i, at=at, action="intake", from_status=None, to_status=2,
+                           actor_id=3, actor_name="Nguyễn Văn An", role="counter", unit_id=4, step_id=None, note="",
+                           data={"code": "H68.90.01-261202-0001"}, attachments=[])
+    hash_us = (time.perf_counter() - t) / 20_000 * 1e6
+    from django.db import connections
+
+    connections.close_all()
+    if not args.keep:
+        common.drop_db(url)
+    pm, km = statistics.median(plain), statistics.median(keyed)
+    return {"pairs": len(keyed), "plain_median_ms": round(1000 * pm, 2), "keyed_median_ms": round(1000 * km, 2),
+            "key_cost": round(km / pm - 1, 3), "hash_us_per_event": round(hash_us, 1),
+            "hash_share_of_intake": round(hash_us / 1e6 / pm, 4)}
+
+
+def _templates(client: Any) -> list[dict[str, Any]]:
+    """The catalog templates of bench_api_intake.catalog_templates, read through Django's test client."""
+    from motcua.dossiers.generator import FIELD_WEIGHT
+
+    out = []
+    for p in client.get("/api/v1/catalog/procedures", {"level": "commune", "limit": 500}).json():
+        r = client.get(f"/api/v1/catalog/procedures/{p['code']}")
+        if r.status_code != 200:
+            continue
+        v = r.json()
+        if v["methods"] and not any(m.get("channel") == 1 for m in v["methods"]):
+            continue
+        types = v["applicant_types"] or [0]
+        out.append({"code": v["code"], "type": 0 if 0 in types else types[0],
+                    "components": [{"component_id": x["id"], "originals": x["originals"], "copies": x["copies"]}
+                                   for x in v["components"] if x["required"]],
+                    "optional": [x["id"] for x in v["components"] if not x["required"]],
+                    "weight": FIELD_WEIGHT.get(v["field"], 1)})
+    return out
+
+
 def main() -> None:
     p = common.parser(__doc__.splitlines()[0], n=0)
-    p.add_argument("--part", choices=["verify", "intake", "both"], default="both")
+    p.add_argument("--part", choices=["verify", "intake", "both", "paired"], default="both")
+    p.add_argument("--pairs", type=int, default=300, help="paired intakes (with and without a key)")
     p.add_argument("--dossiers", type=int, default=150_000, help="generated for the verify part (~6.7 events each)")
     p.add_argument("--base", default="2525c2d", help="the code before issue 8")
     p.add_argument("--pre", default="53fd240~1", help="the code before the chain and the keys")
@@ -246,6 +324,8 @@ def main() -> None:
     out: dict[str, Any] = {"bench": "verify_events", "load_before": Path("/proc/loadavg").read_text().split()[:3]}
     base = worktree(subprocess.run(["git", "-C", str(common.ROOT), "rev-parse", "--short", args.base],
                                    check=True, capture_output=True, text=True).stdout.strip())
+    if args.part == "paired":
+        out["paired"] = part_paired(args)
     if args.part in ("verify", "both"):
         out["verify"] = part_verify(args, base)
     if args.part in ("intake", "both"):

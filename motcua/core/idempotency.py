@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 
 from motcua.core import clock
@@ -80,21 +80,25 @@ def _replay(row: IdempotencyKey) -> HttpResponse:
 
 
 def _claim(caller: str, key: str, fp: str) -> IdempotencyKey | None:
-    """Insert the key row (waiting for a concurrent holder of the key), or return the existing one."""
+    """Insert the key row, or return the existing one. ``ON CONFLICT DO NOTHING`` waits for a
+    concurrent holder of the key to commit or roll back, without an exception (no savepoint)."""
     now = clock.now()
+    ops, q = connection.ops, connection.ops.quote_name
+    sql = (f"INSERT INTO {q(IdempotencyKey._meta.db_table)} ({q('caller')}, {q('key')}, {q('fingerprint')}, "
+           f"{q('status')}, {q('content_type')}, {q('body')}, {q('created_at')}, {q('expires_at')}) "
+           f"VALUES (%s, %s, %s, 0, '', %s, %s, %s) ON CONFLICT ({q('caller')}, {q('key')}) DO NOTHING RETURNING id")
     for _ in range(3):
-        try:
-            with transaction.atomic():
-                IdempotencyKey.objects.create(caller=caller, key=key, fingerprint=fp, created_at=now,
-                                              expires_at=now + TTL)
-            return None
-        except IntegrityError:
-            row = IdempotencyKey.objects.filter(caller=caller, key=key).first()
-            if row is None:
-                continue  # its holder failed and freed it meanwhile: try again
-            if row.expires_at > now:
-                return row
-            IdempotencyKey.objects.filter(pk=row.pk).delete()  # expired: the key may be used again
+        with connection.cursor() as cur:
+            cur.execute(sql, [caller, key, fp, b"", ops.adapt_datetimefield_value(now),
+                              ops.adapt_datetimefield_value(now + TTL)])
+            if cur.fetchone() is not None:
+                return None
+        row = IdempotencyKey.objects.filter(caller=caller, key=key).first()
+        if row is None:
+            continue  # its holder failed and freed it meanwhile: try again
+        if row.expires_at > now:
+            return row
+        IdempotencyKey.objects.filter(pk=row.pk).delete()  # expired: the key may be used again
     raise IntegrityError("could not claim the idempotency key")
 
 
