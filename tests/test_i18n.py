@@ -20,6 +20,8 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
 ENTRY = re.compile(r'^((?:#.*\n)*)msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', re.M)
+PLURAL = re.compile(r'^((?:#.*\n)*)msgid ((?:".*"\n)+)msgid_plural ((?:".*"\n)+)((?:msgstr\[\d\] (?:".*"\n?)+)+)', re.M)
+PLURAL_FORM = re.compile(r'msgstr\[(\d)\] ((?:".*"\n?)+)')
 STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
@@ -27,23 +29,43 @@ def _po_string(chunk: str) -> str:
     return "".join(ast.literal_eval(part) for part in STRING.findall(chunk))
 
 
-def _parse_po(path: Path) -> dict[str, str]:
-    """A tiny .po reader: msgid -> msgstr for active entries (no plurals or contexts in this project)."""
+def _check_flags(comments: str, key: str) -> None:
+    flags = [line for line in comments.splitlines() if line.startswith("#,")]
+    assert not any("fuzzy" in line for line in flags), f"fuzzy entry: {key!r}"
+
+
+def _parse_po(path: Path) -> dict[str, str | tuple[str, list[str]]]:
+    """A tiny .po reader: msgid -> msgstr for active entries; a plural entry maps its msgid to
+    (msgid_plural, [msgstr[0], msgstr[1], ...]). No contexts in this project."""
     text = path.read_text(encoding="utf-8")
-    assert not re.search(r"^(msgctxt|msgid_plural|msgstr\[)", text, re.M), "unsupported .po construct"
-    entries: dict[str, str] = {}
+    assert not re.search(r"^msgctxt", text, re.M), "unsupported .po construct"
+    entries: dict[str, str | tuple[str, list[str]]] = {}
+    for comments, msgid, plural, forms in PLURAL.findall(text):
+        key = _po_string(msgid)
+        _check_flags(comments, key)
+        entries[key] = (_po_string(plural), [_po_string(f) for _, f in sorted(PLURAL_FORM.findall(forms))])
     for comments, msgid, msgstr in ENTRY.findall(text):
         key = _po_string(msgid)
-        flags = [line for line in comments.splitlines() if line.startswith("#,")]
-        assert not any("fuzzy" in line for line in flags), f"fuzzy entry: {key!r}"
+        _check_flags(comments, key)
         if key:  # skip the header
             entries[key] = _po_string(msgstr)
     assert len(entries) == len(re.findall(r"^msgid ", text, re.M)) - 1, "the .po reader missed entries"
     return entries
 
 
+def _translations(entries: dict[str, str | tuple[str, list[str]]]) -> list[tuple[str, str]]:
+    """(source, translation) pairs: one per singular entry, one per plural form."""
+    pairs: list[tuple[str, str]] = []
+    for msgid, value in entries.items():
+        if isinstance(value, str):
+            pairs.append((msgid, value))
+        else:
+            pairs.extend((msgid, form) for form in value[1])
+    return pairs
+
+
 @pytest.fixture(scope="module")
-def po_entries() -> dict[str, str]:
+def po_entries() -> dict[str, str | tuple[str, list[str]]]:
     return _parse_po(LC_MESSAGES / "django.po")
 
 
@@ -85,21 +107,23 @@ def test_default_language_stays_vietnamese() -> None:
         assert str(VerdictChoices.LATE.label) == "Trễ hạn"
 
 
-def test_every_msgid_has_a_translation(po_entries: dict[str, str]) -> None:
+def test_every_msgid_has_a_translation(po_entries) -> None:  # noqa: ANN001
     assert len(po_entries) > 100
-    missing = [msgid for msgid, msgstr in po_entries.items() if not msgstr.strip()]
+    missing = [msgid for msgid, msgstr in _translations(po_entries) if not msgstr.strip()]
     assert not missing, f"untranslated: {missing}"
 
 
-def test_placeholders_are_kept(po_entries: dict[str, str]) -> None:
-    for msgid, msgstr in po_entries.items():
+def test_placeholders_are_kept(po_entries) -> None:  # noqa: ANN001
+    for msgid, msgstr in _translations(po_entries):
         assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(msgstr)), msgid
 
 
-def test_compiled_catalog_matches_po(po_entries: dict[str, str]) -> None:
+def test_compiled_catalog_matches_po(po_entries) -> None:  # noqa: ANN001
     with (LC_MESSAGES / "django.mo").open("rb") as fh:
         compiled = gettext.GNUTranslations(fh)
-    stale = [msgid for msgid, msgstr in po_entries.items() if compiled.gettext(msgid) != msgstr]
+    stale = [msgid for msgid, value in po_entries.items()
+             if (compiled.gettext(msgid) != value if isinstance(value, str)
+                 else [compiled.ngettext(msgid, value[0], n) for n in (1, 2)] != value[1])]
     assert not stale, f"django.mo is out of date for: {stale}"
 
 
