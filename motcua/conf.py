@@ -54,6 +54,7 @@ class Config:
     jobs_backoff_max: float = 3600.0  # longest wait between two attempts
     jobs_lease: float = 300.0  # seconds a worker owns a message it is delivering (longer than any timeout)
     jobs_readmodel_every: float = 60.0  # the worker applies the statistics read-model queue this often
+    jobs_verify_every: float = 3600.0  # the worker verifies the event log's hash chains this often
     # security (README "Configuration", "Security"): client address behind a reverse proxy, shared cache,
     # rate limits, HTTPS
     trusted_proxies: tuple[str, ...] = ()  # addresses/networks of our reverse proxies (CIDR)
@@ -150,6 +151,7 @@ def _with_integrations(cfg: Config, environ: dict[str, str] | os._Environ[str]) 
             jobs_backoff_max=float(g("MOTCUA_JOBS_BACKOFF_MAX", "3600")),
             jobs_lease=float(g("MOTCUA_JOBS_LEASE", "300")),
             jobs_readmodel_every=float(g("MOTCUA_JOBS_READMODEL_EVERY", "60")),
+            jobs_verify_every=float(g("MOTCUA_JOBS_VERIFY_EVERY", "3600")),
         )
     except ValueError as exc:
         raise ConfigError(f"a MOTCUA_NATIONAL_PORTAL_* or MOTCUA_JOBS_* setting is not a number: {exc}") from exc

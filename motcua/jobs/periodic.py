@@ -21,6 +21,7 @@ def jobs() -> dict[str, tuple[float, Callable[[], object]]]:
         "outbox.sweep": (30.0, tasks.sweep_outbox.enqueue),
         "readmodel.refresh": (CONFIG.jobs_readmodel_every, tasks.refresh_readmodel.enqueue),
         "tasks.prune": (6 * 3600.0, tasks.prune_task_results.enqueue),
+        "events.verify": (CONFIG.jobs_verify_every, tasks.verify_event_log.enqueue),
     }
 
 

@@ -32,6 +32,25 @@ def refresh_readmodel() -> int:
     return n
 
 
+class EventLogBroken(RuntimeError):
+    """The event log's hash chains do not verify: the task fails with the first broken link."""
+
+
+@task()
+def verify_event_log() -> str:
+    """``motcua verify_events`` on the worker's schedule: a broken chain is logged as an error and
+    fails the task (visible in the job records), a clean pass writes a checkpoint."""
+    import logging
+
+    from motcua.dossiers.verify import verify
+
+    res = verify()
+    if not res.ok:
+        logging.getLogger("motcua").error("event log verification failed: %s", res.first_break)
+        raise EventLogBroken(str(res.first_break))
+    return f"{res.events} events of {res.dossiers} dossiers verified"
+
+
 @task()
 def prune_task_results(days: int = 2) -> int:
     """Forget finished jobs older than ``days`` (the outbox keeps its own record)."""
