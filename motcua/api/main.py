@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
@@ -95,6 +96,15 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return envelope(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(RawPostDataException)
+def on_consumed_body(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    # a form (multipart) body sent to an operation that reads JSON: the input validation (or the
+    # Idempotency-Key fingerprint) has already parsed the form from the stream, so the raw body is
+    # gone; it would not parse as JSON anyway, which is what the answer says (as for malformed JSON)
+    return envelope(request, 400, "http_error", "Cannot parse request body: this operation takes application/json.",
+                    {"body": f"expected application/json, not {request.content_type or 'no content type'}"})
 
 
 @api.exception_handler(Http404)

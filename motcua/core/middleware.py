@@ -13,6 +13,7 @@ from urllib.parse import unquote_to_bytes
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 # C0 controls and DEL, except tab, line feed and carriage return (text areas send them)
@@ -83,6 +84,19 @@ def _check_body(request: HttpRequest, fields: dict[str, str]) -> None:
             _walk_json(data, "", fields)
 
 
+def _path_fields(request: HttpRequest, path: str) -> dict[str, str]:
+    """The URL parameters that carry control characters, by name (``code`` of
+    /api/v1/catalog/procedures/{code}, ``province`` of /api/v1/calendars/{province}/days); ``path``
+    when the URL matches no route or the characters are outside its parameters."""
+    try:
+        match = resolve(path, getattr(request, "urlconf", None))
+    except Resolver404:
+        return {"path": CONTROL_MESSAGE}
+    named = {name: CONTROL_MESSAGE for name, value in match.kwargs.items()
+             if isinstance(value, str) and CONTROL.search(value)}
+    return named or {"path": CONTROL_MESSAGE}
+
+
 def problems(request: HttpRequest) -> dict[str, str]:
     """Field name -> what is wrong, for every input of the request that carries forbidden bytes."""
     fields: dict[str, str] = {}
@@ -92,7 +106,7 @@ def problems(request: HttpRequest) -> dict[str, str]:
     if BROKEN_UTF8.search(path):
         fields["path"] = UTF8_MESSAGE
     elif CONTROL.search(path):
-        fields["path"] = CONTROL_MESSAGE
+        fields.update(_path_fields(request, path))
     _check_urlencoded(request.META.get("QUERY_STRING", ""), fields)
     if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
         _check_body(request, fields)

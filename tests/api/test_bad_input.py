@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.dossiers.models import Dossier
 from tests.api.conftest import API
-from tests.factories import PDF, PNG
+from tests.factories import PDF, PNG, through_process
 
 HUGE = 10**25  # larger than any database integer
 
@@ -54,10 +54,17 @@ def bad(api, client_of, media, action: str, body: Any = None, raw: str | None = 
 
 # ---- every action endpoint --------------------------------------------------------------------
 
-@pytest.mark.parametrize("action", ACTIONS)
-def test_valid_body_works(api, client_of, action):
-    """The table's valid bodies are valid: the failures below come from the one thing changed."""
+def ready(api, world, action: str) -> Dossier:  # noqa: ANN001
+    """A dossier from which ``action`` may succeed: in its starting status and, to finish, carried
+    through every step of its process (approved, the result attached)."""
     d = api.dossier_at(ACTIONS[action][1])
+    return through_process(world, d.pk) if action == "finish" else d
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_valid_body_works(api, world, client_of, action):
+    """The table's valid bodies are valid: the failures below come from the one thing changed."""
+    d = ready(api, world, action)
     r = call(api, client_of, action, d.pk, ACTIONS[action][2])
     assert r.status_code == 200, r.content
 
@@ -92,9 +99,13 @@ def test_note_or_reason_too_long_or_wrong_type(api, client_of, media, action):
 
 
 @pytest.mark.parametrize("action", ACTIONS)
-def test_nul_characters_are_refused(api, client_of, media, action):
+def test_nul_characters_are_refused(api, world, client_of, media, action):
+    """Control characters are refused before the operation runs (400, the field named), even where
+    the call would otherwise succeed."""
     field = "reason" if action in REASONED else ("reference" if action == "payment" else "note")
-    bad(api, client_of, media, action, {**ACTIONS[action][2], field: "a\x00b"}, fields=(field,))
+    d = ready(api, world, action)
+    bad(api, client_of, media, action, {**ACTIONS[action][2], field: "a\x00b"}, status=400, fields=(field,),
+        dossier_id=d.pk)
 
 
 @pytest.mark.parametrize("action", [a for a, spec in ACTIONS.items() if spec[4]])
@@ -145,8 +156,8 @@ def test_stale_version(api, client_of, media, action):
     assert str(d.row_version) in err["fields"]["version"]
 
 
-def test_current_version_is_accepted(api, client_of):
-    d = api.dossier_at(4)
+def test_current_version_is_accepted(api, world, client_of):
+    d = ready(api, world, "finish")
     r = call(api, client_of, "finish", d.pk, {"version": d.row_version})
     assert r.status_code == 200 and r.json()["version"] == d.row_version + 1
 
@@ -241,10 +252,13 @@ def test_attachments_must_be_files_of_this_dossier(api, client_of, media, action
         bad(api, client_of, media, action, {"attachments": attachments}, fields=(field,))
 
 
-@pytest.mark.parametrize(("items", "field"), [("Giấy", "items"), ([1], "items.0"), (["x"] * 51, "items"),
-                                              (["a\x00"], "items")])
-def test_request_supplement_items(api, client_of, media, items, field):
-    bad(api, client_of, media, "request-supplement", {"reason": "Thiếu", "items": items}, fields=(field,))
+@pytest.mark.parametrize(("items", "status", "field"), [
+    ("Giấy", 422, "items"), ([1], 422, "items.0"), (["x"] * 51, 422, "items"),
+    (["a\x00"], 400, "items.0"),  # a control character: refused before validation, the item named
+])
+def test_request_supplement_items(api, client_of, media, items, status, field):
+    bad(api, client_of, media, "request-supplement", {"reason": "Thiếu", "items": items}, status=status,
+        fields=(field,))
 
 
 # ---- intake -----------------------------------------------------------------------------------
@@ -277,8 +291,6 @@ INTAKE_CASES: list[tuple[str, Any, tuple[str, ...]]] = [
     ("empty applicant name", lambda p: _with(p, "", "applicant", "name"), ("applicant.name",)),
     ("blank applicant name", lambda p: _with(p, "   ", "applicant", "name"), ("applicant.name",)),
     ("long applicant name", lambda p: _with(p, "A" * 256, "applicant", "name"), ("applicant.name",)),
-    ("NUL in name", lambda p: _with(p, "An\x00", "applicant", "name"), ("applicant.name",)),
-    ("NUL in address", lambda p: _with(p, "\x00", "applicant", "address"), ("applicant.address",)),
     ("name not text", lambda p: _with(p, 42, "applicant", "name"), ("applicant.name",)),
     ("applicant not object", lambda p: _with(p, "Nguyễn Văn An", "applicant"), ("applicant",)),
     ("applicant type 7", lambda p: _with(p, 7, "applicant", "type"), ("applicant.type",)),
@@ -322,6 +334,23 @@ def test_intake_validation(api, client_of, media, case, mutate, fields):
     api.error(r, 422, "validation_error", fields)
 
 
+CONTROL_CASES: list[tuple[str, Any, str]] = [
+    ("NUL in name", lambda p: _with(p, "An\x00", "applicant", "name"), "applicant.name"),
+    ("NUL in address", lambda p: _with(p, "\x00", "applicant", "address"), "applicant.address"),
+    ("escape in summary", lambda p: _with(p, "a\x1bb", "request_summary"), "request_summary"),
+    ("NUL in an unknown key", lambda p: _with(p, "\x00", "extra"), "extra"),
+]
+
+
+@pytest.mark.parametrize(("case", "mutate", "field"), CONTROL_CASES, ids=[c[0] for c in CONTROL_CASES])
+def test_intake_control_characters(api, client_of, media, case, mutate, field):
+    """Control characters anywhere in the body: 400 with the validation envelope naming the field."""
+    api.dossier_at(2)
+    with api.unchanged(media):
+        r = api.post(client_of("counter_a"), "/dossiers", mutate(api.payload()))
+    api.error(r, 400, "validation_error", (field,))
+
+
 def test_intake_reports_every_unknown_code_at_once(api, client_of):
     body = api.payload(procedure_code="x", receiving_unit_code="y", handling_unit_code="z")
     with api.unchanged():
@@ -354,11 +383,17 @@ def test_intake_body_not_an_object(api, client_of, raw):
     api.error(r, 422, "validation_error")
 
 
-def test_intake_form_encoded_is_refused(api, client_of):
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "application/x-www-form-urlencoded"])
+def test_intake_form_encoded_is_refused(api, client_of, content_type):
+    """The intake takes JSON: a form is a body that does not parse (400), even after the input
+    validation has read the form from the request's stream."""
+    c = client_of("counter_a")
     with api.unchanged():
-        r = client_of("counter_a").post(f"{API}/dossiers", {"procedure_code": "1.001193"})
-    assert 400 <= r.status_code < 500
-    api.error(r, r.status_code)
+        if content_type == "multipart/form-data":
+            r = c.post(f"{API}/dossiers", {"procedure_code": "1.001193"})
+        else:
+            r = c.post(f"{API}/dossiers", "procedure_code=1.001193", content_type=content_type)
+    api.error(r, 400)
 
 
 # ---- reading ----------------------------------------------------------------------------------
@@ -367,7 +402,7 @@ def test_intake_form_encoded_is_refused(api, client_of):
     ({"status": 0}, "status"), ({"status": 11}, "status"), ({"status": "new"}, "status"),
     ({"limit": 0}, "limit"), ({"limit": 501}, "limit"), ({"limit": "all"}, "limit"), ({"limit": -1}, "limit"),
     ({"after": "x"}, "after"), ({"channel": "online"}, "channel"), ({"due_before": "tomorrow"}, "due_before"),
-    ({"due_before": "2026-13-01"}, "due_before"), ({"procedure": "a\x00b"}, "procedure"),
+    ({"due_before": "2026-13-01"}, "due_before"),
     ({"due_before": "0001-01-01T00:00:00+07:00"}, "due_before"),
     ({"flag": "red"}, "flag"),
 ])
@@ -376,6 +411,14 @@ def test_list_bad_query(api, client_of, params, field):
     with api.unchanged():
         r = api.get(client_of("counter_a"), "/dossiers", **params)
     api.error(r, 422, "validation_error", (field,))
+
+
+@pytest.mark.parametrize("params", [{"procedure": "a\x00b"}, {"q": "\x01"}, {"status": "2\x00"}])
+def test_list_control_characters_in_query(api, client_of, params):
+    api.dossier_at(2)
+    with api.unchanged():
+        r = api.get(client_of("counter_a"), "/dossiers", **params)
+    api.error(r, 400, "validation_error", tuple(params))
 
 
 @pytest.mark.parametrize(("params", "found"), [
@@ -497,12 +540,17 @@ def test_upload_to_unknown_dossier(api, client_of, media, dossier_id):
 
 # ---- public lookup ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("code", ["000.31.90.H39-260310-9999", "x", "a%00b", "%20", "' OR 1=1 --"])
-def test_lookup_unknown_code(api, anon, code):
+@pytest.mark.parametrize(("code", "statuses"), [
+    ("000.31.90.H39-260310-9999", (404,)), ("x", (404, 422)), ("%20", (404, 422)), ("' OR 1=1 --", (404, 422)),
+    ("a%00b", (400,)),  # a control character: refused before the lookup, the parameter named
+])
+def test_lookup_unknown_code(api, anon, code, statuses):
     api.dossier_at(2)
     r = anon.get(f"{API}/lookup/{code}")
-    assert r.status_code in (404, 422), r.content
-    api.error(r, r.status_code)
+    assert r.status_code in statuses, r.content
+    err = api.error(r, r.status_code)
+    if r.status_code == 400:
+        assert err["code"] == "validation_error" and set(err["fields"]) == {"code"}, err
     assert "Nguyễn" not in r.content.decode()
 
 

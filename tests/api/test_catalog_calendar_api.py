@@ -155,8 +155,6 @@ BAD_IMPORTS: list[tuple[str, Any, str | None]] = [
      "procedures.0.process.0.role"),
     ("zero step quota", _doc(process=[{"name": "Xử lý", "role": "specialist", "quota_hours": 0}]),
      "procedures.0.process.0.quota_hours"),
-    ("NUL in a name", _doc(name="Khai\x00sinh"), None),
-    ("NUL in free text", _version(requirements="a\x00b"), None),
     ("long decision number", _version(decision_number="Q" * 101), "procedures.0.versions.1.decision_number"),
     ("version name too long", _version(name="T" * 501), "procedures.0.versions.1.name"),
 ]
@@ -168,6 +166,23 @@ def test_bad_import_changes_nothing(api, client_of, case, doc, field):
     before = catalog_state()
     r = api.post(client_of("admin"), "/catalog/import", doc)
     api.error(r, 422, "validation_error", (field,) if field else ())
+    assert catalog_state() == before
+
+
+CONTROL_IMPORTS: list[tuple[str, Any, str]] = [
+    ("NUL in a name", _doc(name="Khai\x00sinh"), "procedures.0.name"),
+    ("NUL in free text", _version(requirements="a\x00b"), "procedures.0.versions.1.requirements"),
+    ("escape in a field code", {**CATALOG, "fields": [{"code": "H\x1bT", "name": "Hộ tịch"}]}, "fields.0.code"),
+]
+
+
+@pytest.mark.parametrize(("case", "doc", "field"), CONTROL_IMPORTS, ids=[c[0] for c in CONTROL_IMPORTS])
+def test_import_with_control_characters_changes_nothing(api, client_of, case, doc, field):
+    """Control characters anywhere in the document: 400, the field named, the catalog untouched."""
+    api.dossier_at(2)
+    before = catalog_state()
+    r = api.post(client_of("admin"), "/catalog/import", doc)
+    api.error(r, 400, "validation_error", (field,))
     assert catalog_state() == before
 
 
@@ -183,13 +198,14 @@ def test_import_malformed_json(api, client_of, raw):
     ("/catalog/procedures/1.001193", {"on": "hôm nay"}, 422, "on"),
     ("/catalog/procedures/1.001193", {"on": "2026-02-30"}, 422, "on"),
     ("/catalog/procedures/1.001193", {"on": "2000-01-01"}, 404, None),  # not yet in force
-    ("/catalog/procedures/a%00b", {}, 422, "code"),
+    ("/catalog/procedures/a%00b", {}, 400, "code"),  # control characters: 400, the parameter named
     ("/catalog/procedures", {"limit": "many"}, 422, "limit"),
-    ("/catalog/procedures", {"q": "a\x00"}, 422, "q"),
-    ("/catalog/procedures", {"field": "\x00"}, 422, "field"),
+    ("/catalog/procedures", {"q": "a\x00"}, 400, "q"),
+    ("/catalog/procedures", {"field": "\x00"}, 400, "field"),
 ])
 def test_catalog_read_bad_input(api, anon, path, params, status, field):
-    api.error(api.get(anon, path, **params), status, None, (field,) if field else ())
+    code = "validation_error" if status in (400, 422) else None
+    api.error(api.get(anon, path, **params), status, code, (field,) if field else ())
 
 
 # ---- calendars --------------------------------------------------------------------------------
@@ -251,17 +267,18 @@ def test_admin_of_another_province_may_not_declare(api, world, client_of):
 VALID_OVERRIDE = {"date": "2026-03-11", "kind": "holiday", "name": "Nghỉ", "decision": "1/QĐ-UBND"}
 
 
-@pytest.mark.parametrize(("over", "field"), [
-    ({"date": "11/03/2026"}, "date"), ({"date": None}, "date"), ({"kind": "vacation"}, "kind"),
-    ({"name": ""}, "name"), ({"name": "N" * 201}, "name"), ({"decision": ""}, "decision"),
-    ({"decision": "   "}, "decision"), ({"decision": "D" * 256}, "decision"), ({"name": "a\x00"}, "name"),
-    ({"kind": 1}, "kind"),
+@pytest.mark.parametrize(("over", "status", "field"), [
+    ({"date": "11/03/2026"}, 422, "date"), ({"date": None}, 422, "date"), ({"kind": "vacation"}, 422, "kind"),
+    ({"name": ""}, 422, "name"), ({"name": "N" * 201}, 422, "name"), ({"decision": ""}, 422, "decision"),
+    ({"decision": "   "}, 422, "decision"), ({"decision": "D" * 256}, 422, "decision"), ({"kind": 1}, 422, "kind"),
+    # a control character is refused before validation: 400, the field named
+    ({"name": "a\x00"}, 400, "name"), ({"decision": "1/QĐ\x7f"}, 400, "decision"),
 ])
-def test_bad_override(api, client_of, over, field):
+def test_bad_override(api, client_of, over, status, field):
     api.dossier_at(2)
     before = calendar_state()
     r = api.post(client_of("admin"), "/calendars/68/overrides", {**VALID_OVERRIDE, **over})
-    api.error(r, 422, "validation_error", (field,))
+    api.error(r, status, "validation_error", (field,))
     assert calendar_state() == before
 
 
@@ -280,7 +297,8 @@ def test_override_for_unknown_province(api, client_of):
     before = calendar_state()
     api.error(api.post(client_of("admin"), "/calendars/99/overrides", VALID_OVERRIDE), 404, "not_found")
     api.error(api.post(client_of("admin"), "/calendars/000.31.10.H39/overrides", VALID_OVERRIDE), 404)
-    api.error(api.post(client_of("admin"), "/calendars/a%00/overrides", VALID_OVERRIDE), 422)
+    api.error(api.post(client_of("admin"), "/calendars/a%00/overrides", VALID_OVERRIDE), 400, "validation_error",
+              ("province",))
     assert calendar_state() == before
 
 
@@ -298,7 +316,8 @@ def test_days_bad_range(api, anon, params, status, field):
 
 def test_days_unknown_province(api, anon):
     api.error(api.get(anon, "/calendars/99/days", start="2026-03-09", end="2026-03-10"), 404, "not_found")
-    api.error(api.get(anon, "/calendars/a%00/days", start="2026-03-09", end="2026-03-10"), 422)
+    api.error(api.get(anon, "/calendars/a%00/days", start="2026-03-09", end="2026-03-10"), 400, "validation_error",
+              ("province",))
 
 
 def test_days_outside_the_working_calendar(api, anon):
@@ -337,4 +356,4 @@ def test_dissolved_unit_is_shown(api, anon, world):
 
 @pytest.mark.parametrize("params", [{"kind": "a\x00"}, {"parent": "\x00"}])
 def test_units_nul_in_filter(api, anon, params):
-    api.error(api.get(anon, "/units", **params), 422, "validation_error", tuple(params))
+    api.error(api.get(anon, "/units", **params), 400, "validation_error", tuple(params))

@@ -39,19 +39,36 @@ def test_intake_act_and_look_up_over_http(world, api, http):
                   files={"file": ("virus.pdf", b"MZ\x90\x00" + b"\x00" * 60, "application/pdf")})
     assert r.status_code == 422 and r.json()["error"]["fields"]["file"]
 
-    steps = [(counter, "start", {"version": 1}), (specialist, "forward", {"version": 2}),
-             (leader, "forward", {"version": 3}), (leader, "finish", {"version": 4, "attachments": [file_id]}),
-             (counter, "return", {"version": 5, "note": "Đã trả tại quầy"})]
-    for headers, action, body in steps:
+    def act(headers: dict[str, str], action: str, body: dict, status: int = 200) -> dict:
         r = http.post(f"/dossiers/{d['id']}/{action}", json=body, headers=headers)
-        assert r.status_code == 200, (action, r.text)
-    assert r.json()["status"] == 10 and r.json()["version"] == 6
+        assert r.status_code == status, (action, r.text)
+        return r.json()
+
+    # the internal process: reception (counter) -> appraisal (specialist) -> approval (leader)
+    act(counter, "start", {"version": 1})
+    act(specialist, "forward", {"version": 2})  # out of the counter's reception step
+    act(specialist, "claim", {"version": 3})  # the specialist takes the appraisal step
+    err = act(leader, "finish", {"version": 4}, status=409)["error"]  # not through the process yet
+    assert err["code"] == "step_refused" and err["fields"] == {"step": "steps_remaining"}
+    r = http.post(f"/dossiers/{d['id']}/files", headers=specialist, data={"kind": "result"},
+                  files={"file": ("ket-qua.pdf", PDF, "application/pdf")})
+    assert r.status_code == 201, r.text
+    result_id = r.json()["id"]
+    act(specialist, "forward", {"version": 4})  # to the leader's approval step
+    r = http.post(f"/dossiers/{d['id']}/approve", json={"version": 5, "note": "Đồng ý"}, headers=leader)
+    assert r.status_code == 201, r.text
+    assert r.json()["document_id"] == result_id
+    done = act(leader, "finish", {"version": 6, "attachments": [file_id, result_id]})
+    assert done["status"] == 9
+    returned = act(counter, "return", {"version": 7, "note": "Đã trả tại quầy"})
+    assert returned["status"] == 10 and returned["version"] == 8
 
     r = http.post(f"/dossiers/{d['id']}/return", json={}, headers=counter)
     assert r.status_code == 409 and r.json()["error"]["code"] == "illegal_transition"
 
     events = http.get(f"/dossiers/{d['id']}/events", headers=specialist).json()
-    assert [e["action"] for e in events] == ["intake", "start", "forward", "forward", "finish", "return"]
+    assert [e["action"] for e in events] == ["intake", "start", "forward", "forward", "forward", "approve",
+                                             "finish", "return"]
 
     r = httpx.get(f"{http.base_url}lookup/{d['code']}")  # no credentials at all
     assert r.status_code == 200

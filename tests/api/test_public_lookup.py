@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api.conftest import API
+from tests.factories import through_process
 
 PERSON = {
     "name": "Nguyễn Văn An", "type": 0, "id_number": "068123456789", "phone": "0912345678",
@@ -47,9 +48,12 @@ def test_mask_style(api, anon, clock):
         assert anon.get(f"{API}/lookup/{d['code']}").json()["applicant"] == masked
 
 
-def test_lookup_follows_the_dossier_to_its_return(api, anon, clock):
+def test_lookup_follows_the_dossier_to_its_return(api, anon, clock, world):
     d = _intake(api, clock)
-    for action, who in (("start", "counter_a"), ("finish", "leader_a"), ("return", "counter_a")):
+    api.act("counter_a", d["id"], "start")
+    assert anon.get(f"{API}/lookup/{d['code']}").json()["status"] == 4
+    through_process(world, d["id"])  # every step passed, the result attached and approved
+    for action, who in (("finish", "leader_a"), ("return", "counter_a")):
         api.act(who, d["id"], action)
     body = anon.get(f"{API}/lookup/{d['code']}").json()
     assert body["status"] == 10 and body["status_label"] == "Đã trả kết quả" and body["returned_at"]
