@@ -33,6 +33,23 @@ def _fresh_process_caches():
 
 
 @pytest.fixture(autouse=True)
+def _flushable_event_log(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every transactional test ends with its event log emptied (triggers lifted), so Django's flush
+    can run: the append-only triggers refuse DELETE, and on PostgreSQL TRUNCATE of a non-empty log."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (bool({"transactional_db", "live_server"} & set(request.fixturenames))
+                     or (marker is not None and marker.kwargs.get("transaction", False)))
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # set up first, so torn down after the purge below
+    yield
+    from tests.api.conftest import purge_event_log
+
+    purge_event_log()
+
+
+@pytest.fixture(autouse=True)
 def media(tmp_path: Path) -> Iterator[Path]:
     """Uploaded files go to a fresh folder per test (a live server's thread shares the process)."""
     from motcua.dossiers.storage import LocalStorage, set_storage
