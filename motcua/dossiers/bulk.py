@@ -21,10 +21,12 @@ from motcua.domain.lifecycle import Action, Status, next_status
 from motcua.domain.verdict import quick_category
 from motcua.domain.workcal import WorkingCalendar
 
-from .eventchain import chain_key, event_hash
+from .eventchain import canon_json, chain_key, event_hash
 
 _ACTIONS = {a.value: a for a in Action}
 _END = {Action.FINISH, Action.STOP, Action.REFUSE, Action.WITHDRAW}
+# the events that move a dossier between the steps of its process (as motcua.dossiers.process.STEP_MOVES)
+_STEP_MOVES = {Action.START, Action.FORWARD, Action.APPROVE, Action.SEND_BACK}
 
 
 @dataclass
@@ -49,6 +51,10 @@ class HistoryRecord:
     cutoff: int | None = -1  # seconds after midnight; -1: the calendar's; None: no cut-off
     extended_to: int | None = None
     sequence: tuple[int, str, int] | None = None  # (unit id, local date iso, seq) for counters
+    # each event's data, parallel to ``events`` (None: no data). A step move names the step it enters
+    # as the services write it ({"step": id, "holder": user id, "step_due_at": iso, ...}); the
+    # dossier's current step, holder and step times follow from the last one, as in the services.
+    data: list[dict | None] | None = None
 
 
 @dataclass
@@ -63,6 +69,12 @@ class Projection:
     verdict: str = ""
     late: int = 0
     trail: list[int] = field(default_factory=list)  # status after each event
+    steps: list[int | None] = field(default_factory=list)  # the step the dossier is at after each event
+    data: list[str] = field(default_factory=list)  # each event's data, canonical JSON text
+    current_step: int | None = None
+    holder: int | None = None
+    step_started: int | None = None
+    step_due: int | None = None
 
 
 def project(rec: HistoryRecord, cal: WorkingCalendar) -> Projection:
@@ -70,13 +82,21 @@ def project(rec: HistoryRecord, cal: WorkingCalendar) -> Projection:
     status: Status | None = None
     resume: Status | None = None
     p = Projection(status=0, received=None)
-    for at, name, _ in rec.events:
+    data = rec.data or [None] * len(rec.events)
+    if len(data) != len(rec.events):
+        raise ValueError(f"{rec.code}: event data does not match the events")
+    due_text: list[str | None] = [None]
+    for (at, name, _), extra in zip(rec.events, data, strict=True):
         action = _ACTIONS[name]
         if action is Action.REQUEST_SUPPLEMENT:
             resume = status
         status = next_status(action, status, resume)
         p.trail.append(int(status))
         _apply_clock(p, action, at)
+        _apply_step(p, action, at, extra, due_text)
+        p.data.append(canon_json(extra))
+    if due_text[0]:
+        p.step_due = int(datetime.fromisoformat(due_text[0]).timestamp())
     assert status is not None
     p.status = int(status)
     if p.received is not None:
@@ -86,6 +106,21 @@ def project(rec: HistoryRecord, cal: WorkingCalendar) -> Projection:
             cat, p.late = quick_category(cal, p.due, p.ended, p.supplement_requests, True)
             p.verdict = cat.value
     return p
+
+
+def _apply_step(p: Projection, action: Action, at: int, data: dict | None, due_text: list[str | None]) -> None:
+    """Follow the step the dossier is at from one event (same rules as motcua.dossiers.process):
+    a step move entering a step sets it, its holder and entry; a holder change only the holder;
+    an ending leaves the process. ``due_text``: the current step's due time, as the event says it."""
+    if data:
+        if "holder_change" in data:
+            p.holder = data.get("holder")
+        elif action in _STEP_MOVES and "step" in data:
+            p.current_step, p.holder, p.step_started = data["step"], data.get("holder"), at
+            due_text[0] = data.get("step_due_at")
+    if action in _END:
+        p.current_step, p.holder, due_text[0] = None, None, None
+    p.steps.append(p.current_step)
 
 
 def _apply_clock(p: Projection, action: Action, at: int) -> None:
@@ -111,10 +146,10 @@ _DOSSIER_COLS = (
     "representative_id_number", "representative_phone", "request_summary", "result_delivery", "sets",
     "submitted_at", "received_at", "limit_seconds", "due_at", "appointment_at", "extended_to", "pauses",
     "supplement_requests", "ended_at", "returned_at", "verdict", "late_seconds", "step_started_at",
-    "step_due_at", "fees_due", "fees_paid", "row_version", "created_at", "updated_at",
+    "step_due_at", "current_step_id", "holder_id", "fees_due", "fees_paid", "row_version", "created_at", "updated_at",
 )
-_EVENT_COLS = ("dossier_id", "seq", "at", "action", "from_status", "to_status", "actor_name", "role", "note",
-               "data", "attachments", "prev_hash", "hash")
+_EVENT_COLS = ("dossier_id", "seq", "at", "action", "from_status", "to_status", "actor_name", "role", "step_id",
+               "note", "data", "attachments", "prev_hash", "hash")
 
 
 def _ts(epoch: int | None) -> datetime | None:
@@ -141,11 +176,11 @@ class _Timestamps:
 
 
 def _chain(key: bytes, rec: HistoryRecord, p: Projection, did: int) -> list[str]:
-    """The hash of each imported event (fields as written below: actor "import", no unit, no data)."""
+    """The hash of each imported event (fields as written below: actor "import", no unit)."""
     hashes, h, old = [], "", None
-    for (at, name, note), status in zip(rec.events, p.trail, strict=True):
-        h = event_hash(key, h, did, at * 1_000_000, name, old, status, None, "import", "import", None, None,
-                       note, "{}", "[]")
+    for (at, name, note), status, step, data in zip(rec.events, p.trail, p.steps, p.data, strict=True):
+        h = event_hash(key, h, did, at * 1_000_000, name, old, status, None, "import", "import", None, step,
+                       note, data, "[]")
         hashes.append(h)
         old = status
     return hashes
@@ -161,13 +196,13 @@ def _rows(rec: HistoryRecord, p: Projection, did: int, ts: _Timestamps,
         rec.applicant_id_number, rec.applicant_phone, "", rec.applicant_address, "", "", "", "", "counter", 1,
         first, ts(p.received), rec.limit_seconds, ts(due),
         ts(rec.extended_to if rec.extended_to else due), ts(rec.extended_to), json.dumps(p.pauses),
-        p.supplement_requests, ts(p.ended), ts(p.returned), p.verdict, p.late, None, None,
-        rec.fees_due, rec.fees_paid, 1, first, last,
+        p.supplement_requests, ts(p.ended), ts(p.returned), p.verdict, p.late, ts(p.step_started), ts(p.step_due),
+        p.current_step, p.holder, rec.fees_due, rec.fees_paid, 1, first, last,
     )
     events, prev, link = [], None, ""
-    for seq, ((at, name, note), status, h) in enumerate(zip(rec.events, p.trail, _chain(key, rec, p, did),
-                                                            strict=True), 1):
-        events.append((did, seq, ts(at), name, prev, status, "import", "import", note, "{}", "[]", link, h))
+    for seq, ((at, name, note), status, step, data, h) in enumerate(
+            zip(rec.events, p.trail, p.steps, p.data, _chain(key, rec, p, did), strict=True), 1):
+        events.append((did, seq, ts(at), name, prev, status, "import", "import", step, note, data, "[]", link, h))
         prev, link = status, h
     return dossier, events
 
@@ -184,6 +219,10 @@ def _n(value: str | None) -> str:
     return NULL if value is None else value
 
 
+def _o(value: int | None) -> str:
+    return NULL if value is None else str(value)
+
+
 def _pg_lines(rec: HistoryRecord, p: Projection, did: int, ts: _Timestamps, key: bytes) -> tuple[str, str]:
     """The dossier's COPY line and its events' lines (columns as _DOSSIER_COLS / _EVENT_COLS)."""
     first, last = ts(rec.events[0][0]), ts(rec.events[-1][0])
@@ -195,14 +234,15 @@ def _pg_lines(rec: HistoryRecord, p: Projection, did: int, ts: _Timestamps, key:
         str(rec.applicant_type), _e(rec.applicant_name), _e(rec.applicant_id_number), _e(rec.applicant_phone), "",
         _e(rec.applicant_address), "", "", "", "", "counter", "1", _n(first), _n(ts(p.received)),
         str(rec.limit_seconds), _n(due), _n(ext or due), _n(ext), json.dumps(p.pauses),
-        str(p.supplement_requests), _n(ts(p.ended)), _n(ts(p.returned)), p.verdict, str(p.late), NULL, NULL,
-        str(rec.fees_due), str(rec.fees_paid), "1", _n(first), _n(last),
+        str(p.supplement_requests), _n(ts(p.ended)), _n(ts(p.returned)), p.verdict, str(p.late),
+        _n(ts(p.step_started)), _n(ts(p.step_due)), _o(p.current_step), _o(p.holder), str(rec.fees_due),
+        str(rec.fees_paid), "1", _n(first), _n(last),
     )) + "\n"
     lines, prev, link = [], NULL, ""
-    for seq, ((at, name, note), status, h) in enumerate(zip(rec.events, p.trail, _chain(key, rec, p, did),
-                                                            strict=True), 1):
-        lines.append(f"{did}\t{seq}\t{ts(at)}\t{name}\t{prev}\t{status}\timport\timport\t{_e(note)}\t{{}}\t[]"
-                     f"\t{link}\t{h}\n")
+    for seq, ((at, name, note), status, step, data, h) in enumerate(
+            zip(rec.events, p.trail, p.steps, p.data, _chain(key, rec, p, did), strict=True), 1):
+        lines.append(f"{did}\t{seq}\t{ts(at)}\t{name}\t{prev}\t{status}\timport\timport\t{_o(step)}\t{_e(note)}"
+                     f"\t{_e(data)}\t[]\t{link}\t{h}\n")
         prev, link = status, h
     return dossier, "".join(lines)
 
@@ -315,5 +355,18 @@ def _import_batch(recs: list[HistoryRecord], cal: WorkingCalendar) -> int:
         rows = [_rows(rec, p, first + i, ts, hkey) for i, (rec, p) in enumerate(zip(recs, projections, strict=True))]
         _insert("dossiers_dossier", _DOSSIER_COLS, [d for d, _ in rows])
         _insert("dossiers_dossierevent", _EVENT_COLS, [e for _, evs in rows for e in evs])
+    if any(rec.data for rec in recs):
+        _approvals(first, first + len(recs) - 1)
     _bump_counters(seqs)
     return len(recs)
+
+
+def _approvals(first: int, last: int) -> None:
+    """The approval row of each imported ``approve`` event (its signature pending, like the services';
+    no document: imported histories carry no files), in one statement."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO dossiers_approval (dossier_id, event_id, document_id, document_sha256, approved_by_id, "
+            "approved_at, signature_status, signed_document_id, signer, certificate_serial, signed_at) "
+            "SELECT dossier_id, id, NULL, '', NULL, at, %s, NULL, '', '', NULL FROM dossiers_dossierevent "
+            "WHERE dossier_id BETWEEN %s AND %s AND action = 'approve'", ["pending", first, last])

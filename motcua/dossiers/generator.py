@@ -4,6 +4,12 @@ Mixes follow what provinces publish: online share rising from about 45% to 80% o
 years, a few percent by post, certified copies and civil status dominating commune intake,
 about 8% supplement requests (1% twice), 1.5% withdrawals, 1% refusals of online dossiers,
 0.5% stopped, and 1-3% finished late; dossiers received recently are still open.
+
+Each history follows the handling unit's internal process for its procedure, as the services
+write it: ``start`` enters the first step, a ``forward`` enters each next one, the approval step is
+left by an ``approve``; each step entered names its due time (the step's quota in working time,
+computed by :func:`motcua.dossiers.process.step_due`) and a holder among the unit's staff of the
+step's role, when there is one. A dossier still being processed stays at the step it had reached.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from django.db.models import Q
 
@@ -20,9 +27,12 @@ from motcua.catalog.choices import Channel, OnlineLevel, VersionStatus
 from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.domain.codes import format_dossier_code
 from motcua.domain.workcal import WorkingCalendar
-from motcua.units.models import Unit
+from motcua.units.models import StaffRole, Unit
 
 from .bulk import HistoryRecord, import_history
+from .process import step_due
+
+Event = tuple[int, str, str, dict[str, Any] | None]  # (epoch seconds, action, note, data)
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
             "Ngô", "Dương", "Lý", "K'", "Ka"]
@@ -42,7 +52,7 @@ class Target:
     version: ProcedureVersion
     receiving: Unit
     handling: Unit
-    steps: int
+    steps: tuple[ProcessStep, ...]  # the handling unit's process for the procedure, in order
     weight: float
 
 
@@ -52,18 +62,18 @@ def _targets(province: Unit, on: date) -> list[Target]:
                 .exclude(status=VersionStatus.ABOLISHED))
     units = {u.pk: u for u in Unit.objects.filter(path__startswith=province.path)}
     centres = {u.parent_id: u for u in units.values() if u.kind == "service_centre" and u.parent_id}
-    steps: dict[tuple[int, int], int] = {}
-    for proc_id, unit_id in ProcessStep.objects.values_list("procedure_id", "unit_id"):
-        steps[(proc_id, unit_id)] = steps.get((proc_id, unit_id), 0) + 1
+    steps: dict[tuple[int, int], list[ProcessStep]] = {}
+    for step in ProcessStep.objects.filter(unit_id__in=units).order_by("procedure_id", "unit_id", "order"):
+        steps.setdefault((step.procedure_id, step.unit_id), []).append(step)
     out = []
     for v in versions:
-        for (proc_id, unit_id), n in steps.items():
+        for (proc_id, unit_id), process in steps.items():
             if proc_id != v.procedure_id or unit_id not in units or units[unit_id].dissolved_on:
                 continue
             handling = units[unit_id]
             receiving = centres.get(handling.pk) or centres.get(handling.parent_id) or handling
             w = FIELD_WEIGHT.get(v.procedure.field.code, 1) * (3 if handling.kind == "commune" else 1)
-            out.append(Target(v, receiving, handling, n, w))
+            out.append(Target(v, receiving, handling, tuple(process), w))
     if not out:
         raise RuntimeError("no procedures with internal processes: run `motcua demo` first")
     return out
@@ -73,6 +83,7 @@ class Generator:
     def __init__(self, province: Unit, start: date, end: date, seed: int = 2025) -> None:
         self.province, self.start, self.end = province, start, end
         self.rng = random.Random(seed)
+        self.step_rng = random.Random(seed * 7919 + 17)  # the internal process: steps, stays, holders
         self.cal: WorkingCalendar = calendar_for(province.pk)
         self.targets = _targets(province, end)
         self.weights = [t.weight for t in self.targets]
@@ -87,6 +98,7 @@ class Generator:
         self.now = int(datetime.combine(end, time(17, 0)).replace(tzinfo=UTC).timestamp()) - 7 * 3600
         self.days = [date.fromordinal(o) for o in range(start.toordinal(), end.toordinal() + 1)
                      if self.cal.is_working_day(date.fromordinal(o))]
+        self.staff = _staff(province, {t.handling.pk: t.handling.path for t in self.targets})
 
     def _name(self) -> str:
         r = self.rng
@@ -123,26 +135,38 @@ class Generator:
         key = (t.receiving.pk, day)
         self.seq[key] = self.seq.get(key, 0) + 1
         code = format_dossier_code(t.receiving.code, day, self.seq[key])
-        ev: list[tuple[int, str, str]] = []
+        ev: list[Event] = []
         if channel == Channel.DIRECT:
-            ev.append((submitted, "intake", ""))
+            ev.append((submitted, "intake", "", None))
             received = submitted
         else:
-            ev.append((submitted, "submit", ""))
+            ev.append((submitted, "submit", "", None))
             received = self._after(submitted, r.uniform(600, 4 * 3600))
             if r.random() < 0.01:
-                ev.append((received, "refuse", "Hồ sơ không đúng thẩm quyền giải quyết"))
+                ev.append((received, "refuse", "Hồ sơ không đúng thẩm quyền giải quyết", None))
                 return self._rec(t, code, channel, limit, ev, key)
-            ev.append((received, "receive", ""))
-        self._process(ev, received, limit, t.steps)
+            ev.append((received, "receive", "", None))
+        self._process(ev, received, limit, t)
         return self._rec(t, code, channel, limit, ev, key)
 
-    def _process(self, ev: list[tuple[int, str, str]], received: int, limit: int, steps: int) -> None:
+    def _holder(self, t: Target, step: ProcessStep) -> int | None:
+        staff = self.staff.get((t.handling.pk, step.role))
+        return self.step_rng.choice(staff) if staff else None
+
+    def _enter(self, step: ProcessStep | None, at: int, holder: int | None) -> dict[str, Any]:
+        """The data of an event entering ``step`` at ``at`` (as motcua.dossiers.process writes it)."""
+        if step is None:
+            return {"step": None, "holder": None}
+        due = step_due(self.cal, datetime.fromtimestamp(at, UTC), step)
+        return {"step": step.pk, "step_name": step.name, "holder": holder, "step_due_at": due.isoformat()}
+
+    def _process(self, ev: list[Event], received: int, limit: int, t: Target) -> None:
         r = self.rng
         clock = self._after(received, r.uniform(60, 1800))
-        ev.append((clock, "start", ""))
+        ev.append((clock, "start", "", self._enter(t.steps[0], clock, self._holder(t, t.steps[0]))))
         if r.random() < 0.015:
-            ev.append((self._after(clock, r.uniform(0.1, 0.5) * limit), "withdraw", "Công dân đề nghị rút hồ sơ"))
+            ev.append((self._after(clock, r.uniform(0.1, 0.5) * limit), "withdraw", "Công dân đề nghị rút hồ sơ",
+                       None))
             return
         late = r.random() < 0.025
         frac = r.uniform(1.02, 1.6) if late else min(0.98, r.betavariate(2.2, 2.8) + 0.05)
@@ -151,33 +175,64 @@ class Generator:
         if r.random() < 0.08:
             supplements = 2 if r.random() < 0.12 else 1
         spent = 0.0
-        for i in range(max(1, steps - 2)):
+        moves_from = clock
+        for i in range(max(1, len(t.steps) - 2)):  # the time worked, in stretches
             portion = worked * r.uniform(0.15, 0.35)
             clock = self._after(clock, portion)
             spent += portion
-            if i == 0 and supplements:
-                for _ in range(supplements):
-                    ev.append((clock, "request_supplement", "Bổ sung giấy tờ còn thiếu"))
+            if i == 0:
+                for _ in range(supplements):  # asked for at the first step, which the supplement returns to
+                    ev.append((clock, "request_supplement", "Bổ sung giấy tờ còn thiếu", None))
                     back = clock + int(r.uniform(1, 10) * 86400)
                     clock = self.cal.epoch_at(self.cal.ordinal_at(back))
-                    ev.append((clock, "supplement", ""))
-            ev.append((clock, "forward", ""))
+                    ev.append((clock, "supplement", "", None))
+                moves_from = clock
         if r.random() < 0.005:
-            ev.append((self._after(clock, 3600), "stop", "Dừng xử lý theo quy định"))
+            end = self._after(clock, 3600)
+            self._steps(ev, t, moves_from, end, stopped=True)
+            ev.append((end, "stop", "Dừng xử lý theo quy định", None))
             return
         clock = self._after(clock, max(60.0, worked - spent))
-        ev.append((clock, "finish", ""))
+        self._steps(ev, t, moves_from, clock)
+        ev.append((clock, "finish", "", None))
         if r.random() < 0.97:
-            ev.append((self._after(clock, r.uniform(0, 5 * 8 * 3600)), "return", ""))
+            ev.append((self._after(clock, r.uniform(0, 5 * 8 * 3600)), "return", "", None))
 
-    def _rec(self, t: Target, code: str, channel: int, limit: int, ev: list[tuple[int, str, str]],
+    def _steps(self, ev: list[Event], t: Target, first: int, end: int, stopped: bool = False) -> None:
+        """The moves through the process between ``first`` (the first step is left) and ``end`` (the
+        dossier is finished or stopped): each next step entered by a forward, the approval step left
+        by an approve; the stays shared by the steps' quotas. Drawn from their own random stream, so
+        the dossiers' times (and the figures they make) do not depend on the processes."""
+        r, steps = self.step_rng, t.steps
+        moves = len(steps) - (0 if steps[-1].approval else 1)
+        if stopped:
+            moves = r.randrange(moves + 1)
+        shares = [max(0.25, float(s.quota_hours)) * r.uniform(0.5, 1.5) for s in steps[1:]]
+        a, b = self.cal.ordinal_at(first), self.cal.ordinal_at(end)
+        span = max(0, b - a) * r.uniform(0.85, 0.98) / max(sum(shares), 1e-9)
+        at, done = first, 0.0
+        for i, step in enumerate(steps[:moves]):
+            if i:
+                done += shares[i - 1]
+                at = min(end, max(at, self.cal.epoch_at(a + int(span * done))))
+            following = steps[i + 1] if i + 1 < len(steps) else None
+            if step.approval:  # only the approval leaves it; the next step is nobody's until assigned
+                ev.append((at, "approve", "Đồng ý", {
+                    "document": None, "signature": "pending", "from_step": step.order,
+                    **self._enter(following, at, None), "process_done": following is None}))
+            else:
+                ev.append((at, "forward", "", {"from_step": step.order,
+                                               **self._enter(following, at, self._holder(t, following))}))
+
+    def _rec(self, t: Target, code: str, channel: int, limit: int, ev: list[Event],
              key: tuple[int, date]) -> HistoryRecord:
         ev = [e for e in ev if e[0] <= self.now] or ev[:1]
         enterprise = t.version.applicant_types and 0 not in t.version.applicant_types
         return HistoryRecord(
             code=code, receiving_unit_id=t.receiving.pk, handling_unit_id=t.handling.pk,
             receiving_path=t.receiving.path, handling_path=t.handling.path, procedure_id=t.version.procedure_id,
-            version_id=t.version.pk, channel=channel, limit_seconds=limit, events=ev,
+            version_id=t.version.pk, channel=channel, limit_seconds=limit,
+            events=[(at, action, note) for at, action, note, _ in ev], data=[data for *_, data in ev],
             applicant_type=1 if enterprise else 0,
             applicant_name=self.rng.choice(ENTERPRISE_NAMES) if enterprise else self._name(),
             applicant_id_number=f"068{self.rng.randrange(10**8, 10**9)}",
@@ -190,6 +245,22 @@ class Generator:
     def records(self, n: int) -> Iterator[HistoryRecord]:
         for _ in range(n):
             yield self.record()
+
+
+def _staff(province: Unit, handling: dict[int, str]) -> dict[tuple[int, str], list[int]]:
+    """(handling unit id, role) -> the people who may hold a step of that role there (the rule of
+    motcua.dossiers.process._check_holder), those inside the unit first-choice over those above it."""
+    inside: dict[tuple[int, str], list[int]] = {}
+    above: dict[tuple[int, str], list[int]] = {}
+    rows = (StaffRole.objects.filter(unit__path__startswith=province.path).order_by("user_id", "role")
+            .values_list("user_id", "role", "unit__path").distinct())
+    for user_id, role, path in rows:
+        for unit_id, hpath in handling.items():
+            if path.startswith(hpath):
+                inside.setdefault((unit_id, role), []).append(user_id)
+            elif hpath.startswith(path):
+                above.setdefault((unit_id, role), []).append(user_id)
+    return {k: inside.get(k) or above[k] for k in {*inside, *above}}
 
 
 def _cutoff(v: ProcedureVersion) -> int:

@@ -26,6 +26,7 @@ from .services import Actor, R, _required, transition
 __all__ = [
     "_steps",
     "_enter_step",
+    "step_due",
     "_check_holder",
     "has_step_document",
     "process_done",
@@ -51,6 +52,12 @@ def _steps(d: Dossier) -> list[ProcessStep]:
                 .order_by("order"))
 
 
+def step_due(cal: Any, at: datetime, step: ProcessStep) -> datetime:
+    """When a stay at ``step`` entered at ``at`` is due: its quota in working time (the generator
+    uses this too, so generated histories carry the same step due times as the services)."""
+    return cal.add_working_seconds(at, step.quota_seconds)
+
+
 def _enter_step(d: Dossier, step: ProcessStep | None, at: datetime, holder_id: int | None) -> dict[str, Any]:
     d.current_step = step
     d.step_started_at = at
@@ -59,7 +66,7 @@ def _enter_step(d: Dossier, step: ProcessStep | None, at: datetime, holder_id: i
         d.step_due_at = None
         return {"step": None, "holder": holder_id}
     cal = calendar_for(d.province_id)
-    d.step_due_at = cal.add_working_seconds(at, step.quota_seconds)
+    d.step_due_at = step_due(cal, at, step)
     return {"step": step.pk, "step_name": step.name, "holder": holder_id,
             "step_due_at": d.step_due_at.isoformat()}
 
