@@ -30,6 +30,8 @@ def test_page_shows_applicant_components_timeline_step_and_explained_deadline(cl
                  "Thẩm định", "Tiếp nhận lúc 09:00 10/09/2025.", "Hạn giải quyết: 09:00 11/09/2025",
                  "Đang xử lý trong hạn"):
         assert text in html, text
+    # step quotas read like every other duration (one formatter): "4 giờ làm việc", never "4.00 giờ"
+    assert "4 giờ làm việc" in html and "4.00" not in html and "4,00 giờ" not in html
     headings = re.findall(r"<h([1-6])", html)
     assert headings[0] == "1" and all(int(b) - int(a) <= 1 for a, b in zip(headings, headings[1:], strict=False))
 
