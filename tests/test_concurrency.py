@@ -15,16 +15,9 @@ from django.db import connection, connections
 from motcua.domain.errors import Conflict, IllegalTransition
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier, DossierEvent
-from tests.api.conftest import purge_event_log
 from tests.factories import through_process
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shared_db")]
-
-
-@pytest.fixture(autouse=True)
-def _flushable_event_log(transactional_db) -> Iterator[None]:  # noqa: ANN001
-    yield
-    purge_event_log()
 
 
 @pytest.fixture

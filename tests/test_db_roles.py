@@ -15,17 +15,10 @@ from django.db import connection, connections
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.verify import verify
-from tests.api.conftest import purge_event_log
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROLE, PASSWORD = "motcua_app_test", "app-role-test-password"
-
-
-@pytest.fixture(autouse=True)
-def _flushable_event_log(transactional_db) -> Iterator[None]:  # noqa: ANN001
-    yield
-    purge_event_log()
 
 
 @pytest.fixture

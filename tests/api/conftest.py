@@ -80,13 +80,6 @@ def purge_event_log() -> None:
                 c.execute(sql)
 
 
-@pytest.fixture
-def flushable_db(transactional_db) -> Iterator[None]:  # noqa: ANN001
-    """A transactional database whose event log can be flushed at the end of the test."""
-    yield
-    purge_event_log()
-
-
 class ApiHelper:
     """Payloads, calls and assertions shared by the API tests."""
 

@@ -145,7 +145,6 @@ def test_keys_expire_after_a_day_and_are_purged(api, client_of, clock):
 # ---- real concurrency and a real dropped connection --------------------------------------------
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("flushable_db")
 def test_simultaneous_calls_with_one_key_run_once(world, api):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers: PostgreSQL (SQLite serializes whole transactions)")
@@ -179,7 +178,6 @@ def _send_and_drop(url: str, path: str, body: bytes, headers: dict[str, str]) ->
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("flushable_db")
 def test_a_client_that_lost_the_connection_retries_over_http(world, api, live_server):
     if connection.vendor != "postgresql":
         pytest.skip("the retry overlaps the dropped call: live-server threads share one in-memory SQLite connection")

@@ -11,7 +11,7 @@ from motcua.core.models import ApiToken
 from motcua.dossiers.models import Dossier
 from tests.factories import PDF
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("flushable_db")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.api.conftest import purge_event_log
 from tests.browser.pw import SharedChromium, login
 
 HERE = Path(__file__).resolve().parent
@@ -48,9 +47,9 @@ def _no_csp_violations() -> Iterator[None]:
 
 @pytest.fixture
 def site(transactional_db, live_server, world, now):  # noqa: ANN001, ANN201
-    """The running server with the small province loaded; its event log is emptied before the flush."""
-    yield live_server
-    purge_event_log()
+    """The running server with the small province loaded (the root conftest empties its event log
+    before the flush)."""
+    return live_server
 
 
 @pytest.fixture
