@@ -1,0 +1,287 @@
+"""Reconciliation against the real simulator server (HTTP): every kind of difference found with its
+reason, pending dossiers not accused, scoping, bad input, progress per batch, the lookup rate, an
+outage mid-run, the re-push, the page, the API and the Excel export."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import time
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from django.db.models import F
+
+from motcua.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from motcua.dossiers import services as svc
+from motcua.dossiers.models import Dossier
+from motcua.integrations.national_portal import reconcile, sync
+from motcua.integrations.national_portal.models import Difference, DossierSync, ReconciliationRun, SyncState
+from motcua.jobs.models import OutboxMessage
+from tests.factories import finished
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/integrations/national-portal"
+MONDAY = "2025-09-08 09:00"
+WEEK = (date(2025, 9, 8), date(2025, 9, 12))
+
+
+def tamper(sim, **body: Any) -> dict[str, int]:  # noqa: ANN001
+    r = sim.http.post(f"{sim.url}/_sim/tamper", json=body)
+    r.raise_for_status()
+    return r.json()
+
+
+def at(clock, when: str) -> None:  # noqa: ANN001
+    clock.set(when)
+
+
+def quick(world, clock, when: str = "2025-09-08 09:00", commune: str = "a") -> Dossier:  # noqa: ANN001
+    """Received, processed and returned within the morning."""
+    at(clock, when)
+    d = svc.intake(world.actor(f"counter_{commune}"), world.intake_request(commune))
+    svc.start(world.actor(f"counter_{commune}"), d.pk)
+    at(clock, when.replace("09:", "10:"))
+    finished(world, d.pk, commune)
+    return svc.return_result(world.actor(f"counter_{commune}"), d.pk)
+
+
+def paused(world, clock) -> Dossier:  # noqa: ANN001
+    """On time for motcua (the supplement pause moves the due time), late for the portal's naive
+    clock: it ends after the appointment given at receipt."""
+    at(clock, "2025-09-08 09:00")
+    d = svc.intake(world.actor("counter_a"), world.intake_request("a"))
+    svc.start(world.actor("counter_a"), d.pk)
+    at(clock, "2025-09-08 10:00")
+    svc.request_supplement(world.actor("specialist_a"), d.pk, "Thiếu giấy chứng sinh")
+    at(clock, "2025-09-10 09:00")
+    svc.supplement(world.actor("counter_a"), d.pk, "Đã bổ sung")
+    at(clock, "2025-09-10 10:00")
+    finished(world, d.pk)
+    return Dossier.objects.get(pk=d.pk)
+
+
+def run_now(world, portal, user: str = "leader_a", unit=None, period=WEEK) -> ReconciliationRun:  # noqa: ANN001
+    run = reconcile.start(world.actor(user), unit or world.communes["a"], *period)
+    reconcile.execute(run.pk, portal)
+    run.refresh_from_db()
+    return run
+
+
+def found(run: ReconciliationRun) -> dict[str, Difference]:
+    return {i.dossier.code: i for i in run.items.select_related("dossier")}
+
+
+@pytest.fixture
+def scene(world, clock, sim, portal):  # noqa: ANN001, ANN201
+    """Seven dossiers of commune A pushed to the portal, then five made to differ there."""
+    ds = {name: quick(world, clock, f"2025-09-08 09:{i:02d}") for i, name in
+          enumerate(("ok", "missing", "status", "dates", "trail", "pending"))}
+    ds["verdict"] = paused(world, clock)
+    ds["other_unit"] = quick(world, clock, commune="b")
+    for d in ds.values():
+        sync.push_now(d, portal)
+    tamper(sim, delete=[ds["missing"].code, ds["pending"].code],
+           set={ds["status"].code: {"TrangThaiHoSo": 4}, ds["dates"].code: {"NgayTiepNhan": "20250908080000"}},
+           drop_trail={ds["trail"].code: 2})
+    DossierSync.objects.filter(dossier=ds["pending"]).update(wanted_seq=F("synced_seq") + 1, state=SyncState.PENDING)
+    clock.current = None  # the run judges as of now, like the portal's own clock
+    return ds
+
+
+def test_each_kind_of_difference_is_found_with_its_reason(world, scene, portal):  # noqa: ANN001
+    run = run_now(world, portal)
+    assert run.status == "done" and run.error == ""
+    assert run.total == run.checked == 7  # commune B's dossier is outside the unit
+    got = found(run)
+    assert {code: i.kinds for code, i in got.items()} == {
+        scene["missing"].code: ["missing"], scene["status"].code: ["status"], scene["dates"].code: ["dates"],
+        scene["trail"].code: ["trail"], scene["pending"].code: ["pending"], scene["verdict"].code: ["verdict"]}
+    assert run.differences == 5  # pending is not a difference
+    assert got[scene["missing"].code].reasons == [
+        f"Chưa có trên Cổng DVCQG: tra cứu mã hồ sơ {scene['missing'].code} không thấy."]
+    assert got[scene["status"].code].reasons == [
+        "Trạng thái khác nhau: motcua là «Đã trả kết quả» (10), Cổng DVCQG là «Đang xử lý» (4)."]
+    received = reconcile.shown(sync.dossier_record(scene["dates"])["NgayTiepNhan"])
+    assert got[scene["dates"].code].reasons == [
+        f"Ngày khác nhau: Ngày tiếp nhận: motcua {received}, Cổng DVCQG 08/09/2025 08:00."]
+    rows = len(sync.trail_rows(scene["trail"]))
+    assert got[scene["trail"].code].reasons == [
+        f"Cổng DVCQG thiếu 2 trên {rows} dòng quá trình xử lý (mới có {rows - 2} dòng)."]
+    assert got[scene["pending"].code].reasons == [
+        "Hồ sơ đang chờ đồng bộ: motcua chưa gửi xong 1 sự kiện lên Cổng DVCQG, chưa đối chiếu."]
+
+
+def test_a_verdict_difference_carries_motcuas_explanation_beside_the_portals(world, scene, portal):  # noqa: ANN001
+    d = scene["verdict"]
+    record = sync.dossier_record(d)
+    assert d.verdict in ("early", "on_time") and record["NgayKetThucXuLy"] > record["NgayHenTra"]
+    item = found(run_now(world, portal))[d.code]
+    assert item.motcua["DanhGiaDungHan"] == "DUNG_HAN" and item.portal["DanhGiaDungHan"] == "QUA_HAN"
+    reason = item.reasons[0]
+    assert reason.startswith("Đánh giá khác nhau: motcua đánh giá «")
+    assert "Cổng DVCQG đánh giá «Quá hạn» (Kết thúc xử lý sau ngày hẹn trả)" in reason
+    assert "không tính thời gian tạm dừng" in reason
+    facts = [f["fact"] for f in item.explanation]
+    assert facts[0] == "received" and "pause" in facts and "due" in facts and facts[-1] == "verdict"
+    pause = next(f["text"] for f in item.explanation if f["fact"] == "pause")
+    assert pause.startswith("Tạm dừng tính thời gian chờ bổ sung: 10:00 08/09/2025 đến 09:00 10/09/2025")
+    assert item.portal["explanation"][0] == f"Ngày hẹn trả trên Cổng DVCQG: {reconcile.shown(record['NgayHenTra'])}."
+
+
+def test_a_dossier_that_agrees_and_a_pending_one_are_not_differences(world, clock, sim, portal):  # noqa: ANN001
+    ok = quick(world, clock)
+    late = quick(world, clock, "2025-09-09 09:00")
+    sync.push_now(ok, portal)
+    DossierSync.objects.create(dossier=late, wanted_seq=3, synced_seq=0, state=SyncState.PENDING)
+    clock.current = None
+    run = run_now(world, portal)
+    assert run.differences == 0 and run.checked == 2
+    assert [i.kinds for i in run.items.all()] == [["pending"]]
+    assert sim.state()["dossiers"] == [ok.code]
+
+
+def test_a_failed_sync_says_why_the_dossier_is_missing(world, clock, portal):  # noqa: ANN001
+    d = quick(world, clock)
+    DossierSync.objects.create(dossier=d, wanted_seq=5, state=SyncState.FAILED, last_error="Thiếu mã TTHC")
+    clock.current = None
+    item = found(run_now(world, portal))[d.code]
+    assert item.kinds == ["missing"] and item.reasons[0].endswith("Lần gửi gần nhất bị lỗi: Thiếu mã TTHC")
+
+
+# ---- who may reconcile, and bad input --------------------------------------------------------------
+
+@pytest.mark.parametrize(("user", "allowed"), [
+    ("leader_a", True), ("monitor", True), ("admin", True), ("leader_b", False), ("specialist_a", False),
+    ("counter_a", False), ("citizen", False)])
+def test_leaders_monitors_and_admins_of_the_unit_may_reconcile_it(world, user, allowed):  # noqa: ANN001
+    actor = world.actor(user)
+    if not allowed:
+        with pytest.raises(PermissionDenied):
+            reconcile.start(actor, world.communes["a"], *WEEK)
+        return
+    run = reconcile.start(actor, world.communes["a"], *WEEK)
+    assert run.status == "queued" and reconcile.get_run(actor, run.pk) == run
+
+
+def test_a_run_is_invisible_outside_the_callers_units(world):  # noqa: ANN001
+    run = reconcile.start(world.actor("leader_a"), world.communes["a"], *WEEK)
+    with pytest.raises(NotFound):
+        reconcile.get_run(world.actor("leader_b"), run.pk)
+    assert list(reconcile.visible_runs(world.actor("monitor"))) == [run]
+    assert not reconcile.visible_runs(world.actor("leader_b")).exists()
+
+
+@pytest.mark.parametrize(("start", "end", "field"), [
+    (date(2025, 9, 12), date(2025, 9, 8), "end"), (date(1999, 1, 1), date(2025, 9, 8), "start"),
+    (date(2020, 1, 1), date(2025, 9, 8), "end")])
+def test_a_bad_period_is_refused_with_the_field(world, start, end, field):  # noqa: ANN001
+    with pytest.raises(ValidationFailed) as err:
+        reconcile.start(world.actor("monitor"), world.communes["a"], start, end)
+    assert field in err.value.fields
+    assert not ReconciliationRun.objects.exists()
+
+
+def test_starting_a_run_enqueues_the_worker_task_and_never_calls_the_portal(world, monkeypatch):  # noqa: ANN001
+    from django_tasks_db.models import DBTaskResult
+
+    monkeypatch.setattr(reconcile, "lookup", lambda *a: pytest.fail("the portal was called"))
+    run = reconcile.start(world.actor("monitor"), world.province, *WEEK)
+    task = DBTaskResult.objects.get(task_path__endswith="run_reconciliation")
+    assert task.args_kwargs == {"args": [run.pk], "kwargs": {}} and task.status == "READY"
+
+
+# ---- progress, rate, outage ----------------------------------------------------------------------
+
+def _config(monkeypatch, **changes: Any) -> None:  # noqa: ANN001
+    monkeypatch.setattr(reconcile, "CONFIG", dataclasses.replace(reconcile.CONFIG, **changes))
+
+
+def _many(world, clock, portal, n: int) -> list[Dossier]:  # noqa: ANN001
+    out = []
+    for i in range(n):
+        at(clock, f"2025-09-08 {8 + i // 60:02d}:{i % 60:02d}")
+        d = svc.intake(world.actor("counter_a"), world.intake_request("a"))
+        sync.push_now(d, portal)
+        out.append(d)
+    clock.current = None
+    return out
+
+
+def test_progress_is_saved_after_each_batch(world, clock, portal, monkeypatch):  # noqa: ANN001
+    _many(world, clock, portal, 7)
+    _config(monkeypatch, national_portal_lookup_batch=3, national_portal_lookup_rate=1000.0)
+    seen: list[int] = []
+    real = reconcile._run_batch
+
+    def spy(run, *args: Any) -> None:  # noqa: ANN001
+        real(run, *args)
+        seen.append(ReconciliationRun.objects.get(pk=run.pk).checked)
+
+    monkeypatch.setattr(reconcile, "_run_batch", spy)
+    run = run_now(world, portal)
+    assert seen == [3, 6, 7] and run.status == "done" and run.total == 7 and run.differences == 0
+
+
+def test_lookups_respect_the_rate_limit(world, clock, portal, monkeypatch):  # noqa: ANN001
+    _many(world, clock, portal, 6)
+    _config(monkeypatch, national_portal_lookup_rate=5.0)
+    began = time.monotonic()
+    run = run_now(world, portal)
+    elapsed = time.monotonic() - began
+    assert run.checked == 6 and elapsed >= 5 / 5.0  # six calls at 5/s: five intervals of 0.2 s at least
+
+
+def test_a_portal_outage_mid_run_fails_the_run_with_its_reason_keeping_what_was_checked(
+        world, clock, sim, portal, monkeypatch):  # noqa: ANN001
+    ds = _many(world, clock, portal, 6)
+    tamper(sim, delete=[ds[0].code])
+    _config(monkeypatch, national_portal_lookup_batch=2, national_portal_lookup_rate=1000.0)
+    monkeypatch.setattr(reconcile, "RETRY_PAUSES", (0.01,))
+    real = portal.lookup_dossier
+    calls = {"n": 0}
+
+    def flaky(code: str):  # noqa: ANN202
+        calls["n"] += 1
+        if calls["n"] == 4:  # the first lookup of the second batch: the portal goes down for good
+            sim.faults(http_500=100)
+        return real(code)
+
+    monkeypatch.setattr(portal, "lookup_dossier", flaky)
+    run = run_now(world, portal)
+    assert run.status == "failed" and run.finished_at is not None
+    assert run.error.startswith("Cổng DVCQG không trả lời, đối soát dừng lại: Cổng DVCQG lỗi HTTP 500")
+    assert run.total == 6 and run.checked == 3  # two of the first batch, one of the second
+    assert [i.kinds for i in run.items.all()] == [["missing"]]
+
+
+def test_without_a_portal_client_the_run_fails_with_a_reason(world):  # noqa: ANN001
+    run = reconcile.start(world.actor("monitor"), world.province, *WEEK)
+    reconcile.execute(run.pk, None)
+    run.refresh_from_db()
+    assert run.status == "failed" and "MOTCUA_NATIONAL_PORTAL_URL" in run.error
+
+
+# ---- re-push -------------------------------------------------------------------------------------
+
+def test_repush_enqueues_the_differing_dossiers_but_not_the_pending_ones(world, scene, portal):  # noqa: ANN001
+    run = run_now(world, portal)
+    before = set(OutboxMessage.objects.values_list("pk", flat=True))
+    assert reconcile.repush(world.actor("leader_a"), run) == 5
+    new = OutboxMessage.objects.exclude(pk__in=before)
+    assert {m.destination for m in new} == {"national_portal"}
+    differing = {scene[k].pk for k in ("missing", "status", "dates", "trail", "verdict")}
+    assert {m.payload["dossier"] for m in new} == differing and all(m.payload["force"] for m in new)
+    items = found(run)
+    assert items[scene["pending"].code].repushed_at is None
+    assert all(items[scene[k].code].repushed_at for k in ("missing", "status", "dates", "trail", "verdict"))
+    with pytest.raises(PermissionDenied):
+        reconcile.repush(world.actor("leader_b"), run)
+
+
+def test_shown_dates_are_local_day_first():  # noqa: ANN201
+    assert reconcile.shown("20251203170500") == "03/12/2025 17:05"
+    assert reconcile.shown("") == "(chưa có)"
+    assert reconcile.wire_datetime("20251203170500") == datetime(2025, 12, 3, 17, 5)
+    assert io  # imported for the export tests below
