@@ -48,6 +48,11 @@ class Config:
     national_portal_trail_chunk: int = 10  # trail rows per CapNhatTienDoHoSoMC call (the portal takes <= 10)
     national_portal_connect_timeout: float = 10.0
     national_portal_read_timeout: float = 60.0
+    national_portal_pull_every: float = 300.0  # seconds between two pulls of the portal's new online dossiers
+    national_portal_catalog_every: float = 86400.0  # seconds between two pulls of the national catalog codes
+    national_portal_file_url_ttl: int = 7 * 86400  # seconds a signed file link given to the portal stays valid
+    national_portal_lookup_rate: float = 20.0  # TraCuuHoSo calls per second at most (reconciliation)
+    national_portal_lookup_batch: int = 50  # dossiers looked up per batch (progress is saved per batch)
     # the job backbone (motcua/jobs): outbox delivery retries and periodic jobs
     jobs_max_attempts: int = 10  # a message becomes a dead letter after this many failed attempts
     jobs_backoff_base: float = 5.0  # seconds before the 2nd attempt; doubles each time, with jitter
@@ -146,6 +151,11 @@ def _with_integrations(cfg: Config, environ: dict[str, str] | os._Environ[str]) 
             national_portal_trail_chunk=int(g("MOTCUA_NATIONAL_PORTAL_TRAIL_CHUNK", "10")),
             national_portal_connect_timeout=float(g("MOTCUA_NATIONAL_PORTAL_CONNECT_TIMEOUT", "10")),
             national_portal_read_timeout=float(g("MOTCUA_NATIONAL_PORTAL_READ_TIMEOUT", "60")),
+            national_portal_pull_every=float(g("MOTCUA_NATIONAL_PORTAL_PULL_EVERY", "300")),
+            national_portal_catalog_every=float(g("MOTCUA_NATIONAL_PORTAL_CATALOG_EVERY", "86400")),
+            national_portal_file_url_ttl=int(g("MOTCUA_NATIONAL_PORTAL_FILE_URL_TTL", str(7 * 86400))),
+            national_portal_lookup_rate=float(g("MOTCUA_NATIONAL_PORTAL_LOOKUP_RATE", "20")),
+            national_portal_lookup_batch=int(g("MOTCUA_NATIONAL_PORTAL_LOOKUP_BATCH", "50")),
             jobs_max_attempts=int(g("MOTCUA_JOBS_MAX_ATTEMPTS", "10")),
             jobs_backoff_base=float(g("MOTCUA_JOBS_BACKOFF_BASE", "5")),
             jobs_backoff_max=float(g("MOTCUA_JOBS_BACKOFF_MAX", "3600")),
@@ -162,6 +172,11 @@ def _with_integrations(cfg: Config, environ: dict[str, str] | os._Environ[str]) 
 def _check_integrations(cfg: Config) -> None:
     if not 1 <= cfg.national_portal_trail_chunk <= 10:
         raise ConfigError("MOTCUA_NATIONAL_PORTAL_TRAIL_CHUNK must be between 1 and 10 (the portal's limit)")
+    if (cfg.national_portal_pull_every <= 0 or cfg.national_portal_catalog_every <= 0
+            or cfg.national_portal_file_url_ttl < 3600 or cfg.national_portal_lookup_rate <= 0
+            or cfg.national_portal_lookup_batch < 1):
+        raise ConfigError("MOTCUA_NATIONAL_PORTAL_PULL_EVERY, _CATALOG_EVERY and _LOOKUP_RATE must be positive, "
+                          "_LOOKUP_BATCH at least 1 and _FILE_URL_TTL at least 3600 seconds")
     if cfg.jobs_max_attempts < 1 or cfg.jobs_backoff_base <= 0 or cfg.jobs_backoff_max < cfg.jobs_backoff_base:
         raise ConfigError("MOTCUA_JOBS_MAX_ATTEMPTS >= 1 and 0 < MOTCUA_JOBS_BACKOFF_BASE <= MOTCUA_JOBS_BACKOFF_MAX")
     if cfg.jobs_lease <= cfg.national_portal_connect_timeout + cfg.national_portal_read_timeout:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "motcua.jobs",
     "motcua.integrations",
+    "motcua.integrations.national_portal",
 ]
 
 MIDDLEWARE = [

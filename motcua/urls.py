@@ -23,6 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("login/", office_auth.LoginView.as_view(), name="login"),
     path("logout/", office_auth.LogoutView.as_view(), name="logout"),
+    path("office/national-portal/", include("motcua.integrations.national_portal.urls")),
     path("office/", include("motcua.office.urls")),
     path("documents/", include("motcua.documents.urls")),
     path("portal/", include("motcua.portal.urls")),

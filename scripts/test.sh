@@ -7,11 +7,17 @@ cd "$(dirname "$0")/.."
 BIN="${VENV:-.venv}/bin"
 export MOTCUA_ENV=test
 
-if ! command -v chromium >/dev/null 2>&1; then
-  # the browser tests drive Debian's Chromium through Playwright (no browser download at run time)
-  echo "== installing Debian's Chromium for the browser tests"
+# Debian packages the tests use for real: Chromium (browser tests through Playwright, no browser
+# download at run time), SoftHSM2 (a real PKCS#11 token) and poppler-utils (pdfsig, pdftotext)
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v softhsm2-util >/dev/null 2>&1 || missing="$missing softhsm2"
+command -v pdfsig >/dev/null 2>&1 || missing="$missing poppler-utils"
+if [ -n "$missing" ]; then
+  echo "== installing Debian packages:$missing"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get install -y -q chromium >/dev/null || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q chromium >/dev/null; }
+  # shellcheck disable=SC2086
+  $SUDO apt-get install -y -q $missing >/dev/null || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q $missing >/dev/null; }
 fi
 
 echo "== lint"

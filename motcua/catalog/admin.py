@@ -19,9 +19,9 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "field"]
+    list_display = ["code", "national_code", "name", "field"]
     list_filter = ["field"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "national_code", "name"]
     inlines = [VersionInline]
 
 

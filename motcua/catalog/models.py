@@ -37,6 +37,11 @@ class Procedure(models.Model):
     field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="procedures",
                               verbose_name=_("lĩnh vực"))
     levels = models.JSONField(_("cấp thực hiện"), default=list)
+    # the procedure's code in the national database (MaTTHC); blank: not mapped yet, nothing of it
+    # can be synced to the national portal until an administrator maps it
+    national_code = models.CharField(_("mã TTHC quốc gia"), max_length=40, blank=True, default="",
+                                     help_text=_("Mã thủ tục trên Cơ sở dữ liệu quốc gia về TTHC (MaTTHC), "
+                                                 "dùng khi đồng bộ hồ sơ lên Cổng DVC quốc gia"))
 
     class Meta:
         verbose_name = _("thủ tục hành chính")

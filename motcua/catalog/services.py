@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -137,6 +138,9 @@ def abolish(procedure: Procedure, on: date, decision_number: str) -> ProcedureVe
     return current
 
 
+NATIONAL_CODE = re.compile(r"^[12]\.\d{6}$")  # codes of the national database: 1.001193, 2.000815
+
+
 # ---- import / export ------------------------------------------------------------------------
 
 @transaction.atomic
@@ -157,8 +161,7 @@ def import_catalog(doc: dict[str, Any], process_unit_ids: list[int] | None = Non
             raise ValidationFailed("Unknown field.", fields={"field": p["field"]})
         if any(lv not in Level.values for lv in p.get("levels", [])):
             raise ValidationFailed("Unknown level.", fields={"levels": ",".join(p["levels"])})
-        proc, _ = Procedure.objects.update_or_create(
-            code=p["code"], defaults={"name": p["name"], "field": field, "levels": p["levels"]})
+        proc = _upsert_procedure(p, field)
         counts["procedures"] += 1
         for vd in p.get("versions", []):
             existing = ProcedureVersion.objects.filter(procedure=proc, effective_from=_date(vd["effective_from"]))
@@ -172,6 +175,17 @@ def import_catalog(doc: dict[str, Any], process_unit_ids: list[int] | None = Non
             counts["steps"] += attach_default_process(proc, p["process"], process_unit_ids)
         counts["steps"] += _attach_unit_processes(proc, p.get("processes", []))
     return counts
+
+
+def _upsert_procedure(p: dict[str, Any], field: Field) -> Procedure:
+    defaults = {"name": p["name"], "field": field, "levels": p["levels"]}
+    if "national_code" in p:
+        defaults["national_code"] = p["national_code"] or ""
+    proc, _ = Procedure.objects.update_or_create(code=p["code"], defaults=defaults)
+    if not proc.national_code and "national_code" not in p and NATIONAL_CODE.match(proc.code):
+        proc.national_code = proc.code  # a code of the national database maps to itself
+        Procedure.objects.filter(pk=proc.pk).update(national_code=proc.code)
+    return proc
 
 
 def _attach_unit_processes(proc: Procedure, processes: list[dict[str, Any]]) -> int:
@@ -225,7 +239,8 @@ def export_catalog() -> dict[str, Any]:
     out: list[dict[str, Any]] = []
     for proc in procs:
         out.append({
-            "code": proc.code, "name": proc.name, "field": proc.field.code, "levels": proc.levels,
+            "code": proc.code, "national_code": proc.national_code, "name": proc.name, "field": proc.field.code,
+            "levels": proc.levels,
             "versions": [_export_version(v) for v in proc.versions.all()],
             "processes": _export_processes(proc),
         })

@@ -146,6 +146,11 @@ def get_dossier(actor: Actor, dossier_id: int) -> Dossier:
 Mutator = Callable[[Dossier, datetime], dict[str, Any] | None]
 
 
+# called with (dossier, event) for every event recorded, in its transaction (the national portal's
+# outbox registers here: motcua/integrations/national_portal/sync.py)
+EVENT_HOOKS: list[Callable[[Dossier, DossierEvent], None]] = []
+
+
 def _event(d: Dossier, actor: Actor, role: str, action: Action, old: int | None, new: int,
            at: datetime, note: str = "", data: dict[str, Any] | None = None,
            attachments: Sequence[int] = (), seq: int | None = None) -> DossierEvent:
@@ -161,8 +166,11 @@ def _event(d: Dossier, actor: Actor, role: str, action: Action, old: int | None,
         actor_id=actor.user_id, actor_name=actor.name, role=role, unit_id=unit_id,
         step_id=d.current_step_id, note=note, data=data or {}, attachments=list(attachments),
     )
-    return DossierEvent.objects.create(seq=seq, prev_hash=prev,
-                                       hash=eventchain.hash_of(eventchain.chain_key(), prev, **fields), **fields)
+    ev = DossierEvent.objects.create(seq=seq, prev_hash=prev,
+                                     hash=eventchain.hash_of(eventchain.chain_key(), prev, **fields), **fields)
+    for hook in EVENT_HOOKS:
+        hook(d, ev)
+    return ev
 
 
 _SAVED_FIELDS = [f.attname for f in Dossier._meta.concrete_fields if f.attname not in ("id", "created_at")]

@@ -14,10 +14,18 @@ from motcua.conf import CONFIG
 from . import tasks
 from .models import PeriodicSchedule
 
+_EXTRA: dict[str, tuple[Callable[[], float], Callable[[], object]]] = {}
+
+
+def register(name: str, every: Callable[[], float], start: Callable[[], object]) -> None:
+    """A periodic job of an integration: ``every()`` seconds (read when due), ``start()`` enqueues it."""
+    _EXTRA[name] = (every, start)
+
 
 def jobs() -> dict[str, tuple[float, Callable[[], object]]]:
     """name -> (every N seconds, enqueue it)."""
     return {
+        **{name: (every(), start) for name, (every, start) in _EXTRA.items()},
         "outbox.sweep": (30.0, tasks.sweep_outbox.enqueue),
         "readmodel.refresh": (CONFIG.jobs_readmodel_every, tasks.refresh_readmodel.enqueue),
         "tasks.prune": (6 * 3600.0, tasks.prune_task_results.enqueue),

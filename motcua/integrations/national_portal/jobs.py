@@ -1,9 +1,7 @@
-"""What the worker runs for the national portal.
-
-Today: the client built from the settings (``portal()``: None while ``MOTCUA_NATIONAL_PORTAL_URL``
-is unset, i.e. the integration is off). The outbox destination that pushes dossiers and trails
-(``national_portal``), the inbound pull and the catalog pull register here when they are built
-(issue 9, parts 2 and 3); until then nothing is sent to the portal."""
+"""What the worker runs for the national portal: the ``national_portal`` outbox destination (every
+dossier event reaches the portal, in order: ``sync.deliver``), the periodic pulls of inbound
+dossiers and catalog codes, and the client built from the settings (``portal()``: None while
+``MOTCUA_NATIONAL_PORTAL_URL`` is unset, i.e. the integration is off)."""
 
 from __future__ import annotations
 
@@ -11,7 +9,12 @@ from motcua.conf import CONFIG
 
 from .client import HttpPortal
 
+DESTINATION = "national_portal"
 _client: HttpPortal | None = None
+
+
+def enabled() -> bool:
+    return bool(CONFIG.national_portal_url)
 
 
 def portal() -> HttpPortal | None:
@@ -22,3 +25,18 @@ def portal() -> HttpPortal | None:
     if _client is None:
         _client = HttpPortal.from_config(CONFIG)
     return _client
+
+
+def register() -> None:
+    from motcua.dossiers import services
+    from motcua.jobs import periodic, registry
+
+    from . import sync, tasks
+
+    registry.register(DESTINATION, sync.deliver)
+    if sync.on_event not in services.EVENT_HOOKS:
+        services.EVENT_HOOKS.append(sync.on_event)
+    periodic.register("national_portal.pull", lambda: CONFIG.national_portal_pull_every,
+                      lambda: enabled() and tasks.pull_inbound.enqueue())
+    periodic.register("national_portal.catalog", lambda: CONFIG.national_portal_catalog_every,
+                      lambda: enabled() and tasks.pull_catalog.enqueue())

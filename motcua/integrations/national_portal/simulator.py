@@ -20,7 +20,9 @@ them, ``null`` clears one):
 - ``reject_tthc``: [codes] -> these procedure codes are unknown
 - ``trail_plain_text``: true -> trail calls answer in plain text ("... thành công"), as 1B does
 
-``POST /_sim/reset`` empties it, ``GET /_sim/state`` lists what it holds (for tests), and
+``POST /_sim/tamper`` changes what it holds behind motcua's back, to plant differences in tests:
+``{"delete": [codes], "set": {code: {field: value}}, "drop_trail": {code: n}}`` (drop the last n
+trail rows). ``POST /_sim/reset`` empties it, ``GET /_sim/state`` lists what it holds (for tests), and
 ``GET /_sim/files/NAME`` serves the files of its inbound online dossiers.
 """
 
@@ -102,6 +104,27 @@ class Portal:
             self.db.executescript("DELETE FROM dossier; DELETE FROM trail; DELETE FROM session;")
             self.faults.clear()
             self.trail_calls = self.logins = 0
+
+    def tamper(self, body: dict[str, Any]) -> dict[str, int]:
+        done = {"deleted": 0, "changed": 0, "trail_dropped": 0}
+        with self.lock:
+            for code in body.get("delete") or []:
+                done["deleted"] += self.db.execute("DELETE FROM dossier WHERE code = ?", (code,)).rowcount
+                self.db.execute("DELETE FROM trail WHERE code = ?", (code,))
+            for code, fields in (body.get("set") or {}).items():
+                row = self.db.execute("SELECT data FROM dossier WHERE code = ?", (code,)).fetchone()
+                if row:
+                    data = {**json.loads(row[0]), **fields}
+                    self.db.execute("UPDATE dossier SET data = ? WHERE code = ?",
+                                    (json.dumps(data, ensure_ascii=False), code))
+                    done["changed"] += 1
+            for code, n in (body.get("drop_trail") or {}).items():
+                ids = [r[0] for r in self.db.execute("SELECT id FROM trail WHERE code = ? ORDER BY id DESC LIMIT ?",
+                                                     (code, int(n)))]
+                self.db.executemany("DELETE FROM trail WHERE id = ?", [(i,) for i in ids])
+                done["trail_dropped"] += len(ids)
+            self.db.commit()
+        return done
 
     def take_http_500(self) -> bool:
         with self.lock:
@@ -363,6 +386,8 @@ class Handler(BaseHTTPRequestHandler):
             body = self.body()
             if self.path == "/_sim/faults":
                 return self.reply(200, self.portal.set_faults(body))
+            if self.path == "/_sim/tamper":
+                return self.reply(200, self.portal.tamper(body))
             if self.path == "/_sim/reset":
                 self.portal.reset()
                 return self.reply(200, {"ok": True})
