@@ -78,9 +78,12 @@ AS_PORTAL_VERDICT = {
     Category.EARLY.value: "DUNG_HAN", Category.ON_TIME.value: "DUNG_HAN", Category.LATE.value: "QUA_HAN",
     Category.IN_PROGRESS_ON_TIME.value: "DANG_XU_LY", Category.IN_PROGRESS_LATE.value: "QUA_HAN",
 }
-_OPEN = frozenset({Category.IN_PROGRESS_ON_TIME.value, Category.IN_PROGRESS_LATE.value})
+_FINISHED = frozenset({Category.EARLY.value, Category.ON_TIME.value, Category.LATE.value})
 RETRY_PAUSES: tuple[float, ...] = (0.5, 2.0)  # a lookup answered 5xx / timed out is tried again after these
 SHOWN_FORMAT = "%d/%m/%Y %H:%M"
+TRAIL_FIELDS = ("MaHoSo", "NguoiXuLy", "ChucDanh", "ThoiDiemXuLy", "PhongBanXuLy", "NoiDungXuLy", "TrangThai",
+                "NgayBatDau", "NgayKetThucTheoQuyDinh")
+MAX_ROWS_SHOWN = 20  # missing trail rows named in a difference
 
 
 # ---- who may reconcile what -------------------------------------------------------------------
@@ -265,12 +268,16 @@ def check_dossier(d: Dossier, s: DossierSync | None, client: Any, pace: Pace, no
                      {}, [])
     events = list(d.events.order_by("seq"))
     record = sync.dossier_record(d, events)
-    ours = motcua_side(record, len(sync.trail_rows(d, events)), motcua_verdict(d, now))
+    rows = sync.trail_rows(d, events)
+    ours = motcua_side(record, rows, motcua_verdict(d, now))
     theirs = lookup(client, d.code, pace)
     if theirs is None:
         return Found(["missing"], [_missing_reason(d, s)], ours, {}, [])
     portal = portal_side(theirs)
-    found = compare(ours, portal)
+    lacking = missing_rows(rows, theirs.get("QuaTrinhXuLy") or [])
+    if lacking:
+        ours["QuaTrinhThieu"] = [_row_text(r) for r in lacking[:MAX_ROWS_SHOWN]]
+    found = compare(ours, portal, len(lacking))
     if not found:
         return None
     kinds, reasons = [k for k, _r in found], [r for _k, r in found]
@@ -282,20 +289,43 @@ def check_dossier(d: Dossier, s: DossierSync | None, client: Any, pace: Pace, no
 
 
 def motcua_verdict(d: Dossier, now: datetime) -> str:
-    """motcua's verdict category: the stored one for finished dossiers, as of now for open ones."""
-    if d.verdict in _OPEN:
+    """motcua's verdict category: the stored one for finished dossiers, as of now for open ones
+    (whose stored verdict is that of their last event, or blank for imported history)."""
+    if d.verdict not in _FINISHED and d.received_at is not None:
         from motcua.dossiers.deadlines import explain
 
         return str(explain(d, now).category.value)
     return str(d.verdict or "")
 
 
-def motcua_side(record: dict[str, Any], trail_rows: int, verdict: str) -> dict[str, Any]:
+def trail_key(row: dict[str, Any]) -> tuple[str, ...]:
+    """A trail row by its documented fields (a portal may add its own). The portal keeps one copy
+    of identical rows (it ignores a row sent twice), so motcua's rows count distinct keys."""
+    return tuple(str(row.get(name) if row.get(name) is not None else "") for name in TRAIL_FIELDS)
+
+
+def missing_rows(ours: Sequence[dict[str, Any]], theirs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """motcua's trail rows the portal does not hold (each distinct row once, in order)."""
+    held = {trail_key(r) for r in theirs if isinstance(r, dict)}
+    out, seen = [], set()
+    for r in ours:
+        key = trail_key(r)
+        if key not in held and key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+def _row_text(row: dict[str, Any]) -> str:
+    return f"{shown(row.get('ThoiDiemXuLy'))} {row.get('NoiDungXuLy') or ''}".strip()
+
+
+def motcua_side(record: dict[str, Any], rows: Sequence[dict[str, Any]], verdict: str) -> dict[str, Any]:
     out = {"TrangThaiHoSo": _int(record.get("TrangThaiHoSo"))}
     out.update({name: record.get(name) or "" for name in DATE_FIELDS})
     out["DanhGiaDungHan"] = AS_PORTAL_VERDICT.get(verdict, "")
     out["verdict"] = verdict
-    out["SoDongQuaTrinh"] = trail_rows
+    out["SoDongQuaTrinh"] = len({trail_key(r) for r in rows})
     return out
 
 
@@ -308,8 +338,9 @@ def portal_side(found: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def compare(ours: dict[str, Any], portal: dict[str, Any]) -> list[tuple[str, str]]:
-    """(kind, reason) for each way the portal's copy differs from motcua's (both as ``*_side``)."""
+def compare(ours: dict[str, Any], portal: dict[str, Any], missing: int = 0) -> list[tuple[str, str]]:
+    """(kind, reason) for each way the portal's copy differs from motcua's (both as ``*_side``);
+    ``missing``: how many of motcua's trail rows the portal lacks."""
     out: list[tuple[str, str]] = []
     if ours["TrangThaiHoSo"] != portal["TrangThaiHoSo"]:
         out.append(("status", _("Trạng thái khác nhau: motcua là %(a)s, Cổng DVCQG là %(b)s.") % {
@@ -321,7 +352,6 @@ def compare(ours: dict[str, Any], portal: dict[str, Any]) -> list[tuple[str, str
         out.append(("dates", _("Ngày khác nhau: %(d)s.") % {"d": "; ".join(dates)}))
     if ours["DanhGiaDungHan"] and portal["DanhGiaDungHan"] and ours["DanhGiaDungHan"] != portal["DanhGiaDungHan"]:
         out.append(("verdict", _verdict_reason(ours, portal)))
-    missing = ours["SoDongQuaTrinh"] - portal["SoDongQuaTrinh"]
     if missing > 0:
         out.append(("trail", _("Cổng DVCQG thiếu %(n)s trên %(m)s dòng quá trình xử lý (mới có %(p)s dòng).") % {
             "n": missing, "m": ours["SoDongQuaTrinh"], "p": portal["SoDongQuaTrinh"]}))
