@@ -151,7 +151,10 @@ def _actor_province(request: HttpRequest) -> int:
 
 @router.get("/{dossier_id}", response={200: DossierOut, **errors(404, 422)}, summary="One dossier")
 def detail(request: HttpRequest, dossier_id: int):  # noqa: ANN201
-    return dossier_out(_load(request, dossier_id))
+    from motcua.integrations.national_portal.sync import status_of
+
+    d = _load(request, dossier_id)
+    return {**dossier_out(d), "national_portal_sync": status_of(d)}
 
 
 @router.get("/{dossier_id}/events", response={200: list[EventOut], **errors(404, 422)},

@@ -100,6 +100,16 @@ class IntakeIn(InputSchema):
     sets: int = Field(1, ge=1, le=20)
 
 
+class SyncStatusOut(Schema):
+    state: Literal["pending", "synced", "failed", "off"] = Field(
+        description="pending: waiting for the worker or retrying; synced: the portal holds every event; "
+                    "failed: refused for good (see reason), fix and re-push; off: integration off")
+    label: str
+    reason: str = Field(description="The last error, in Vietnamese (empty when none)")
+    last_attempt_at: datetime | None
+    synced_at: datetime | None
+
+
 class DossierOut(Schema):
     flag: Literal["", "overdue", "approaching"] = ""
     id: int
@@ -126,6 +136,9 @@ class DossierOut(Schema):
     fees_due: int
     fees_paid: int
     version: int
+    national_portal_sync: SyncStatusOut | None = Field(
+        None, description="The dossier's sync with the national portal (one dossier's detail only; null in lists "
+                          "and while the integration is off)")
 
 
 class DossierPage(Schema):

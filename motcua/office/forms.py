@@ -17,6 +17,8 @@ from motcua.dossiers.choices import ResultDelivery, StatusChoices
 DUE_CHOICES = [("", _("Tất cả")), ("overdue", _("Đã quá hạn")), ("today", _("Đến hạn hôm nay")),
                ("week", _("Đến hạn trong 7 ngày"))]
 ANY = [("", _("Tất cả"))]
+SYNC_CHOICES = [("", _("Tất cả")), ("failed", _("Đồng bộ lỗi")), ("pending", _("Đang chờ đồng bộ")),
+                ("synced", _("Đã đồng bộ"))]
 
 
 class FilterForm(forms.Form):
@@ -28,12 +30,15 @@ class FilterForm(forms.Form):
                                      choices=ANY + list(Channel.choices))
     status = forms.TypedChoiceField(label=_("Trạng thái"), required=False, coerce=int, empty_value=None)
     due = forms.ChoiceField(label=_("Hạn xử lý"), required=False, choices=DUE_CHOICES)
+    sync = forms.ChoiceField(label=_("Đồng bộ Cổng DVCQG"), required=False, choices=SYNC_CHOICES)
     after = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput,
                             validators=[no_control_characters])
 
     def __init__(self, *args: Any, procedures: list[tuple[int, str]], fields: list[tuple[int, str]],
-                 statuses: tuple[int, ...], **kwargs: Any) -> None:
+                 statuses: tuple[int, ...], sync: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not sync:  # the national portal integration is off
+            del self.fields["sync"]
         self.fields["procedure"].choices = ANY + procedures
         self.fields["field"].choices = ANY + fields
         self.fields["status"].choices = ANY + [(s, StatusChoices(s).label) for s in statuses]

@@ -19,6 +19,7 @@ from motcua.dossiers.choices import VerdictChoices
 from motcua.dossiers.deadlines import explain
 from motcua.dossiers.explain import render_explanation
 from motcua.dossiers.models import Dossier
+from motcua.integrations.national_portal import sync as national_portal_sync
 from motcua.units.choices import Role
 from motcua.units.models import Unit
 
@@ -31,7 +32,9 @@ def filter_choices(q: queues.Queue) -> dict[str, Any]:
     procedures = [(pk, f"{code} - {name}") for pk, code, name in
                   Procedure.objects.order_by("code").values_list("pk", "code", "name")]
     fields = list(Field.objects.order_by("name").values_list("pk", "name"))
-    return {"procedures": procedures, "fields": fields, "statuses": q.statuses}
+    from motcua.integrations.national_portal.jobs import enabled
+
+    return {"procedures": procedures, "fields": fields, "statuses": q.statuses, "sync": enabled()}
 
 
 def filters_from(form: FilterForm) -> queues.Filters:
@@ -40,7 +43,7 @@ def filters_from(form: FilterForm) -> queues.Filters:
     cd = form.cleaned_data
     return queues.Filters(q=cd.get("q") or "", procedure=cd.get("procedure"), field=cd.get("field"),
                           channel=cd.get("channel"), status=cd.get("status"), due=cd.get("due") or "",
-                          after=cd.get("after") or "")
+                          sync=cd.get("sync") or "", after=cd.get("after") or "")
 
 
 def report_batch(request: HttpRequest, result: bulk.BatchResult) -> None:
@@ -111,6 +114,7 @@ def dossier_context(actor: svc.Actor, pk: int) -> dict[str, Any]:
                               "form": actions.make_holder_form(slug, d, actor)}
                              for slug in actions.holder_actions(actor, d)],
             "step_late": bool(d.step_due_at and d.current_step_id and d.step_due_at < clock.now()),
+            "portal_sync": national_portal_sync.page_status(actor, d),
             **_units(d)}
 
 

@@ -54,16 +54,22 @@ QUEUES: tuple[Queue, ...] = (
     # a step past its quota: its holder sees it, and the leaders of the handling unit (escalation)
     Queue("step_overdue", _("Quá hạn bước"), (S.PROCESSING,), frozenset({Role.SPECIALIST, Role.LEADER}), "handling",
           flag="step_overdue", sort="step_due_at"),
+    # dossiers the national portal has not taken (a dead letter: fix the reason, then re-push)
+    Queue("sync_failed", _("Đồng bộ Cổng DVCQG lỗi"), (), frozenset({Role.COUNTER_OFFICER, Role.LEADER, Role.ADMIN}),
+          "", flag="sync_failed", sort="submitted_at"),
 )
 BY_SLUG = {q.slug: q for q in QUEUES}
 
 
 def queues_for(actor: svc.Actor) -> list[Queue]:
     """The queues ``actor`` works on, in display order."""
+    from motcua.integrations.national_portal.jobs import enabled
+
+    shown = [q for q in QUEUES if q.flag != "sync_failed" or enabled()]
     if actor.system or actor.scope.is_superuser:
-        return list(QUEUES)
+        return shown
     held = {r for r, _, _ in actor.scope.roles}
-    return [q for q in QUEUES if q.roles & held]
+    return [q for q in shown if q.roles & held]
 
 
 @dataclass
@@ -76,11 +82,12 @@ class Filters:
     channel: int | None = None
     status: int | None = None
     due: str = ""  # "overdue", "today", "week"
+    sync: str = ""  # the national portal sync state: "failed", "pending", "synced"
     after: str = ""  # keyset cursor
 
     def query(self, **over: object) -> dict[str, object]:
         data = {"q": self.q, "procedure": self.procedure, "field": self.field, "channel": self.channel,
-                "status": self.status, "due": self.due, "after": self.after, **over}
+                "status": self.status, "due": self.due, "sync": self.sync, "after": self.after, **over}
         return {k: v for k, v in data.items() if v not in (None, "")}
 
 
@@ -111,6 +118,8 @@ def base_queryset(actor: svc.Actor, queue: Queue, now: datetime, province: int |
         qs = qs.filter(current_step__approval=True)  # the process marks the leader's approval step
     if queue.flag == "step_overdue":
         return step_overdue(qs, actor, now)
+    if queue.flag == "sync_failed":
+        return qs.filter(portal_sync__state="failed")
     if queue.flag:
         qs = svc.flagged(qs, queue.flag, province, now) if province else qs.none()
     return qs
@@ -148,6 +157,8 @@ def apply_filters(qs: QuerySet[Dossier], f: Filters, now: datetime) -> QuerySet[
     exact = {"procedure_id": f.procedure, "procedure__field_id": f.field, "channel": f.channel,
              "status": f.status}
     qs = qs.filter(**{k: v for k, v in exact.items() if v is not None})
+    if f.sync in ("failed", "pending", "synced"):
+        qs = qs.filter(portal_sync__state=f.sync)
     if f.due == "overdue":
         qs = qs.filter(due_at__lt=now)
     elif f.due in ("today", "week"):

@@ -64,8 +64,28 @@ class UnitIndex:
     score: ind.IndexScore
 
 
+def synced_measure(unit: Unit, period: Period) -> ind.Measure | None:
+    """"Dossiers synced to the national portal / all dossiers": the unit's dossiers (handling
+    path, as the figures) submitted in the period, and those the portal holds in full (every event
+    acknowledged: motcua/integrations/national_portal). N/A while the integration has never run."""
+    from motcua.dossiers.models import Dossier
+    from motcua.integrations.national_portal.models import DossierSync, SyncState
+
+    if not DossierSync.objects.exists():
+        return None
+    qs = Dossier.objects.filter(handling_path__startswith=unit.path, submitted_at__gte=period.start,
+                                submitted_at__lt=period.end)
+    total = qs.count()
+    synced = qs.filter(portal_sync__state=SyncState.SYNCED).count() if total else 0
+    return ind.Measure(synced, total)
+
+
 def index_of(unit: Unit, figs: Figures, period: Period) -> UnitIndex:
-    return UnitIndex(unit, figs, ind.score_index(version_for(period), measures(figs)))
+    m = measures(figs)
+    synced = synced_measure(unit, period)
+    if synced is not None:
+        m["dossiers_synced"] = synced
+    return UnitIndex(unit, figs, ind.score_index(version_for(period), m))
 
 
 def compute_index(unit: Unit, period: Period, filters: Filters = NO_FILTERS) -> UnitIndex:

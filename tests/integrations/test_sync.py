@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from motcua.conf import SIMULATOR_PASSWORD, SIMULATOR_USERNAME
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier
 from motcua.integrations.national_portal import jobs as np_jobs
@@ -21,8 +22,6 @@ from motcua.jobs import outbox
 from motcua.jobs.models import OutboxMessage, Status
 from tests.factories import PDF, finished
 from tests.integrations.conftest import AGENCY, DSTCODE
-
-from motcua.conf import SIMULATOR_PASSWORD, SIMULATOR_USERNAME
 
 
 @pytest.fixture

@@ -348,5 +348,15 @@ def status_of(d: Dossier) -> dict[str, Any]:
             "last_attempt_at": s.last_attempt_at, "synced_at": s.synced_at}
 
 
+def page_status(actor: Any, d: Dossier) -> dict[str, Any] | None:
+    """The dossier page's sync section (None: the integration is off and nothing was ever synced)."""
+    from .views_sync import may_repush
+
+    s = DossierSync.objects.filter(dossier=d).first()
+    if s is None and not enabled():
+        return None
+    return {"sync": s, "enabled": enabled(), "may_repush": enabled() and may_repush(actor, d)}
+
+
 __all__ = ["Status", "adopt", "backfill", "check", "deliver", "dossier_record", "enqueue", "on_event", "push",
            "push_now", "repush", "status_of", "trail_rows"]

@@ -3,12 +3,13 @@ file links the portal fetches dossier files through (no sign-in: the signature i
 
 from django.urls import path
 
-from . import views_catalog, views_files, views_reconcile
+from . import views_catalog, views_files, views_reconcile, views_sync
 
 app_name = "national_portal"
 
 urlpatterns = [
     path("files/<str:token>/", views_files.file_download, name="file"),
+    path("dossiers/<int:pk>/repush/", views_sync.repush_dossier, name="dossier-repush"),
     # catalog mapping and inbound dossiers (views_catalog)
     path("catalog/", views_catalog.catalog, name="catalog"),
     path("catalog/pull/", views_catalog.catalog_pull, name="catalog-pull"),
