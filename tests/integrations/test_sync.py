@@ -237,3 +237,50 @@ def test_the_appointment_sent_is_the_receipts_so_the_portal_ignores_pauses(world
     assert record["NgayHenTra"] == sync.mapping.format_time(sync.appointment_at_receipt(d))
     assert sync.appointment_at_receipt(d) < d.due_at  # the pause moved motcua's due time, not the receipt's
     assert record["DanhSachHoSoBoSung"][0]["NgayHenTraMoi"] == sync.mapping.format_time(d.due_at)
+
+
+def test_the_dossier_page_shows_the_sync_state_and_the_failed_queue_lists_it(world, portal_on, client_of):  # noqa: ANN001
+    from motcua.catalog.models import Procedure
+
+    ok = new_dossier(world)
+    drain()
+    Procedure.objects.filter(code="1.001193").update(national_code="")
+    bad = new_dossier(world)
+    drain()
+    c = client_of("counter_a")
+    page = c.get(f"/office/dossiers/{bad.pk}/").content.decode()
+    assert "Đồng bộ lỗi" in page and "chưa có mã TTHC quốc gia" in page and "Gửi lại lên Cổng DVCQG" in page
+    assert "Đã đồng bộ" in c.get(f"/office/dossiers/{ok.pk}/").content.decode()
+    listed = c.get("/office/queues/sync_failed/").content.decode()
+    assert bad.code in listed and ok.code not in listed
+    filtered = c.get("/office/queues/receive/?sync=failed").status_code
+    assert filtered == 200
+    Procedure.objects.filter(code="1.001193").update(national_code="1.001193")  # the administrator maps it
+    assert c.post(f"/office/national-portal/dossiers/{bad.pk}/repush/").status_code == 302
+    drain()
+    assert DossierSync.objects.get(dossier=bad).state == SyncState.SYNCED
+    assert client_of("specialist_b").post(f"/office/national-portal/dossiers/{bad.pk}/repush/").status_code == 404
+
+
+def test_the_766_synced_indicator_counts_the_real_sync_state(world, portal_on, clock):  # noqa: ANN001
+    from motcua.core.clock import local_date
+    from motcua.reports.index766 import compute_index, synced_measure
+    from motcua.reports.services import period_of
+
+    today = local_date(clock.set("2026-12-01 09:00"))
+    period = period_of(today.replace(day=1), today)
+    assert synced_measure(world.province, period) is None  # the integration has not run: N/A, not 0
+    first, second = new_dossier(world), new_dossier(world, "b")
+    drain()
+    portal_on.faults(http_500=1000)
+    new_dossier(world)
+    head = OutboxMessage.objects.filter(status=Status.PENDING).first()
+    outbox.deliver_one(head.pk)  # the third one fails for now: pending, not synced
+    portal_on.faults(http_500=None)
+    m = synced_measure(world.province, period)
+    assert (m.numerator, m.denominator) == (2, 3)
+    score = compute_index(world.province, period).score
+    synced = next(i for g in score.groups for i in g.indicators if i.spec.key == "synced")
+    assert synced.measure == m and synced.points is not None
+    assert {first.pk, second.pk} == set(DossierSync.objects.filter(state=SyncState.SYNCED).values_list(
+        "dossier_id", flat=True))
