@@ -284,4 +284,185 @@ def test_shown_dates_are_local_day_first():  # noqa: ANN201
     assert reconcile.shown("20251203170500") == "03/12/2025 17:05"
     assert reconcile.shown("") == "(chưa có)"
     assert reconcile.wire_datetime("20251203170500") == datetime(2025, 12, 3, 17, 5)
-    assert io  # imported for the export tests below
+
+
+def test_identical_trail_rows_the_portal_keeps_once_are_not_a_difference(world, clock, sim, portal):  # noqa: ANN001
+    at(clock, "2025-09-08 09:00")
+    d = svc.intake(world.actor("counter_a"), world.intake_request("a"))
+    svc.start(world.actor("counter_a"), d.pk)
+    for _ in range(2):  # two supplement rounds within the same second: two identical trail rows
+        svc.request_supplement(world.actor("specialist_a"), d.pk, "Thiếu giấy")
+        svc.supplement(world.actor("counter_a"), d.pk, "")
+    rows = sync.trail_rows(d)
+    assert len({str(sorted(r.items())) for r in rows}) < len(rows)
+    sync.push_now(d, portal)
+    clock.current = None
+    assert not run_now(world, portal).items.exists()
+
+
+# ---- the API ---------------------------------------------------------------------------------------
+
+def _post(client, path: str, body: dict[str, Any] | None = None):  # noqa: ANN001, ANN202
+    return client.post(API + path, body or {}, content_type="application/json")
+
+
+def _week(unit: str) -> dict[str, str]:
+    return {"unit": unit, "start": "2025-09-08", "end": "2025-09-12"}
+
+
+def test_api_creates_a_run_for_the_worker(world, client_of):  # noqa: ANN001
+    r = _post(client_of("leader_a"), "/reconciliations", _week(world.communes["a"].code))
+    assert r.status_code == 202, r.content
+    body = r.json()
+    assert body["status"] == "queued" and body["unit"] == world.communes["a"].code and body["checked"] == 0
+    assert ReconciliationRun.objects.get(pk=body["id"]).created_by == world.users["leader_a"]
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"unit": "nope", "start": "2025-09-08", "end": "2025-09-12"}, "unit"),
+    ({"start": "2025-09-08", "end": "2025-09-12"}, "unit"),
+    ({"unit": "000.31.10.H39", "start": "08/09/2025", "end": "2025-09-12"}, "start"),
+    ({"unit": "000.31.10.H39", "start": "2025-09-12", "end": "2025-09-08"}, "end"),
+    ({"unit": "000.31.10.H39", "start": "2025-09-08", "end": "2025-02-30"}, "end")])
+def test_api_bad_input_names_the_field(world, client_of, body, field):  # noqa: ANN001
+    r = _post(client_of("monitor"), "/reconciliations", body)
+    assert r.status_code == 422, r.content
+    error = r.json()["error"]
+    assert error["code"] == "validation_error" and field in error["fields"]
+    assert not ReconciliationRun.objects.exists()
+
+
+def test_api_is_scoped_to_the_callers_units(world, client_of):  # noqa: ANN001
+    a = world.communes["a"].code
+    assert _post(client_of("leader_b"), "/reconciliations", _week(a)).status_code == 403
+    assert _post(client_of("specialist_a"), "/reconciliations", _week(a)).status_code == 403
+    run = reconcile.start(world.actor("leader_a"), world.communes["a"], *WEEK)
+    for path in (f"/reconciliations/{run.pk}", f"/reconciliations/{run.pk}/export.xlsx"):
+        assert client_of("leader_b").get(API + path).status_code == 404
+    assert _post(client_of("leader_b"), f"/reconciliations/{run.pk}/repush").status_code == 404
+    assert [r["id"] for r in client_of("leader_b").get(API + "/reconciliations").json()] == []
+    assert [r["id"] for r in client_of("monitor").get(API + "/reconciliations").json()] == [run.pk]
+    from django.test import Client
+
+    assert Client().get(API + f"/reconciliations/{run.pk}").status_code == 401
+
+
+def test_api_pages_through_the_differences_by_kind(world, scene, portal, client_of):  # noqa: ANN001
+    run = run_now(world, portal)
+    c = client_of("monitor")
+    body = c.get(API + f"/reconciliations/{run.pk}", {"limit": 4}).json()
+    assert body["status"] == "done" and body["progress"] == 100.0 and body["differences"] == 5
+    assert body["pending"] == 1 and body["counts"]["missing"] == 1 and body["counts"]["verdict"] == 1
+    assert len(body["items"]) == 4 and body["next_after"] == body["items"][-1]["id"]
+    rest = c.get(API + f"/reconciliations/{run.pk}", {"limit": 4, "after": body["next_after"]}).json()
+    assert len(rest["items"]) == 2 and rest["next_after"] is None
+    verdict = c.get(API + f"/reconciliations/{run.pk}", {"kind": "verdict"}).json()["items"]
+    assert [i["code"] for i in verdict] == [scene["verdict"].code]
+    assert verdict[0]["kind_labels"] == ["Khác đánh giá đúng hạn"]
+    assert verdict[0]["explanation"][0]["fact"] == "received"
+    bad = c.get(API + f"/reconciliations/{run.pk}", {"kind": "nope"})
+    assert bad.status_code == 422 and "kind" in bad.json()["error"]["fields"]
+
+
+def test_api_repush(world, scene, portal, client_of):  # noqa: ANN001
+    queued = reconcile.start(world.actor("leader_a"), world.communes["a"], *WEEK)
+    assert _post(client_of("leader_a"), f"/reconciliations/{queued.pk}/repush").status_code == 409
+    run = run_now(world, portal)
+    r = _post(client_of("leader_a"), f"/reconciliations/{run.pk}/repush")
+    assert r.status_code == 200 and r.json() == {"run": run.pk, "repushed": 5}
+    assert OutboxMessage.objects.filter(destination="national_portal", payload__force=True).count() == 5
+
+
+def _xlsx(content: bytes):  # noqa: ANN202
+    import openpyxl
+
+    return openpyxl.load_workbook(io.BytesIO(content)).active
+
+
+def test_the_excel_export_has_one_row_per_difference_with_vietnamese_headers(world, scene, portal, client_of):  # noqa: ANN001
+    run = run_now(world, portal)
+    r = client_of("monitor").get(API + f"/reconciliations/{run.pk}/export.xlsx")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "filename*=UTF-8''" in r["Content-Disposition"]
+    ws = _xlsx(b"".join(r.streaming_content))
+    assert ws["A1"].value == "ĐỐI SOÁT HỒ SƠ VỚI CỔNG DỊCH VỤ CÔNG QUỐC GIA"
+    headers = [c.value for c in ws[5]]
+    assert headers[:4] == ["STT", "Mã hồ sơ", "Loại chênh lệch", "Lý do"]
+    assert "Ngày hẹn trả (Cổng DVCQG)" in headers and "Diễn giải của motcua" in headers
+    rows = {row[1]: dict(zip(headers, row, strict=True)) for row in ws.iter_rows(min_row=6, values_only=True)}
+    assert len(rows) == 6  # five differences and the pending dossier
+    v = rows[scene["verdict"].code]
+    assert v["Loại chênh lệch"] == "Khác đánh giá đúng hạn" and v["Đánh giá (Cổng DVCQG)"] == "Quá hạn"
+    assert v["Diễn giải của motcua"].startswith("Tiếp nhận lúc ") and "Tạm dừng" in v["Diễn giải của motcua"]
+    assert isinstance(v["Ngày hẹn trả (motcua)"], datetime)
+    assert ws.cell(row=6, column=reconcile_col(headers, "Ngày hẹn trả (motcua)")).number_format == "dd/mm/yyyy hh:mm"
+    assert rows[scene["missing"].code]["Trạng thái (Cổng DVCQG)"] is None
+
+
+def reconcile_col(headers: list[Any], name: str) -> int:
+    return headers.index(name) + 1
+
+
+# ---- the pages -------------------------------------------------------------------------------------
+
+PAGE = "/office/national-portal/reconciliation/"
+
+
+def test_the_page_creates_a_run_from_day_first_dates(world, client_of):  # noqa: ANN001
+    c = client_of("leader_a")
+    page = c.get(PAGE)
+    assert page.status_code == 200 and "dd/mm/yyyy" in page.content.decode()
+    r = c.post(PAGE, {"unit": world.communes["a"].code, "start": "08/09/2025", "end": "12/09/2025"})
+    run = ReconciliationRun.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"{PAGE}{run.pk}/"
+    assert (run.start, run.end, run.status) == (*WEEK, "queued")
+    bad = c.post(PAGE, {"unit": world.communes["a"].code, "start": "12/09/2025", "end": "08/09/2025"})
+    assert bad.status_code == 400 and "Đến ngày phải từ Từ ngày trở đi" in bad.content.decode()
+    outside = c.post(PAGE, {"unit": world.communes["b"].code, "start": "08/09/2025", "end": "12/09/2025"})
+    assert outside.status_code == 400  # not one of the caller's units
+    assert ReconciliationRun.objects.count() == 1
+
+
+@pytest.mark.parametrize("user", ["specialist_a", "counter_a", "citizen"])
+def test_the_page_is_for_leaders_monitors_and_admins(world, client_of, user):  # noqa: ANN001
+    assert client_of(user).get(PAGE).status_code == 403
+
+
+def test_the_run_page_lists_the_differences_with_the_explanation(world, scene, portal, client_of):  # noqa: ANN001
+    run = run_now(world, portal)
+    c = client_of("leader_a")
+    html = c.get(f"{PAGE}{run.pk}/").content.decode()
+    for d in (scene["missing"], scene["status"], scene["verdict"]):
+        assert f'href="/office/dossiers/{d.pk}/"' in html and d.code in html
+    assert "Diễn giải của motcua" in html and "Cách Cổng DVCQG đánh giá" in html
+    assert "Gửi lại các hồ sơ chênh lệch" in html and "export.xlsx" in html
+    assert "hx-trigger" not in html  # finished: no polling
+    only = c.get(f"{PAGE}{run.pk}/", {"kind": "status"}).content.decode()
+    assert scene["status"].code in only and scene["missing"].code not in only
+    assert client_of("leader_b").get(f"{PAGE}{run.pk}/").status_code == 404
+
+
+def test_the_progress_bar_polls_until_the_run_ends_then_reloads_the_page(world, client_of):  # noqa: ANN001
+    run = reconcile.start(world.actor("leader_a"), world.communes["a"], *WEEK)
+    ReconciliationRun.objects.filter(pk=run.pk).update(status="running", total=200, checked=50)
+    c = client_of("leader_a")
+    page = c.get(f"{PAGE}{run.pk}/").content.decode()
+    assert f'hx-get="{PAGE}{run.pk}/progress/"' in page and 'value="25"' in page
+    ReconciliationRun.objects.filter(pk=run.pk).update(status="done", checked=200)
+    r = c.get(f"{PAGE}{run.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert r["HX-Refresh"] == "true" and 'value="100"' in r.content.decode()
+
+
+def test_the_repush_button_posts_with_csrf(world, scene, portal):  # noqa: ANN001
+    from django.test import Client
+
+    run = run_now(world, portal)
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(world.users["leader_a"])
+    assert c.post(f"{PAGE}{run.pk}/repush/").status_code == 403
+    html = c.get(f"{PAGE}{run.pk}/").content.decode()
+    token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    r = c.post(f"{PAGE}{run.pk}/repush/", {"csrfmiddlewaretoken": token})
+    assert r.status_code == 302
+    assert run.items.filter(repushed_at__isnull=False).count() == 5
+    assert "Đã xếp hàng gửi lại đầy đủ 5 hồ sơ" in c.get(f"{PAGE}{run.pk}/").content.decode()
