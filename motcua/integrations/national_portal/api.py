@@ -20,6 +20,7 @@ from pydantic import Field
 from motcua.api.docs import NO_CONTROL, errors
 from motcua.domain.errors import Conflict, ValidationFailed
 from motcua.dossiers.services import Actor
+from motcua.reports.api import Day
 from motcua.units.models import Unit
 
 from . import reconcile as rc
@@ -33,8 +34,8 @@ _XLSX = {200: {"description": "Excel workbook", "content": {reconcile_xlsx.CONTE
 
 class RunIn(Schema):
     unit: Annotated[str, Field(min_length=1, max_length=40, pattern=NO_CONTROL, description="The unit's code")]
-    start: date = Field(description="First local day of receipt")
-    end: date = Field(description="Last local day of receipt (inclusive)")
+    start: Day = Field(description="First local day of receipt")
+    end: Day = Field(description="Last local day of receipt (inclusive); at most 3 years after start")
 
 
 class RunOut(Schema):
