@@ -18,12 +18,12 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed  ## create .venv and install motcua with its dev tools
 
+demo: export MOTCUA_NATIONAL_PORTAL_URL ?= http://127.0.0.1:$(SIM_PORT)
 demo: install  ## install, load the demo province on SQLite, serve on http://127.0.0.1:$(PORT) with the job worker and the portal simulator
 	$(BIN)/motcua demo
 	@echo "motcua: http://127.0.0.1:$(PORT)/  (citizens: /portal/, staff: /office/, dashboard: /reports/dashboard/, admin: /admin/, API docs: /api/v1/docs)"
 	@echo "beside it: motcua worker (jobs, outbox: /admin/jobs/outboxmessage/) and the national portal simulator on http://127.0.0.1:$(SIM_PORT)/ (faults: POST /_sim/faults)"
-	@export MOTCUA_NATIONAL_PORTAL_URL=http://127.0.0.1:$(SIM_PORT); \
-	$(BIN)/motcua simulate national-portal --port $(SIM_PORT) & sim=$$!; \
+	@$(BIN)/motcua simulate national-portal --port $(SIM_PORT) & sim=$$!; \
 	$(BIN)/motcua worker & worker=$$!; \
 	trap 'kill $$worker $$sim 2>/dev/null; wait $$worker $$sim 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/motcua runserver 0.0.0.0:$(PORT)

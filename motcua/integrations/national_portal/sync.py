@@ -260,16 +260,18 @@ def _load(dossier_id: int) -> Dossier | None:
             .filter(pk=dossier_id).first())
 
 
-def push(d: Dossier, client: NationalPortal, state: DossierSync, *, from_seq: int | None = None) -> int:
-    """Bring the portal up to date with ``d``: the dossier, then its unacknowledged trail rows.
-    Progress is saved on ``state`` as it goes. Returns the trail rows sent."""
+def push(dossier_id: int, client: NationalPortal, state: DossierSync, *, from_seq: int | None = None) -> int:
+    """Bring the portal up to date with the dossier: the dossier, then its unacknowledged trail
+    rows. Progress is saved on ``state`` as it goes. Returns the trail rows sent."""
+    # the events first, the dossier row after: the snapshot sent is then at least as new as the
+    # trail, so a later event's message always finds something left to send
+    events = list(DossierEvent.objects.filter(dossier_id=dossier_id).order_by("seq"))
+    d = _load(dossier_id)
+    if d is None:
+        raise Undeliverable("Hồ sơ không còn trong hệ thống")
     problems = check(d)
     if problems:
         raise Undeliverable(" ".join(problems))
-    # the events first, the dossier row after: the snapshot sent is then at least as new as the
-    # trail, so a later event's message always finds something left to send
-    events = list(DossierEvent.objects.filter(dossier_id=d.pk).order_by("seq"))
-    d = _load(d.pk) or d
     files = list(d.files.select_related("component").order_by("pk"))
     record = dossier_record(d, events, files)
     update = state.on_portal or client.lookup_dossier(d.code) is not None
@@ -306,10 +308,10 @@ def _finish(state: DossierSync) -> None:
 def deliver(message: OutboxMessage) -> None:
     """The ``national_portal`` destination's handler (see the module docstring)."""
     p = message.payload
-    d = _load(int(p["dossier"]))
-    if d is None:
+    dossier_id = int(p["dossier"])
+    if not Dossier.objects.filter(pk=dossier_id).exists():
         raise Undeliverable("Hồ sơ không còn trong hệ thống")
-    state, _ = DossierSync.objects.get_or_create(dossier=d, defaults={"wanted_seq": int(p["seq"])})
+    state, _ = DossierSync.objects.get_or_create(dossier_id=dossier_id, defaults={"wanted_seq": int(p["seq"])})
     if not p.get("force") and state.on_portal and state.synced_seq >= int(p["seq"]):
         _finish(state)
         return  # an earlier delivery carried this event already
@@ -318,7 +320,7 @@ def deliver(message: OutboxMessage) -> None:
         raise RuntimeError("Kết nối Cổng DVCQG đang tắt (MOTCUA_NATIONAL_PORTAL_URL chưa đặt)")
     DossierSync.objects.filter(pk=state.pk).update(attempts=F("attempts") + 1, last_attempt_at=timezone.now())
     try:
-        push(d, client, state, from_seq=0 if p.get("force") else None)
+        push(dossier_id, client, state, from_seq=0 if p.get("force") else None)
     except Exception as exc:
         final = isinstance(exc, Undeliverable) or message.attempts >= CONFIG.jobs_max_attempts
         DossierSync.objects.filter(pk=state.pk).update(
@@ -333,7 +335,7 @@ def push_now(d: Dossier, client: NationalPortal) -> int:
     state, _ = DossierSync.objects.get_or_create(dossier=d)
     DossierSync.objects.filter(pk=state.pk).update(wanted_seq=max(state.wanted_seq, last))
     state.refresh_from_db()
-    sent = push(d, client, state)
+    sent = push(d.pk, client, state)
     _finish(state)
     return sent
 

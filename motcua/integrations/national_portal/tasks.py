@@ -29,10 +29,28 @@ def pull_catalog() -> str:
     return str(catalog_pull.pull(client))
 
 
-@task()
-def run_reconciliation(run_id: int) -> str:
-    """One reconciliation run against the portal (TraCuuHoSo, batched and rate-limited)."""
-    from . import reconcile
-    from .jobs import portal
+BACKLOG_WAIT = 1800  # seconds a run started "after the backlog" waits for the sync at most
 
+
+@task()
+def run_reconciliation(run_id: int, after_backlog: bool = False) -> str:
+    """One reconciliation run against the portal (TraCuuHoSo, batched and rate-limited).
+    ``after_backlog``: first let the worker send what is queued for the portal (the demo's first
+    start reconciles the generated history once it is synced), for at most ``BACKLOG_WAIT``."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from motcua.jobs.models import OutboxMessage, Status
+
+    from . import reconcile
+    from .jobs import DESTINATION, portal
+    from .models import ReconciliationRun
+
+    if after_backlog:
+        run = ReconciliationRun.objects.filter(pk=run_id).first()
+        waiting = OutboxMessage.objects.filter(destination=DESTINATION, status=Status.PENDING).exists()
+        if run is not None and waiting and timezone.now() < run.created_at + timedelta(seconds=BACKLOG_WAIT):
+            run_reconciliation.using(run_after=timezone.now() + timedelta(seconds=10)).enqueue(run_id, True)
+            return "waiting for the portal backlog"
     return str(reconcile.execute(run_id, portal()))
