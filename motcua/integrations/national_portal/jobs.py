@@ -28,6 +28,8 @@ def portal() -> HttpPortal | None:
 
 
 def register() -> None:
+    """The destination, the event hook and the periodic pulls (ahead of a delivery backlog: an
+    online dossier filed on the portal should not wait behind a history being synced)."""
     from motcua.dossiers import services
     from motcua.jobs import periodic, registry
 
@@ -37,6 +39,6 @@ def register() -> None:
     if sync.on_event not in services.EVENT_HOOKS:
         services.EVENT_HOOKS.append(sync.on_event)
     periodic.register("national_portal.pull", lambda: CONFIG.national_portal_pull_every,
-                      lambda: enabled() and tasks.pull_inbound.enqueue())
+                      lambda: enabled() and tasks.pull_inbound.using(priority=10).enqueue())
     periodic.register("national_portal.catalog", lambda: CONFIG.national_portal_catalog_every,
-                      lambda: enabled() and tasks.pull_catalog.enqueue())
+                      lambda: enabled() and tasks.pull_catalog.using(priority=10).enqueue())
