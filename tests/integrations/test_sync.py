@@ -284,3 +284,19 @@ def test_the_766_synced_indicator_counts_the_real_sync_state(world, portal_on, c
     assert synced.measure == m and synced.points is not None
     assert {first.pk, second.pk} == set(DossierSync.objects.filter(state=SyncState.SYNCED).values_list(
         "dossier_id", flat=True))
+
+
+def test_a_failed_dossier_stays_failed_when_new_events_arrive_until_it_is_re_pushed(world, portal_on):  # noqa: ANN001
+    from motcua.catalog.models import Procedure
+
+    Procedure.objects.filter(code="1.001193").update(national_code="")
+    d = new_dossier(world)
+    drain()
+    svc.start(world.actor("counter_a"), d.pk)  # a new event: its message waits behind the dead letter
+    s = DossierSync.objects.get(dossier=d)
+    assert s.state == SyncState.FAILED and s.wanted_seq == 2 and "chưa có mã TTHC" in s.last_error
+    Procedure.objects.filter(code="1.001193").update(national_code="1.001193")
+    sync.repush([d.pk])
+    assert DossierSync.objects.get(dossier=d).state == SyncState.PENDING
+    drain()
+    assert_same(portal_on, d)

@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from motcua.conf import CONFIG
@@ -64,10 +64,16 @@ def on_event(d: Dossier, event: DossierEvent) -> None:
 
 
 def enqueue(dossier_id: int, seq: int, *, force: bool = False) -> OutboxMessage:
-    """Mark the dossier pending up to ``seq`` and enqueue its delivery (in the caller's transaction)."""
-    DossierSync.objects.bulk_create([DossierSync(dossier_id=dossier_id, wanted_seq=seq, state=SyncState.PENDING)],
-                                    update_conflicts=True, unique_fields=["dossier"],
-                                    update_fields=["wanted_seq", "state"])
+    """Mark the dossier pending up to ``seq`` and enqueue its delivery (in the caller's transaction).
+    A failed dossier stays failed (its dead letter holds the new message back) until ``force``."""
+    rows = DossierSync.objects.filter(dossier_id=dossier_id)
+    if not force:
+        rows = rows.exclude(state=SyncState.FAILED)
+    if not rows.update(wanted_seq=seq, state=SyncState.PENDING) and not (
+            not force and DossierSync.objects.filter(dossier_id=dossier_id).update(wanted_seq=seq)):
+        DossierSync.objects.bulk_create([DossierSync(dossier_id=dossier_id, wanted_seq=seq)],
+                                        update_conflicts=True, unique_fields=["dossier"],
+                                        update_fields=["wanted_seq", "state"])
     key = f"np:{dossier_id}:{seq}" + (f":again:{uuid.uuid4().hex[:12]}" if force else "")
     return outbox.enqueue(DESTINATION, key, {"dossier": dossier_id, "seq": seq, "force": force},
                           ordering_key=ordering_key(dossier_id))
@@ -102,8 +108,10 @@ def repush(dossier_ids: Sequence[int]) -> int:
             last = DossierEvent.objects.filter(dossier_id=pk).order_by("-seq").values_list("seq", flat=True).first()
             if last is None:
                 continue
-            stale = list(OutboxMessage.objects.select_for_update().filter(
-                destination=DESTINATION, ordering_key=ordering_key(pk), status__in=UNDELIVERED))
+            now = timezone.now()
+            stale = list(OutboxMessage.objects.select_for_update().filter(  # not one being delivered now
+                destination=DESTINATION, ordering_key=ordering_key(pk), status__in=UNDELIVERED).filter(
+                Q(leased_until__isnull=True) | Q(leased_until__lt=now)))
             OutboxMessage.objects.filter(pk__in=[m.pk for m in stale]).update(status="discarded", leased_until=None)
             DossierSync.objects.filter(dossier_id=pk).update(on_portal=False, synced_seq=0)
             enqueue(pk, last, force=True)
