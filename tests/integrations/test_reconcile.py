@@ -121,8 +121,10 @@ def test_a_verdict_difference_carries_motcuas_explanation_beside_the_portals(wor
     assert item.motcua["DanhGiaDungHan"] == "DUNG_HAN" and item.portal["DanhGiaDungHan"] == "QUA_HAN"
     reason = item.reasons[0]
     assert reason.startswith("Đánh giá khác nhau: motcua đánh giá «")
-    assert "Cổng DVCQG đánh giá «Quá hạn» (Kết thúc xử lý sau ngày hẹn trả)" in reason
-    assert "không tính thời gian tạm dừng" in reason
+    shown = reconcile.shown
+    assert reason.endswith(f"Cổng DVCQG đánh giá «Quá hạn» vì Cổng DVCQG so ngày kết thúc xử lý "
+                           f"({shown(record['NgayKetThucXuLy'])}) với ngày hẹn trả lúc tiếp nhận "
+                           f"({shown(record['NgayHenTra'])}), không trừ thời gian tạm dừng chờ bổ sung hồ sơ.")
     facts = [f["fact"] for f in item.explanation]
     assert facts[0] == "received" and "pause" in facts and "due" in facts and facts[-1] == "verdict"
     pause = next(f["text"] for f in item.explanation if f["fact"] == "pause")

@@ -121,6 +121,8 @@ def test_every_planted_difference_is_found_and_nothing_else(province, sim, monke
             assert item.explanation and item.explanation[-1]["fact"] == "verdict"
         if item.dossier.code in blind - deleted:
             assert item.motcua["DanhGiaDungHan"] == "DUNG_HAN" and item.portal["DanhGiaDungHan"] == "QUA_HAN"
-            assert "không tính thời gian tạm dừng" in item.reasons[-1]
+            assert "không trừ thời gian tạm dừng chờ bổ sung" in item.reasons[-1]
+        if item.dossier.code in waiting - deleted:
+            assert "so thời điểm tra cứu với ngày hẹn trả lúc tiếp nhận" in item.reasons[-1]
     print(f"\n{len(dossiers)} dossiers reconciled in {took:.1f} s: {len(deleted)} missing, {len(restatus)} status, "
           f"{len(blind)} pause-blind, {len(waiting)} waiting, {len(second)} second-supplement")

@@ -326,6 +326,7 @@ def motcua_side(record: dict[str, Any], rows: Sequence[dict[str, Any]], verdict:
     out["DanhGiaDungHan"] = AS_PORTAL_VERDICT.get(verdict, "")
     out["verdict"] = verdict
     out["SoDongQuaTrinh"] = len({trail_key(r) for r in rows})
+    out["SoLanTamDung"] = len(record.get("DanhSachHoSoBoSung") or [])
     return out
 
 
@@ -361,11 +362,15 @@ def compare(ours: dict[str, Any], portal: dict[str, Any], missing: int = 0) -> l
 def _verdict_reason(ours: dict[str, Any], portal: dict[str, Any]) -> str:
     text = _("Đánh giá khác nhau: motcua đánh giá «%(a)s», Cổng DVCQG đánh giá «%(b)s»") % {
         "a": VerdictChoices(ours["verdict"]).label, "b": portal_verdict_text(portal["DanhGiaDungHan"])}
+    if ours.get("SoLanTamDung") and portal["DanhGiaDungHan"] == "QUA_HAN" and ours["DanhGiaDungHan"] != "QUA_HAN":
+        if portal["NgayKetThucXuLy"]:
+            return text + _(" vì Cổng DVCQG so ngày kết thúc xử lý (%(end)s) với ngày hẹn trả lúc tiếp nhận (%(due)s), "
+                            "không trừ thời gian tạm dừng chờ bổ sung hồ sơ.") % {
+                "end": shown(portal["NgayKetThucXuLy"]), "due": shown(portal["NgayHenTra"])}
+        return text + _(" vì Cổng DVCQG so thời điểm tra cứu với ngày hẹn trả lúc tiếp nhận (%(due)s), không trừ "
+                        "thời gian tạm dừng chờ bổ sung hồ sơ.") % {"due": shown(portal["NgayHenTra"])}
     if portal.get("DienGiaiDanhGia"):
         text += " (" + portal["DienGiaiDanhGia"] + ")"
-    if ours["DanhGiaDungHan"] == "DUNG_HAN" and portal["DanhGiaDungHan"] == "QUA_HAN":
-        text += _(": Cổng DVCQG so ngày kết thúc với ngày hẹn trả lúc tiếp nhận, không tính thời gian tạm dừng "
-                  "chờ bổ sung và không tính theo giờ làm việc")
     return text + "."
 
 
