@@ -45,6 +45,8 @@ EXCLUDED: dict[tuple[str, str], tuple[object, str]] = {
     **{("GET", f"/api/v1/reports{path}"): (positive_data_acceptance, f"{_PERIOD}; {_UNIT}")
        for path in ("/figures", "/figures/{figure}/dossiers", "/index766",
                     "/index766/ranking", "/export/dossiers.csv", "/export/dossiers.xlsx", "/export/report.xlsx")},
+    ("POST", "/api/v1/integrations/national-portal/reconciliations"): (positive_data_acceptance,
+                                                                       f"{_PERIOD}; {_UNIT}"),
 }
 
 

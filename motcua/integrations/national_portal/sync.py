@@ -245,7 +245,8 @@ def trail_row(d: Dossier, e: DossierEvent, unit_names: dict[int, str]) -> dict[s
     row = {
         "MaHoSo": d.code, "NguoiXuLy": e.actor_name or "Hệ thống", "ChucDanh": title,
         "ThoiDiemXuLy": _t(e.at), "PhongBanXuLy": unit_names.get(e.unit_id or 0, ""),
-        "NoiDungXuLy": mapping.truncate(f"{action}: {e.note}" if e.note else action, TEXT_LIMIT),
+        # numbered by the event's place in the log: two events alike in the same second stay two rows
+        "NoiDungXuLy": mapping.truncate(f"{e.seq}. {action}: {e.note}" if e.note else f"{e.seq}. {action}", TEXT_LIMIT),
         "TrangThai": int(e.to_status), "NgayBatDau": _t(e.at),
         "NgayKetThucTheoQuyDinh": _t(datetime.fromisoformat(step_due)) if step_due else "",
     }

@@ -23,3 +23,12 @@ def leads(user: object) -> bool:
 
     scope = scope_for(user)
     return scope.is_superuser or any(scope.has_role(r) for r in ("leader", "monitor", "admin"))
+
+
+@register.filter
+def administers(user: object) -> bool:
+    """Whether the user holds the administrator role somewhere (catalog mapping, inbound dossiers)."""
+    from motcua.units.services import scope_for
+
+    scope = scope_for(user)
+    return scope.is_superuser or scope.has_role("admin")
