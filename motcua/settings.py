@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "motcua.jobs",
     "motcua.integrations",
     "motcua.integrations.national_portal",
+    "motcua.integrations.post",
+    "motcua.notifications",
 ]
 
 MIDDLEWARE = [
