@@ -258,6 +258,16 @@ def test_a_portal_outage_mid_run_fails_the_run_with_its_reason_keeping_what_was_
     assert [i.kinds for i in run.items.all()] == [["missing"]]
 
 
+def test_a_fault_of_ours_fails_the_run_instead_of_leaving_it_running(world, clock, portal, monkeypatch):  # noqa: ANN001
+    _many(world, clock, portal, 2)
+    monkeypatch.setattr(reconcile, "compare", lambda *a: 1 / 0)
+    run = reconcile.start(world.actor("monitor"), world.province, *WEEK)
+    with pytest.raises(ZeroDivisionError):
+        reconcile.execute(run.pk, portal)
+    run.refresh_from_db()
+    assert run.status == "failed" and run.error.startswith("Lỗi hệ thống khi đối soát") and run.checked == 0
+
+
 def test_without_a_portal_client_the_run_fails_with_a_reason(world):  # noqa: ANN001
     run = reconcile.start(world.actor("monitor"), world.province, *WEEK)
     reconcile.execute(run.pk, None)
@@ -288,16 +298,13 @@ def test_shown_dates_are_local_day_first():  # noqa: ANN201
     assert reconcile.wire_datetime("20251203170500") == datetime(2025, 12, 3, 17, 5)
 
 
-def test_identical_trail_rows_the_portal_keeps_once_are_not_a_difference(world, clock, sim, portal):  # noqa: ANN001
-    at(clock, "2025-09-08 09:00")
-    d = svc.intake(world.actor("counter_a"), world.intake_request("a"))
-    svc.start(world.actor("counter_a"), d.pk)
-    for _ in range(2):  # two supplement rounds within the same second: two identical trail rows
-        svc.request_supplement(world.actor("specialist_a"), d.pk, "Thiếu giấy")
-        svc.supplement(world.actor("counter_a"), d.pk, "")
-    rows = sync.trail_rows(d)
-    assert len({str(sorted(r.items())) for r in rows}) < len(rows)
-    sync.push_now(d, portal)
+def test_identical_trail_rows_the_portal_keeps_once_are_not_a_difference(world, clock, sim, portal,  # noqa: ANN001
+                                                                          monkeypatch):
+    real = sync.trail_rows
+    monkeypatch.setattr(sync, "trail_rows", lambda d, events=None: [r for r in real(d, events) for _ in (1, 2)])
+    d = quick(world, clock)
+    sync.push_now(d, portal)  # every row sent twice: the portal keeps one copy of each
+    assert sim.state()["trail_rows"] == len(real(d))
     clock.current = None
     assert not run_now(world, portal).items.exists()
 

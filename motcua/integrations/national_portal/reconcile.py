@@ -186,6 +186,10 @@ def execute(run_id: int, client: Any) -> dict[str, Any]:
         log.warning("reconciliation %s stopped: %s", run.pk, exc)
         run.refresh_from_db()
         return _finish(run, RunStatus.FAILED, _("Cổng DVCQG không trả lời, đối soát dừng lại: %(e)s") % {"e": exc})
+    except Exception:  # a fault of ours: never left "running" for ever; the task records the traceback
+        log.exception("reconciliation %s failed", run.pk)
+        _finish(run, RunStatus.FAILED, _("Lỗi hệ thống khi đối soát; đã ghi nhật ký, đề nghị chạy lại."))
+        raise
     run.refresh_from_db()
     return _finish(run, RunStatus.DONE, "")
 
