@@ -49,7 +49,9 @@ def run_reconciliation(run_id: int, after_backlog: bool = False) -> str:
 
     if after_backlog:
         run = ReconciliationRun.objects.filter(pk=run_id).first()
-        waiting = OutboxMessage.objects.filter(destination=DESTINATION, status=Status.PENDING).exists()
+        dead = OutboxMessage.objects.filter(destination=DESTINATION, status=Status.DEAD).values("ordering_key")
+        waiting = (OutboxMessage.objects.filter(destination=DESTINATION, status=Status.PENDING)
+                   .exclude(ordering_key__in=dead).exists())  # not those held behind a dead letter
         if run is not None and waiting and timezone.now() < run.created_at + timedelta(seconds=BACKLOG_WAIT):
             run_reconciliation.using(run_after=timezone.now() + timedelta(seconds=10)).enqueue(run_id, True)
             return "waiting for the portal backlog"
