@@ -292,6 +292,28 @@ def test_repush_enqueues_the_differing_dossiers_but_not_the_pending_ones(world, 
         reconcile.repush(world.actor("leader_b"), run)
 
 
+def _side(**over: Any) -> dict[str, Any]:
+    base = {"TrangThaiHoSo": 10, "NgayTiepNhan": "20250908090000", "NgayHenTra": "20250909090000",
+            "NgayKetThucXuLy": "", "NgayTra": "", "DanhGiaDungHan": "DUNG_HAN", "verdict": "early",
+            "SoDongQuaTrinh": 7, "SoLanTamDung": 0, "DienGiaiDanhGia": ""}
+    return {**base, **over}
+
+
+def test_compare_reads_the_portals_values_leniently_and_names_every_date():  # noqa: ANN201
+    theirs = reconcile.portal_side({"TrangThaiHoSo": "10", "NgayTiepNhan": "20250908090000",
+                                    "NgayHenTra": "20250909090000", "NgayKetThucXuLy": None,
+                                    "DanhGiaDungHan": "DUNG_HAN", "QuaTrinhXuLy": [{}] * 7})
+    assert reconcile.compare(_side(), theirs) == []  # "10" is 10, None is no date
+    found = reconcile.compare(_side(NgayTra="20250910100000"), {**theirs, "NgayHenTra": "20250910090000"})
+    assert found == [("dates", "Ngày khác nhau: Ngày hẹn trả: motcua 09/09/2025 09:00, Cổng DVCQG 10/09/2025 09:00; "
+                               "Ngày trả kết quả: motcua 10/09/2025 10:00, Cổng DVCQG (chưa có).")]
+    late = reconcile.compare(_side(DanhGiaDungHan="QUA_HAN", verdict="late"),
+                             {**theirs, "DienGiaiDanhGia": "Kết thúc xử lý trước hoặc đúng ngày hẹn trả"})
+    assert late == [("verdict", "Đánh giá khác nhau: motcua đánh giá «Trễ hạn», Cổng DVCQG đánh giá «Đúng hạn» "
+                                "(Kết thúc xử lý trước hoặc đúng ngày hẹn trả).")]
+    assert reconcile.compare(_side(DanhGiaDungHan=""), {**theirs, "DanhGiaDungHan": "QUA_HAN"}) == []
+
+
 def test_shown_dates_are_local_day_first():  # noqa: ANN201
     assert reconcile.shown("20251203170500") == "03/12/2025 17:05"
     assert reconcile.shown("") == "(chưa có)"
