@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import IO
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from motcua.catalog.models import Procedure
 from motcua.core import clock
@@ -25,7 +25,9 @@ def prepare(province: object, out: IO[str]) -> None:
     if first_start:
         # the procedure with the fewest dossiers waits for its national code, as a newly imported
         # local catalog entry would: its dossiers fail to sync until an administrator maps it
-        least = (Procedure.objects.annotate(n=Count("dossiers")).filter(n__gt=0).order_by("n", "code").first())
+        recent = clock.now() - timedelta(days=80)  # inside the reconciliation below: it lists them
+        least = (Procedure.objects.annotate(n=Count("dossiers", filter=Q(dossiers__received_at__gte=recent)))
+                 .filter(n__gt=0).order_by("n", "code").first())
         if least is not None:
             Procedure.objects.filter(pk=least.pk).update(national_code="")
             out.write(f"Thủ tục {least.code} để trống mã TTHC quốc gia (chờ ánh xạ): {least.n} hồ sơ sẽ lỗi đồng bộ.\n")
