@@ -30,7 +30,8 @@ def prepare(province: object, out: IO[str]) -> None:
                  .filter(n__gt=0).order_by("n", "code").first())
         if least is not None:
             Procedure.objects.filter(pk=least.pk).update(national_code="")
-            out.write(f"Thủ tục {least.code} để trống mã TTHC quốc gia (chờ ánh xạ): {least.n} hồ sơ sẽ lỗi đồng bộ.\n")
+            out.write(f"Thủ tục {least.code} để trống mã TTHC quốc gia (chờ ánh xạ): hồ sơ của thủ tục này "
+                      "sẽ lỗi đồng bộ cho đến khi quản trị viên ánh xạ mã.\n")
     n = sync.backfill()
     if n:
         out.write(f"Đã xếp {n} hồ sơ vào hàng đợi gửi Cổng DVCQG (worker sẽ gửi).\n")
