@@ -497,3 +497,13 @@ def test_the_repush_button_posts_with_csrf(world, scene, portal):  # noqa: ANN00
     assert r.status_code == 302
     assert run.items.filter(repushed_at__isnull=False).count() == 5
     assert "Đã xếp hàng gửi lại đầy đủ 5 hồ sơ" in c.get(f"{PAGE}{run.pk}/").content.decode()
+
+
+def test_the_pages_and_the_export_render_in_english_too(world, scene, portal, client_of):  # noqa: ANN001
+    run = run_now(world, portal)
+    c = client_of("monitor")
+    c.post("/i18n/setlang/", {"language": "en", "next": PAGE})
+    for path in (PAGE, f"{PAGE}{run.pk}/", f"{PAGE}{run.pk}/progress/", f"{PAGE}{run.pk}/export.xlsx"):
+        r = c.get(path)
+        assert r.status_code == 200, path
+    assert 'lang="en"' in c.get(PAGE).content.decode()
