@@ -23,7 +23,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import tempfile
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,6 +40,7 @@ from motcua.dossiers import services as svc
 from motcua.dossiers.choices import FileKind, ResultDelivery
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.storage import StoredObject, store_upload
+from motcua.portal.catalog import fold
 from motcua.units.models import Unit
 
 from . import mapping
@@ -166,12 +166,6 @@ def _documents(record: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _true(value: object) -> bool:
     return value is True or str(value).strip().lower() in ("true", "1")
-
-
-def fold(text: str) -> str:
-    """Lower case without Vietnamese diacritics (as the public catalog's search)."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().strip()
 
 
 def match_component(code: str, components: list[Component]) -> int | None:
