@@ -68,6 +68,7 @@ class SigningSettings:
     other_certs: list[x509.Certificate] = field(default_factory=list)
     tsa_url: str | None = None
     lta: bool = True  # add a document timestamp (B-LTA) when a TSA is configured
+    embed_validation: bool = True  # B-LT: the OCSP responses, CRLs and certificates in the file's DSS
     reason: str = "Phê duyệt kết quả giải quyết thủ tục hành chính"
     location: str = ""
 
@@ -77,8 +78,10 @@ class SigningSettings:
 
     @property
     def level(self) -> str:
+        if not self.embed_validation:
+            return "B-T" if self.tsa_url else "B-B"
         if not self.tsa_url:
-            return "B-B"
+            return "B-B"  # validation data without a timestamp is not B-LT
         return "B-LTA" if self.lta else "B-LT"
 
     def validation_context(self, **kw: Any) -> ValidationContext:
@@ -177,6 +180,8 @@ def next_field_name(data: bytes) -> str:
 
 def finish_levels(data: bytes, name: str, settings: SigningSettings) -> SignedPdf:
     """Add the validation data (DSS) and, when a TSA is configured, a document timestamp."""
+    if not settings.embed_validation:
+        return describe(data, name, settings.level)
     vc = settings.validation_context()
     try:
         data = run(_add_levels(data, name, settings, vc), vc)
