@@ -125,6 +125,14 @@ def mapping_rows(only_unmapped: bool = False, q: str = "") -> list[MappingRow]:
     return rows
 
 
+def row_of(proc: Procedure) -> MappingRow:
+    """One procedure's mapping state."""
+    if not proc.national_code:
+        return MappingRow(proc, UNMAPPED)
+    found = NationalProcedure.objects.filter(code=proc.national_code).first()
+    return MappingRow(proc, MAPPED if found else UNKNOWN, found)
+
+
 def add_suggestions(rows: list[MappingRow]) -> list[MappingRow]:
     """Suggestions for the unmapped ones among ``rows`` (a page of them: difflib is not free)."""
     if any(r.state == UNMAPPED for r in rows):
