@@ -280,7 +280,7 @@ def prepare_remote_signature(data: bytes, signer: Signer, box: SignatureBox, set
         certs.check_signer(cert, settings)
     name = box.field_name or next_field_name(data)
     with signer.open() as ext:
-        pdf_signer = _pdf_signer(name, ext, box, settings, reason, with_timestamp=False)
+        pdf_signer = _pdf_signer(name, ext, box, settings, reason, with_timestamp=True)  # size the placeholder
         writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
         prep, _tbs, output = run(pdf_signer.async_digest_doc_for_signing(
             writer, appearance_text_params=_appearance_params(cert, box)))
