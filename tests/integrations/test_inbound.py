@@ -180,6 +180,23 @@ def test_a_file_over_the_size_cap_is_refused(demo, sim, portal, monkeypatch):  #
     assert all("lớn quá" in e for e in InboundDossier.objects.values_list("error", flat=True))
 
 
+def test_an_unexpected_error_on_one_record_does_not_stop_the_others(demo, sim, portal, monkeypatch):  # noqa: ANN001
+    records = listed(portal)
+    real = inbound._intake
+
+    def broken(record, target, files):  # noqa: ANN001, ANN202
+        if record["MaHoSo"] == records[0]["MaHoSo"]:
+            raise RuntimeError("boom")
+        return real(record, target, files)
+
+    monkeypatch.setattr(inbound, "_intake", broken)
+    assert inbound.pull(portal)["created"] == 2
+    row = InboundDossier.objects.get(portal_code=records[0]["MaHoSo"])
+    assert row.dossier is None and "RuntimeError" in row.error
+    monkeypatch.setattr(inbound, "_intake", real)
+    assert inbound.pull(portal)["created"] == 1
+
+
 def test_deleted_files_are_not_fetched(demo, sim, portal, monkeypatch):  # noqa: ANN001
     records = listed(portal)
     records[0]["TaiLieuNop"].append({**records[0]["TaiLieuNop"][0], "IsDeleted": True,
@@ -228,6 +245,11 @@ def test_the_inbound_page_lists_pulled_dossiers_for_admins_and_counter_officers(
     # the department the codes name
     other = client_of("counter_p").get(PAGE)
     assert other.status_code == 200 and not any(code in other.content.decode() for code in rows)
+    from tests.factories import _user
+
+    world.users["counter_dept"] = _user("counter_dept", world.department, "counter_officer")
+    own = client_of("counter_dept").get(PAGE).content.decode()
+    assert all(code in own for code in rows)
 
 
 def test_the_pull_button_enqueues_the_task_and_never_calls_the_portal(world, client_of, monkeypatch):  # noqa: ANN001

@@ -32,6 +32,8 @@ STATE_TEXT = {
     UNKNOWN: _("Mã không có trong danh mục quốc gia đã lấy về"),
     UNMAPPED: _("Chưa có mã TTHC quốc gia: hồ sơ của thủ tục này không đồng bộ được lên Cổng DVCQG"),
 }
+NOT_NATIONAL = "not in the national catalog (LayDanhSachTTHC / LayThuTuc)"
+UNREACHABLE = "the national portal could not be asked (LayThuTuc); try again later"
 SUGGESTIONS = 3
 SIMILARITY = 0.6
 
@@ -170,10 +172,9 @@ def set_mapping(actor: Any, procedure: Procedure, code: str, client: Any = None)
             except Exception as exc:  # noqa: BLE001 - the portal unreachable: say so, change nothing
                 log.warning("LayThuTuc %s failed: %s", code, exc)
                 raise ValidationFailed("The national portal could not be asked.", fields={
-                    "national_code": "không hỏi được Cổng DVCQG về mã này, thử lại sau"}) from exc
+                    "national_code": UNREACHABLE}) from exc
         if found is None:
-            raise ValidationFailed("Unknown national procedure code.", fields={
-                "national_code": "mã không có trong danh mục TTHC quốc gia"})
+            raise ValidationFailed("Unknown national procedure code.", fields={"national_code": NOT_NATIONAL})
     Procedure.objects.filter(pk=procedure.pk).update(national_code=code)
     procedure.national_code = code
     return repush_failed(procedure) if code else 0

@@ -103,11 +103,19 @@ def take(record: dict[str, Any], http: httpx.Client) -> tuple[str, int]:
         files = fetch_files(record, target.version, http)  # network: outside any transaction
         created = create(row.pk, record, target, files)
     except Unresolved as exc:
-        InboundDossier.objects.filter(pk=row.pk, dossier__isnull=True).update(error=str(exc)[:2000])
+        _fail(row, str(exc))
+        return "failed", 0
+    except Exception as exc:  # one bad record must not stop the others: logged, kept, retried next time
+        log.exception("national portal: online dossier %s could not be created", code)
+        _fail(row, f"Lỗi hệ thống khi tạo hồ sơ ({type(exc).__name__}); hệ thống sẽ thử lại ở lần lấy sau.")
         return "failed", 0
     if created is None:
         return "skipped", 0  # another pull created it meanwhile
     return "created", len(files)
+
+
+def _fail(row: InboundDossier, reason: str) -> None:
+    InboundDossier.objects.filter(pk=row.pk, dossier__isnull=True).update(error=reason[:2000], files_fetched=0)
 
 
 def _row(code: str, record: dict[str, Any]) -> InboundDossier:

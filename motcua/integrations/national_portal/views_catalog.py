@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -37,6 +38,9 @@ from .models import InboundDossier, NationalProcedure
 View = Callable[..., HttpResponse]
 PAGE_SIZE = 50
 INBOUND_ROLES = (Role.ADMIN, Role.COUNTER_OFFICER)
+FIELD_ERRORS = {cp.NOT_NATIONAL: gettext_lazy("Mã không có trong danh mục TTHC quốc gia: kiểm tra lại mã, hoặc cập "
+                                              "nhật danh mục từ Cổng."),
+                cp.UNREACHABLE: gettext_lazy("Không hỏi được Cổng DVCQG về mã này; thử lại sau.")}
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
@@ -109,7 +113,8 @@ def _save(request: HttpRequest, actor: Actor, form: MappingForm) -> bool:
     try:
         n = cp.set_mapping(actor, proc, code, jobs.portal())
     except ValidationFailed as err:
-        form.add_error("national_code", err.fields.get("national_code") or err.message)
+        got = err.fields.get("national_code", "")
+        form.add_error("national_code", str(FIELD_ERRORS.get(got, got or err.message)))
         return False
     if not code:
         messages.warning(request, _("Đã bỏ mã TTHC quốc gia của thủ tục %(code)s.") % {"code": proc.code})
@@ -135,20 +140,30 @@ def catalog_pull(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 # ---- the inbound page -------------------------------------------------------------------------
 
-def visible_inbound(actor: Actor):  # noqa: ANN201
-    """The pulled dossiers whose receiving unit lies in the actor's admin or counter units (a
-    record whose unit is unknown: administrators only)."""
-    qs = InboundDossier.objects.select_related("dossier").order_by("-pulled_at", "-pk")
+def created_inbound(actor: Actor):  # noqa: ANN201
+    """The pulled dossiers motcua created whose receiving unit lies in the actor's admin or
+    counter units, newest first (a queryset: the table grows with every online dossier)."""
+    qs = InboundDossier.objects.filter(dossier__isnull=False).select_related("dossier").order_by("-pulled_at", "-pk")
     if actor.system or actor.scope.is_superuser:
-        return list(qs)
-    paths = actor.scope.paths(INBOUND_ROLES)
-    admin = actor.scope.has_role(Role.ADMIN)
-    rows = list(qs)
-    prefixes = {r.portal_code.split("-")[0] for r in rows if r.dossier is None}
-    units = dict(Unit.objects.filter(code__in=prefixes).values_list("code", "path"))
+        return qs
+    q = Q(pk__in=[])
+    for p in actor.scope.paths(INBOUND_ROLES):
+        q |= Q(dossier__receiving_path__startswith=p)
+    return qs.filter(q)
+
+
+def failed_inbound(actor: Actor) -> list[InboundDossier]:
+    """The records not created yet (few: each waits for a fix) whose prefix names a unit in the
+    actor's admin or counter units; a prefix that names no unit: administrators only."""
+    rows = list(InboundDossier.objects.filter(dossier__isnull=True).order_by("-pulled_at", "-pk"))
+    if actor.system or actor.scope.is_superuser:
+        return rows
+    paths, admin = actor.scope.paths(INBOUND_ROLES), actor.scope.has_role(Role.ADMIN)
+    units = dict(Unit.objects.filter(code__in={r.portal_code.split("-")[0] for r in rows})
+                 .values_list("code", "path"))
     out = []
     for r in rows:
-        path = r.dossier.receiving_path if r.dossier else units.get(r.portal_code.split("-")[0])
+        path = units.get(r.portal_code.split("-")[0])
         if (path is None and admin) or (path is not None and any(path.startswith(p) for p in paths)):
             out.append(r)
     return out
@@ -164,12 +179,9 @@ def _inbound_row(r: InboundDossier) -> dict[str, Any]:
 @require_http_methods(["GET"])
 @inbound_page
 def inbound(request: HttpRequest, actor: Actor) -> HttpResponse:
-    rows = visible_inbound(actor)
-    if request.GET.get("failed") == "1":
-        rows = [r for r in rows if r.dossier_id is None]
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(created_inbound(actor), PAGE_SIZE).get_page(request.GET.get("page"))
     ctx = {"page": page, "rows": [_inbound_row(r) for r in page.object_list], "enabled": jobs.enabled(),
-           "only_failed": request.GET.get("failed") == "1"}
+           "failed": [_inbound_row(r) for r in failed_inbound(actor)]}
     return render(request, "national_portal/inbound.html", ctx)
 
 
