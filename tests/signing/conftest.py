@@ -4,7 +4,6 @@ as a real server in a subprocess with a webhook receiver in the test process."""
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 import threading
@@ -21,6 +20,7 @@ from motcua.signing import pki as test_pki
 from motcua.signing import softhsm
 from motcua.signing.backends import SoftwareKeySigner
 from motcua.signing.pades import SignatureBox, SigningSettings
+from motcua.signing.sample import make_result_pdf
 
 WEBHOOK_SECRET = "test-webhook-secret-0123456789"  # noqa: S105
 LEADER_BOX = SignatureBox(page=0, box=(330, 60, 560, 130), title="Chủ tịch UBND xã")
@@ -51,28 +51,6 @@ def bt_settings(pki: test_pki.Pki) -> SigningSettings:
 def software(pki: test_pki.Pki, label: str) -> SoftwareKeySigner:
     s = pki.signers[label]
     return SoftwareKeySigner(key=s.key, cert=s.cert, chain=[pki.dir / "certs" / "interm.pem"])
-
-
-def make_result_pdf(text: str = "QUYẾT ĐỊNH - KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH") -> bytes:
-    """A one-page result, uncompressed so a test can find and change a byte of its text."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
-    from motcua.signing.pades import FONT
-
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT)))
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4, pageCompression=0)
-    c.setFont("DejaVuSans", 13)
-    c.drawString(72, 760, text)
-    c.setFont("Helvetica", 11)
-    c.drawString(72, 730, "Ho so so 000.00.11.H39-261201-0001: KET QUA DA DUOC PHE DUYET")
-    c.showPage()
-    c.save()
-    return buf.getvalue()
 
 
 @pytest.fixture(scope="session")

@@ -130,7 +130,7 @@ def test_production_refuses_the_software_key(pki, monkeypatch) -> None:  # noqa:
 
 
 def test_a_named_field_on_another_page_box(pki, settings) -> None:  # noqa: ANN001
-    from .conftest import make_result_pdf
+    from motcua.signing.sample import make_result_pdf
 
     box = SignatureBox(page=0, box=(100, 300, 300, 360), field_name="LanhDao")
     signed = sign_pdf(make_result_pdf("THÔNG BÁO"), software(pki, "leader"), box, settings)
