@@ -215,8 +215,12 @@ class PdfsigSignature:
 
 def pdfsig_check(path: Path | str, trust_roots: Iterable[x509.Certificate] = (),
                  intermediates: Iterable[x509.Certificate] = ()) -> list[PdfsigSignature]:
-    """Run ``pdfsig`` on a file. With trust roots (and ``certutil`` on PATH) it checks the certificate
-    chain in a throw-away NSS database trusting only them; otherwise only the signatures (``-nocert``)."""
+    """Run ``pdfsig`` on a file: each signature's cryptographic check over its byte range (``-nocert``).
+
+    With trust roots (and ``certutil`` on PATH) pdfsig also checks the certificate chain in a throw-away
+    NSS database trusting only them. poppler 22.12 (Debian 12) answers "Unknown issue with Certificate"
+    for every chain there, even a two-certificate OpenSSL chain that NSS's own ``vfychain`` accepts, so
+    motcua relies on pyHanko for trust and on pdfsig for the independent integrity check."""
     if shutil.which("pdfsig") is None:
         raise RuntimeError("pdfsig (poppler-utils) is not installed")
     roots, inter = list(trust_roots), list(intermediates)

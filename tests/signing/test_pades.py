@@ -29,7 +29,9 @@ def signed_twice(pki, settings, result_pdf):  # noqa: ANN001, ANN201
 def pdfsig_signatures(pki, data: bytes, tmp_path: Path) -> list[verify.PdfsigSignature]:  # noqa: ANN001
     path = tmp_path / "checked.pdf"
     path.write_bytes(data)
-    return [s for s in verify.pdfsig_check(path, pki.trust_roots(), pki.intermediates()) if not s.is_timestamp]
+    found = verify.pdfsig_check(path)
+    assert found and all(not s.certificate_validation for s in found)  # -nocert: pyHanko judges the trust
+    return [s for s in found if not s.is_timestamp]
 
 
 def test_the_test_pki_knows_good_revoked_and_expired_certificates(pki, settings) -> None:  # noqa: ANN001
@@ -136,3 +138,14 @@ def test_a_named_field_on_another_page_box(pki, settings) -> None:  # noqa: ANN0
     signed = sign_pdf(make_result_pdf("THÔNG BÁO"), software(pki, "leader"), box, settings)
     assert signed.field_name == "LanhDao"
     assert verify.verify_pdf(signed.data, pki.trust_roots()).valid
+
+
+def test_pdfsig_with_trust_roots_checks_in_its_own_nss_database(pki, signed_twice, tmp_path) -> None:  # noqa: ANN001
+    import shutil
+
+    if shutil.which("certutil") is None:
+        pytest.skip("certutil (libnss3-tools) is not installed")
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(signed_twice[1].data)
+    found = [s for s in verify.pdfsig_check(path, pki.trust_roots(), pki.intermediates()) if not s.is_timestamp]
+    assert len(found) == 2 and all(s.valid and s.certificate_validation for s in found)
