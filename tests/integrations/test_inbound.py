@@ -71,6 +71,19 @@ def test_pull_creates_the_three_online_dossiers_with_their_files(demo, sim, port
         assert DossierSync.objects.get(dossier=d).on_portal  # adopted: the sync updates, never inserts
 
 
+def test_a_pulled_dossier_syncs_back_under_the_portals_code(demo, sim, portal):  # noqa: ANN001
+    from motcua.integrations.national_portal import sync
+
+    inbound.pull(portal)
+    d = Dossier.objects.order_by("pk").first()
+    assert sync.check(d) == []
+    sync.push_now(d, portal)
+    got = portal.lookup_dossier(d.code)
+    assert got is not None and got["KenhThucHien"] == 2 and got["TrangThaiHoSo"] == 1
+    assert got["MaDoiTuong"] == InboundDossier.objects.get(dossier=d).payload["MaDoiTuong"]
+    assert len(got["QuaTrinhXuLy"]) == 1 and got["QuaTrinhXuLy"][0]["NguoiXuLy"] == inbound.SYSTEM_NAME
+
+
 def test_pulling_again_creates_nothing(demo, sim, portal):  # noqa: ANN001
     inbound.pull(portal)
     before = set(Dossier.objects.values_list("pk", flat=True))

@@ -11,6 +11,7 @@ and a button that enqueues a pull. Neither page's buttons call the portal inside
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from typing import Any
 
@@ -32,7 +33,7 @@ from motcua.units.choices import Role
 from motcua.units.models import Unit
 
 from . import catalog_pull as cp
-from . import jobs, tasks
+from . import jobs, mapping, tasks
 from .models import InboundDossier, NationalProcedure
 
 View = Callable[..., HttpResponse]
@@ -173,7 +174,14 @@ def _inbound_row(r: InboundDossier) -> dict[str, Any]:
     p = r.payload or {}
     return {"r": r, "applicant": r.dossier.applicant_name if r.dossier else str(p.get("ChuHoSo") or ""),
             "procedure": str(p.get("TenTTHC") or p.get("MaTTHC") or ""), "tthc": str(p.get("MaTTHC") or ""),
-            "filed": str(p.get("NgayNopHoSo") or "")}
+            "filed": _filed(p)}
+
+
+def _filed(payload: dict[str, Any]) -> datetime | None:
+    try:
+        return mapping.parse_time(str(payload.get("NgayNopHoSo") or ""))
+    except ValueError:
+        return None
 
 
 @require_http_methods(["GET"])
