@@ -83,6 +83,20 @@ def test_set_mapping_checks_the_code_and_resends_failed_syncs(world, sim, portal
     assert proc().national_code == "1.001193" and sent == [[d.pk]]
 
 
+def test_mapping_a_code_an_inbound_dossier_waits_for_pulls_again(world, sim, portal, monkeypatch):  # noqa: ANN001
+    from django_tasks_db.models import DBTaskResult
+
+    from motcua.integrations.national_portal import inbound
+
+    cp.pull(portal)
+    inbound.pull(portal)  # the test world maps 1.001193 only: 1.000894 and 1.000656 wait
+    monkeypatch.setattr(jobs, "enabled", lambda: True)
+    cp.set_mapping(world.actor("admin"), proc("2.000815"), "2.000815")  # nobody waits for it
+    assert not DBTaskResult.objects.exists()
+    cp.set_mapping(world.actor("admin"), proc("2.000815"), "1.000894")
+    assert DBTaskResult.objects.filter(task_path__endswith="pull_inbound").count() == 1
+
+
 def test_a_code_not_pulled_yet_is_asked_of_the_portal(world, sim, portal):  # noqa: ANN001
     p = proc("2.000815")
     cp.set_mapping(world.actor("admin"), p, "1.000894", portal)  # LayThuTuc finds it

@@ -177,7 +177,23 @@ def set_mapping(actor: Any, procedure: Procedure, code: str, client: Any = None)
             raise ValidationFailed("Unknown national procedure code.", fields={"national_code": NOT_NATIONAL})
     Procedure.objects.filter(pk=procedure.pk).update(national_code=code)
     procedure.national_code = code
-    return repush_failed(procedure) if code else 0
+    if not code:
+        return 0
+    wake_inbound(code)
+    return repush_failed(procedure)
+
+
+def wake_inbound(code: str) -> bool:
+    """Pull again now if a dossier from the portal waits for this code (rather than at the next
+    scheduled pull); the worker does it. True when a pull was enqueued."""
+    from . import jobs, tasks
+    from .models import InboundDossier
+
+    waiting = InboundDossier.objects.filter(dossier__isnull=True, payload__MaTTHC=code).exists()
+    if waiting and jobs.enabled():
+        tasks.pull_inbound.enqueue()
+        return True
+    return False
 
 
 def repush_failed(procedure: Procedure) -> int:
