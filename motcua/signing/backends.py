@@ -23,6 +23,7 @@ from asn1crypto import x509
 from pyhanko.sign import signers as hanko
 
 from .errors import SigningError, SoftwareKeyRefused
+from .i18n import _
 
 SOFTHSM_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 
@@ -71,10 +72,10 @@ class SoftwareKeySigner:
 
     def __post_init__(self) -> None:
         if production():
-            raise SoftwareKeyRefused("Môi trường vận hành không cho phép ký bằng khóa phần mềm; "
-                                     "hãy dùng thiết bị ký số (token/HSM) hoặc dịch vụ ký số từ xa.")
+            raise SoftwareKeyRefused(_("Môi trường vận hành không cho phép ký bằng khóa phần mềm; "
+                                       "hãy dùng thiết bị ký số (token/HSM) hoặc dịch vụ ký số từ xa."))
         if self.pkcs12 is None and (self.key is None or self.cert is None):
-            raise SigningError("Cần tệp khóa và tệp chứng thư số, hoặc một tệp PKCS#12.")
+            raise SigningError(_("Cần tệp khóa và tệp chứng thư số, hoặc một tệp PKCS#12."))
         self._signer: hanko.SimpleSigner | None = None
 
     def _load(self) -> hanko.SimpleSigner:
@@ -87,7 +88,7 @@ class SoftwareKeySigner:
                 loaded = hanko.SimpleSigner.load(str(self.key), str(self.cert), other_certs=others,
                                                  key_passphrase=self.passphrase)
             if loaded is None:
-                raise SigningError("Không đọc được khóa ký hoặc chứng thư số.")
+                raise SigningError(_("Không đọc được khóa ký hoặc chứng thư số."))
             self._signer = _KeptKeySigner(signing_cert=loaded.signing_cert, signing_key=loaded.signing_key,
                                           cert_registry=loaded.cert_registry)
         return self._signer
@@ -147,7 +148,8 @@ class Pkcs11Signer:
             session = open_pkcs11_session(self.module, token_criteria=TokenCriteria(label=self.token_label),
                                           user_pin=self.pin)
         except (PKCS11Error, OSError) as e:
-            raise SigningError(f"Không mở được thiết bị ký số '{self.token_label}': {type(e).__name__}") from e
+            raise SigningError(_("Không mở được thiết bị ký số '%(token)s': %(error)s")
+                               % {"token": self.token_label, "error": type(e).__name__}) from e
         try:
             yield PKCS11Signer(session, cert_label=self.cert_label or self.key_label, key_label=self.key_label,
                                ca_chain=_load_certs(self.chain))

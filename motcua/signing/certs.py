@@ -23,15 +23,15 @@ from pyhanko_certvalidator.errors import (
 )
 
 from .errors import CertificateProblem
+from .i18n import _
 
-STATUS_TEXT = {
-    "good": "còn hiệu lực",
-    "revoked": "đã bị thu hồi",
-    "expired": "đã hết hạn",
-    "not_yet_valid": "chưa có hiệu lực",
-    "untrusted": "không do tổ chức cung cấp dịch vụ chứng thực được tin cậy cấp",
-    "unknown": "không xác định được trạng thái",
-}
+
+def status_text(status: str) -> str:
+    """The certificate status in words, e.g. "đã bị thu hồi"."""
+    return {"good": _("còn hiệu lực"), "revoked": _("đã bị thu hồi"), "expired": _("đã hết hạn"),
+            "not_yet_valid": _("chưa có hiệu lực"),
+            "untrusted": _("không do tổ chức cung cấp dịch vụ chứng thực được tin cậy cấp"),
+            }.get(status, _("không xác định được trạng thái"))
 
 
 def common_name(cert: x509.Certificate) -> str:
@@ -66,7 +66,8 @@ def check_signer(cert: x509.Certificate, settings: Any, moment: datetime | None 
     """Refuse to sign with a certificate that is revoked, expired or not from a trusted CA (real OCSP/CRL)."""
     status = certificate_status(cert, settings, moment)
     if status != "good":
-        raise CertificateProblem(status, f"Không thể ký: chứng thư số của {common_name(cert)} {STATUS_TEXT[status]}.")
+        raise CertificateProblem(status, _("Không thể ký: chứng thư số của %(name)s %(status)s.")
+                                 % {"name": common_name(cert), "status": status_text(status)})
 
 
 def certificate_status(cert: x509.Certificate, settings: Any, moment: datetime | None = None) -> str:

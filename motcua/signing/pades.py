@@ -43,6 +43,7 @@ from pyhanko_certvalidator import ValidationContext
 from . import certs
 from .backends import RemoteHashSigner, Signer
 from .errors import RemoteSigningFailed, SignatureMismatch, SigningError
+from .i18n import _
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 FONT = Path(__file__).resolve().parents[1] / "documents" / "fonts" / "DejaVuSans.ttf"
@@ -140,7 +141,7 @@ def sign_pdf(data: bytes, signer: Signer, box: SignatureBox, settings: SigningSe
         try:
             out = run(pdf_signer.async_sign_pdf(writer, appearance_text_params=params))
         except Exception as e:  # pyHanko, the token or the TSA: log-worthy detail, a plain message
-            raise SigningError(f"Không ký được tài liệu: {type(e).__name__}: {e}") from e
+            raise SigningError(_("Không ký được tài liệu: %(error)s") % {"error": f"{type(e).__name__}: {e}"}) from e
     return finish_levels(out.getvalue(), name, settings)
 
 
@@ -215,8 +216,8 @@ def finish_levels(data: bytes, name: str, settings: SigningSettings) -> SignedPd
     try:
         data = run(_add_levels(data, name, settings, vc), vc)
     except Exception as e:
-        raise SigningError(f"Không bổ sung được dữ liệu kiểm tra chữ ký (OCSP/CRL, dấu thời gian): "
-                           f"{type(e).__name__}: {e}") from e
+        raise SigningError(_("Không bổ sung được dữ liệu kiểm tra chữ ký (OCSP/CRL, dấu thời gian): %(error)s")
+                           % {"error": f"{type(e).__name__}: {e}"}) from e
     return describe(data, name, settings.level)
 
 
@@ -239,7 +240,7 @@ def _embedded(data: bytes, name: str) -> Any:
     for sig in reader.embedded_signatures:
         if sig.field_name == name:
             return sig
-    raise SigningError(f"Không tìm thấy chữ ký '{name}' trong tệp.")
+    raise SigningError(_("Không tìm thấy chữ ký '%(name)s' trong tệp.") % {"name": name})
 
 
 def describe(data: bytes, name: str, level: str) -> SignedPdf:
@@ -325,15 +326,16 @@ def finish_remote_signature(pending: PendingSignature, signature: bytes, setting
     """Embed the service's raw signature (after checking it signs our hash), timestamp it, add B-LT/LTA."""
     cert = x509.Certificate.load(pending.certificate)
     if check_signature and not certs.verify_raw(cert, pending.signed_attrs, signature):
-        raise SignatureMismatch("Chữ ký do dịch vụ ký số trả về không khớp với tài liệu cần ký "
-                                "(ký sai mã băm); tài liệu chưa được ký.")
+        raise SignatureMismatch(_("Chữ ký do dịch vụ ký số trả về không khớp với tài liệu cần ký "
+                                  "(ký sai mã băm); tài liệu chưa được ký."))
     cms_obj = run(_assemble_cms(pending, cert, signature, settings))
     output = BytesIO(pending.prepared_pdf)
     prep = PreparedByteRangeDigest(pending.document_digest, pending.reserved_start, pending.reserved_end)
     try:
         run(PdfTBSDocument.async_finish_signing(output, prep, cms_obj))
     except Exception as e:
-        raise RemoteSigningFailed(f"Không hoàn tất được chữ ký: {type(e).__name__}: {e}") from e
+        error = f"{type(e).__name__}: {e}"
+        raise RemoteSigningFailed(_("Không hoàn tất được chữ ký: %(error)s") % {"error": error}) from e
     return finish_levels(output.getvalue(), pending.field_name, settings)
 
 
@@ -347,4 +349,5 @@ async def _assemble_cms(pending: PendingSignature, cert: x509.Certificate, signa
     try:
         return await ext.async_sign_prescribed_attributes(MD, signed_attrs=attrs, timestamper=settings.timestamper())
     except Exception as e:
-        raise RemoteSigningFailed(f"Không lấy được dấu thời gian cho chữ ký: {type(e).__name__}", retry=True) from e
+        raise RemoteSigningFailed(_("Không lấy được dấu thời gian cho chữ ký: %(error)s") % {"error": type(e).__name__},
+                                  retry=True) from e

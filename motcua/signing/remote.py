@@ -15,7 +15,7 @@ import json
 import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -23,6 +23,7 @@ from motcua.integrations.remote_signer import mapping
 
 from .backends import RemoteHashSigner
 from .errors import RemoteSigningFailed, RemoteSigningRefused, SigningError
+from .i18n import _
 from .pades import (
     PendingSignature,
     SignatureBox,
@@ -33,12 +34,21 @@ from .pades import (
 )
 
 WAITING, SIGNED, REFUSED, FAILED = "waiting", "signed", "refused", "failed"
-MESSAGES = {
-    WAITING: "Đang chờ người ký xác nhận trên ứng dụng ký số.",
-    SIGNED: "Đã ký số thành công.",
-    REFUSED: "Người ký đã từ chối (hoặc không xác nhận kịp) yêu cầu ký trên ứng dụng ký số.",
-    FAILED: "Ký số không thành công.",
+
+
+def gettext_noop(text: str) -> str:
+    return text
+
+MESSAGES = {  # marked for translation; a record keeps the text in the language it was made in
+    WAITING: gettext_noop("Đang chờ người ký xác nhận trên ứng dụng ký số."),
+    SIGNED: gettext_noop("Đã ký số thành công."),
+    REFUSED: gettext_noop("Người ký đã từ chối (hoặc không xác nhận kịp) yêu cầu ký trên ứng dụng ký số."),
+    FAILED: gettext_noop("Ký số không thành công."),
 }
+
+
+def state_message(state: str) -> str:
+    return _(MESSAGES[state])
 
 
 class CallbackRejected(Exception):  # noqa: N818 - an answer, not a bug
@@ -52,7 +62,7 @@ class RemoteRecord:
     transaction_id: str
     pending: PendingSignature
     state: str = WAITING
-    message: str = MESSAGES[WAITING]
+    message: str = field(default_factory=lambda: state_message(WAITING))
     signed_sha256: str = ""
 
     def to_json(self) -> str:
@@ -142,15 +152,15 @@ def apply_status(store: PendingStore, status: mapping.SignStatus, settings: Sign
         if status.state == mapping.SIGNED and status.signature is not None:
             try:
                 signed = finish_remote_signature(record.pending, status.signature, settings)
-                record.state, record.message, record.signed_sha256 = SIGNED, MESSAGES[SIGNED], signed.sha256
+                record.state, record.message, record.signed_sha256 = SIGNED, state_message(SIGNED), signed.sha256
             except SigningError as e:
                 if isinstance(e, RemoteSigningFailed) and e.retry:
                     raise
                 record.state, record.message = FAILED, str(e)
         elif status.state in (mapping.REFUSED, mapping.EXPIRED):
-            record.state, record.message = REFUSED, MESSAGES[REFUSED]
+            record.state, record.message = REFUSED, state_message(REFUSED)
         else:
-            record.state, record.message = FAILED, f"{MESSAGES[FAILED]} {status.message}".strip()
+            record.state, record.message = FAILED, f"{state_message(FAILED)} {status.message}".strip()
         store.save(record, signed)
         return Outcome(record.state, changed=True, message=record.message, signed=signed)
 
@@ -188,5 +198,5 @@ def wait_for_signature(store: PendingStore, client: object, transaction_id: str,
         if outcome.state == FAILED:
             raise RemoteSigningFailed(outcome.message)
         if time.monotonic() > deadline:
-            raise RemoteSigningFailed("Hết thời gian chờ người ký xác nhận.", retry=True)
+            raise RemoteSigningFailed(_("Hết thời gian chờ người ký xác nhận."), retry=True)
         time.sleep(interval)

@@ -31,6 +31,7 @@ from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_signature, a
 from pyhanko_certvalidator import ValidationContext
 
 from . import certs
+from .i18n import _, ngettext
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 ALLOWED_LATER = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
@@ -77,11 +78,14 @@ class Report:
     @property
     def summary(self) -> str:
         if not self.signatures:
-            return self.errors[0] if self.errors else "Tệp không có chữ ký số nào."
+            return self.errors[0] if self.errors else _("Tệp không có chữ ký số nào.")
+        n = len(self.signatures)
         if self.valid:
-            return f"Tệp có {len(self.signatures)} chữ ký số, tất cả đều hợp lệ."
+            return ngettext("Tệp có %(n)d chữ ký số, hợp lệ.", "Tệp có %(n)d chữ ký số, tất cả đều hợp lệ.",
+                            n) % {"n": n}
         bad = sum(1 for s in self.signatures if not s.ok)
-        return f"Tệp có {len(self.signatures)} chữ ký số, trong đó {bad} chữ ký không hợp lệ."
+        return ngettext("Tệp có %(n)d chữ ký số, trong đó %(bad)d chữ ký không hợp lệ.",
+                        "Tệp có %(n)d chữ ký số, trong đó %(bad)d chữ ký không hợp lệ.", n) % {"n": n, "bad": bad}
 
 
 def verify_pdf(data: bytes, trust_roots: Iterable[x509.Certificate], *, other_certs: Iterable[x509.Certificate] = (),
@@ -91,7 +95,7 @@ def verify_pdf(data: bytes, trust_roots: Iterable[x509.Certificate], *, other_ce
         reader = PdfFileReader(BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
     except Exception as e:  # not a PDF, or broken beyond reading
-        return Report(signatures=[], errors=[f"Không đọc được tệp PDF ({type(e).__name__})."])
+        return Report(signatures=[], errors=[_("Không đọc được tệp PDF (%(error)s).") % {"error": type(e).__name__}])
     kw = {"trust_roots": list(trust_roots), "other_certs": list(other_certs), "allow_fetching": allow_fetching,
           "revocation_mode": "hard-fail", "retroactive_revinfo": True}
     dss = DocumentSecurityStore.read_dss(reader) if "/DSS" in reader.root else None
@@ -165,33 +169,39 @@ def _broken(sig: Any, cert: x509.Certificate, when: datetime | None, e: Exceptio
     return SignatureReport(field_name=sig.field_name, signer=name, certificate_serial=format(cert.serial_number, "X"),
                            issuer=certs.common_name_of(cert.issuer), signing_time=when, timestamped=False, intact=False,
                            valid=False, certificate_status="unknown", modified_after_signing=True, ok=False,
-                           summary=f"Chữ ký của {name} không kiểm tra được: cấu trúc chữ ký bị hỏng "
-                                   f"({type(e).__name__}).")
+                           summary=_("Chữ ký của %(name)s không kiểm tra được: cấu trúc chữ ký bị hỏng (%(error)s).")
+                           % {"name": name, "error": type(e).__name__})
 
 
 def local_time(when: datetime | None) -> str:
-    return when.astimezone(LOCAL).strftime("%H:%M ngày %d/%m/%Y") if when else "(không rõ thời điểm)"
+    if when is None:
+        return _("(không rõ thời điểm)")
+    local = when.astimezone(LOCAL)
+    return _("%(time)s ngày %(date)s") % {"time": local.strftime("%H:%M"), "date": local.strftime("%d/%m/%Y")}
 
 
 def explain(name: str, when: datetime | None, intact: bool, valid: bool, cert_status: str, modified: bool,
             cert: x509.Certificate) -> str:
     """One sentence a citizen can read: valid or not, who, when, the certificate, later changes."""
-    head = f"Chữ ký của {name} (ký lúc {local_time(when)})"
+    args = {"name": name, "when": local_time(when), "status": certs.status_text(cert_status),
+            "until": cert.not_valid_after.astimezone(LOCAL).strftime("%d/%m/%Y")}
     if not intact:
-        return f"{head} không hợp lệ: nội dung tài liệu đã bị thay đổi sau khi ký."
-    if not valid:
-        return f"{head} không hợp lệ: giá trị chữ ký không khớp với nội dung đã ký."
-    if cert_status == "revoked":
-        return f"{head} không hợp lệ: chứng thư số đã bị thu hồi tại thời điểm ký."
-    if cert_status == "expired":
-        until = cert.not_valid_after.astimezone(LOCAL).strftime("%d/%m/%Y")
-        return f"{head} không hợp lệ: chứng thư số đã hết hạn (từ ngày {until}) tại thời điểm ký."
-    if cert_status != "good":
-        return f"{head} không hợp lệ: chứng thư số {certs.STATUS_TEXT.get(cert_status, 'không xác định')}."
-    if modified:
-        return f"{head} đúng, nhưng tài liệu đã bị sửa đổi sau khi ký."
-    return (f"{head} hợp lệ: chứng thư số còn hiệu lực tại thời điểm ký và tài liệu không bị thay đổi "
-            "sau khi ký.")
+        text = _("Chữ ký của %(name)s (ký lúc %(when)s) không hợp lệ: nội dung tài liệu đã bị thay đổi sau khi ký.")
+    elif not valid:
+        text = _("Chữ ký của %(name)s (ký lúc %(when)s) không hợp lệ: giá trị chữ ký không khớp với nội dung đã ký.")
+    elif cert_status == "revoked":
+        text = _("Chữ ký của %(name)s (ký lúc %(when)s) không hợp lệ: chứng thư số đã bị thu hồi tại thời điểm ký.")
+    elif cert_status == "expired":
+        text = _("Chữ ký của %(name)s (ký lúc %(when)s) không hợp lệ: chứng thư số đã hết hạn (từ ngày %(until)s) "
+                 "tại thời điểm ký.")
+    elif cert_status != "good":
+        text = _("Chữ ký của %(name)s (ký lúc %(when)s) không hợp lệ: chứng thư số %(status)s.")
+    elif modified:
+        text = _("Chữ ký của %(name)s (ký lúc %(when)s) đúng, nhưng tài liệu đã bị sửa đổi sau khi ký.")
+    else:
+        text = _("Chữ ký của %(name)s (ký lúc %(when)s) hợp lệ: chứng thư số còn hiệu lực tại thời điểm ký và "
+                 "tài liệu không bị thay đổi sau khi ký.")
+    return text % args
 
 
 # -- poppler's pdfsig, the independent checker ---------------------------------------------------------

@@ -9,6 +9,7 @@ import httpx
 from asn1crypto import x509
 
 from motcua.signing.errors import CertificateProblem, RemoteSigningFailed
+from motcua.signing.i18n import _
 
 from . import mapping
 
@@ -48,47 +49,49 @@ class HttpRemoteSigner:
         try:
             r = self.http.request(method, path, json=body)
         except httpx.TimeoutException as e:
-            raise RemoteSigningFailed("Dịch vụ ký số từ xa không trả lời kịp; vui lòng thử lại.", retry=True) from e
+            raise RemoteSigningFailed(_("Dịch vụ ký số từ xa không trả lời kịp; vui lòng thử lại."), retry=True) from e
         except httpx.HTTPError as e:
-            raise RemoteSigningFailed("Không kết nối được dịch vụ ký số từ xa; vui lòng thử lại.", retry=True) from e
+            raise RemoteSigningFailed(_("Không kết nối được dịch vụ ký số từ xa; vui lòng thử lại."), retry=True) from e
         if r.status_code >= 500:
-            raise RemoteSigningFailed(f"Dịch vụ ký số từ xa đang lỗi (HTTP {r.status_code}); vui lòng thử lại.",
-                                      retry=True)
+            raise RemoteSigningFailed(_("Dịch vụ ký số từ xa đang lỗi (HTTP %(code)s); vui lòng thử lại.")
+                                      % {"code": r.status_code}, retry=True)
         try:
             data = r.json()
         except ValueError as e:
-            raise RemoteSigningFailed("Dịch vụ ký số từ xa trả lời không đúng định dạng.") from e
+            raise RemoteSigningFailed(_("Dịch vụ ký số từ xa trả lời không đúng định dạng.")) from e
         if not isinstance(data, dict):
-            raise RemoteSigningFailed("Dịch vụ ký số từ xa trả lời không đúng định dạng.")
+            raise RemoteSigningFailed(_("Dịch vụ ký số từ xa trả lời không đúng định dạng."))
         return data
 
     def get_certificate(self, user_id: str, ca_name: str = "") -> CertificateInfo:
         data = self._call("POST", "/v1/certificates", mapping.certificate_request(user_id, ca_name))
         if data.get("status") != 0:
-            message = str(data.get("message") or "không có chứng thư số")
+            said = {"message": str(data.get("message") or _("không có chứng thư số"))}
             if data.get("status") == mapping.ERR_CERTIFICATE:
-                raise CertificateProblem("unknown", f"Dịch vụ ký số từ xa: {message}")
-            raise RemoteSigningFailed(f"Dịch vụ ký số từ xa: {message}")
+                raise CertificateProblem("unknown", _("Dịch vụ ký số từ xa: %(message)s") % said)
+            raise RemoteSigningFailed(_("Dịch vụ ký số từ xa: %(message)s") % said)
         try:
             cert = x509.Certificate.load(mapping.unb64(data["certificate"]))
             chain = [x509.Certificate.load(mapping.unb64(c)) for c in data.get("chain") or []]
             cert.native  # noqa: B018 - parse now: a broken certificate fails here, not while signing
         except (KeyError, ValueError, TypeError) as e:
-            raise RemoteSigningFailed("Dịch vụ ký số từ xa trả về chứng thư số không đọc được.") from e
+            raise RemoteSigningFailed(_("Dịch vụ ký số từ xa trả về chứng thư số không đọc được.")) from e
         return CertificateInfo(certificate=cert, chain=chain)
 
     def sign_hash(self, user_id: str, doc_id: str, digest: bytes, callback_url: str | None = None) -> str:
         data = self._call("POST", "/v1/signatures", mapping.sign_request(user_id, doc_id, digest, callback_url))
         tid = str(data.get("transaction_id") or "")
         if data.get("status") != 0 or not tid:
-            raise RemoteSigningFailed(f"Dịch vụ ký số từ xa từ chối yêu cầu ký: {data.get('message') or 'lỗi'}")
+            raise RemoteSigningFailed(_("Dịch vụ ký số từ xa từ chối yêu cầu ký: %(message)s")
+                                      % {"message": data.get("message") or _("lỗi")})
         return tid
 
     def status(self, transaction_id: str) -> mapping.SignStatus:
         data = self._call("GET", f"/v1/signatures/{transaction_id}")
         if data.get("status") != 0:
-            raise RemoteSigningFailed(f"Dịch vụ ký số từ xa: {data.get('message') or 'không rõ giao dịch'}")
+            raise RemoteSigningFailed(_("Dịch vụ ký số từ xa: %(message)s")
+                                      % {"message": data.get("message") or _("không rõ giao dịch")})
         try:
             return mapping.parse_status(data)
         except ValueError as e:
-            raise RemoteSigningFailed("Dịch vụ ký số từ xa trả về trạng thái không đọc được.") from e
+            raise RemoteSigningFailed(_("Dịch vụ ký số từ xa trả về trạng thái không đọc được.")) from e
