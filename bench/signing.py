@@ -138,9 +138,9 @@ def markdown(r: dict[str, Any]) -> str:
     for lv in ("B-B", "B-T", "B-LT", "B-LTA"):
         s = r["size"][lv]
         lines.append(f"| {lv} | {s['bytes']:,} | {s['added']:,} |")
-    lines += ["", "Most of the added bytes are the visible block's embedded DejaVu font subset, the certificate chain "
-              "(in the signature and again in the DSS), the OCSP responses and CRLs, and one reserved /Contents "
-              "per signature and per document timestamp.", ""]
+    lines += ["", "Where the bytes go: the signature's /Contents is reserved in hex (twice the CMS, which carries the "
+              "certificate chain), the visible block embeds a subset of the DejaVu font; B-T adds the timestamp "
+              "token, B-LT the DSS (certificates, OCSP responses, CRLs), B-LTA a document timestamp.", ""]
     return "\n".join(lines)
 
 
