@@ -1,0 +1,113 @@
+"""Signing configuration from the environment, until motcua.conf carries it (requests-signing.md).
+
+==========================================  =================================================================
+``MOTCUA_SIGNING_PKI_DIR``                  a test PKI (``motcua.signing.pki``): its root, CA and TSA are the
+                                            defaults below; development and test only (default ``var/pki``)
+``MOTCUA_SIGNING_TRUST_ROOTS``              PEM files of the trusted root CAs, comma-separated
+``MOTCUA_SIGNING_CA_CERTS``                 PEM files of intermediate CAs, comma-separated
+``MOTCUA_SIGNING_TSA_URL``                  RFC 3161 timestamp authority; empty: no timestamp (B-B)
+``MOTCUA_SIGNING_LTA``                      1 (default): a document timestamp after the validation data
+``MOTCUA_SIGNING_BACKEND``                  software | pkcs11 | remote (production refuses software)
+``MOTCUA_SIGNING_KEY_FILE``, ``_CERT_FILE``  software key (PEM) and certificate; or ``MOTCUA_SIGNING_PKCS12``
+                                            with ``MOTCUA_SIGNING_PASSPHRASE``
+``MOTCUA_SIGNING_PKCS11_MODULE``            default ``/usr/lib/softhsm/libsofthsm2.so``
+``MOTCUA_SIGNING_PKCS11_TOKEN``, ``_KEY``,  token label, key label, user PIN
+``MOTCUA_SIGNING_PKCS11_PIN``
+``MOTCUA_REMOTE_SIGNER_URL``                the remote signing service; ``_API_KEY``, ``_CA_NAME``,
+                                            ``_WEBHOOK_SECRET`` (production refuses the simulator's),
+                                            ``_TIMEOUT`` (seconds, default 10)
+==========================================  =================================================================
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .backends import SOFTHSM_MODULE, Pkcs11Signer, RemoteHashSigner, Signer, SoftwareKeySigner, production
+from .errors import SigningError
+from .pades import SigningSettings
+from .pki import Pki, read_cert
+
+
+def _paths(value: str) -> list[Path]:
+    return [Path(p.strip()) for p in value.split(",") if p.strip()]
+
+
+def configured_test_pki(env: Mapping[str, str] = os.environ) -> Pki | None:
+    """The test PKI named by ``MOTCUA_SIGNING_PKI_DIR`` (or var/pki) if materialised; never in production."""
+    from .pki import default_dir
+
+    d = Path(env.get("MOTCUA_SIGNING_PKI_DIR") or default_dir())
+    if production() or not (d / "pki.json").exists():
+        return None
+    return Pki.load(d)
+
+
+def signing_settings(env: Mapping[str, str] = os.environ, **kw: Any) -> SigningSettings:
+    """Trust roots, intermediates and TSA: explicit settings first, then the test PKI's."""
+    pki = configured_test_pki(env)
+    roots = [read_cert(p) for p in _paths(env.get("MOTCUA_SIGNING_TRUST_ROOTS", ""))]
+    cas = [read_cert(p) for p in _paths(env.get("MOTCUA_SIGNING_CA_CERTS", ""))]
+    if not roots and pki is not None:
+        roots, cas = pki.trust_roots(), cas or pki.intermediates()
+    if not roots:
+        raise SigningError("MOTCUA_SIGNING_TRUST_ROOTS is not set (and no test PKI outside production)")
+    tsa = env.get("MOTCUA_SIGNING_TSA_URL", pki.tsa_url if pki else "")
+    lta = env.get("MOTCUA_SIGNING_LTA", "1") not in ("0", "false", "no")
+    return SigningSettings(trust_roots=roots, other_certs=cas, tsa_url=tsa or None, lta=lta, **kw)
+
+
+def signer(env: Mapping[str, str] = os.environ, *, user_id: str = "", label: str = "leader") -> Signer:
+    """The configured backend. ``user_id`` (citizen ID) is the signer at a remote service; ``label`` picks
+    a test PKI signer for the software backend in development."""
+    kind = env.get("MOTCUA_SIGNING_BACKEND", "remote" if production() else "software")
+    if kind == "software":
+        return _software(env, label)
+    if kind == "pkcs11":
+        return Pkcs11Signer(token_label=env["MOTCUA_SIGNING_PKCS11_TOKEN"], key_label=env["MOTCUA_SIGNING_PKCS11_KEY"],
+                            pin=env["MOTCUA_SIGNING_PKCS11_PIN"],
+                            module=env.get("MOTCUA_SIGNING_PKCS11_MODULE", SOFTHSM_MODULE),
+                            chain=_paths(env.get("MOTCUA_SIGNING_CA_CERTS", "")))
+    if kind == "remote":
+        if not user_id:
+            raise SigningError("remote signing needs the signer's ID number (user_id)")
+        ca_name = env.get("MOTCUA_REMOTE_SIGNER_CA_NAME", "")
+        return RemoteHashSigner(remote_client(env), user_id=user_id, ca_name=ca_name)
+    raise SigningError(f"MOTCUA_SIGNING_BACKEND must be software, pkcs11 or remote, not {kind!r}")
+
+
+def _software(env: Mapping[str, str], label: str) -> SoftwareKeySigner:
+    chain = _paths(env.get("MOTCUA_SIGNING_CA_CERTS", ""))
+    if env.get("MOTCUA_SIGNING_PKCS12"):
+        passphrase = env.get("MOTCUA_SIGNING_PASSPHRASE", "").encode() or None
+        return SoftwareKeySigner(pkcs12=Path(env["MOTCUA_SIGNING_PKCS12"]), passphrase=passphrase, chain=chain)
+    if env.get("MOTCUA_SIGNING_KEY_FILE"):
+        return SoftwareKeySigner(key=Path(env["MOTCUA_SIGNING_KEY_FILE"]), cert=Path(env["MOTCUA_SIGNING_CERT_FILE"]),
+                                 chain=chain)
+    pki = configured_test_pki(env)
+    if pki is None:
+        raise SigningError("no software key configured (MOTCUA_SIGNING_KEY_FILE) and no test PKI")
+    s = pki.signers[label]
+    return SoftwareKeySigner(key=s.key, cert=s.cert, chain=chain or [pki.dir / "certs" / "interm.pem"])
+
+
+def remote_client(env: Mapping[str, str] = os.environ) -> Any:
+    from motcua.integrations.remote_signer.client import HttpRemoteSigner
+
+    url = env.get("MOTCUA_REMOTE_SIGNER_URL", "")
+    if not url:
+        raise SigningError("MOTCUA_REMOTE_SIGNER_URL is not set")
+    return HttpRemoteSigner(url, api_key=env.get("MOTCUA_REMOTE_SIGNER_API_KEY", ""),
+                            read_timeout=float(env.get("MOTCUA_REMOTE_SIGNER_TIMEOUT", "10")))
+
+
+def webhook_secret(env: Mapping[str, str] = os.environ) -> str:
+    from motcua.integrations.remote_signer.simulator import DEFAULT_SECRET
+
+    secret = env.get("MOTCUA_REMOTE_SIGNER_WEBHOOK_SECRET", "" if production() else DEFAULT_SECRET)
+    if production() and (len(secret) < 32 or secret == DEFAULT_SECRET):
+        raise SigningError("production needs MOTCUA_REMOTE_SIGNER_WEBHOOK_SECRET (32+ characters, not the simulator's)")
+    return secret
