@@ -126,6 +126,7 @@ from motcua.dossiers.api import router as dossier_router
 from motcua.reports.api import router as reports_router
 from motcua.units.api import router as units_router  # noqa: E402
 from motcua.integrations.national_portal.api import router as national_portal_router  # noqa: E402
+from motcua.integrations.national_portal.api_catalog import router as national_catalog_router  # noqa: E402
 
 api.add_router("/units", units_router, tags=["units"])
 api.add_router("/catalog", catalog_router, tags=["catalog"])
@@ -133,4 +134,5 @@ api.add_router("/calendars", calendar_router, tags=["calendar"])
 api.add_router("/dossiers", dossier_router, tags=["dossiers"])
 api.add_router("/lookup", public_router, tags=["public"])
 api.add_router("/reports", reports_router, tags=["reports"])
+api.add_router("/integrations/national-portal/catalog", national_catalog_router, tags=["integrations"])
 api.add_router("/integrations/national-portal", national_portal_router, tags=["integrations"])

@@ -102,6 +102,8 @@ def seed_demo() -> list[DemoLogin]:
         if "district" in p["levels"]:
             attach_default_process(proc, p["process"], [district.pk])
     _staff("motcua.tinh", "Phạm Thị Tiếp Nhận", centre, Role.COUNTER_OFFICER, logins)
+    # the department's own counter: online dossiers filed on the national portal for it arrive there
+    _staff("motcua.sotuphap", "Lý Thị Tiếp Dân", departments["000.00.11.H39"], Role.COUNTER_OFFICER, logins)
     _staff("chuyenvien.sotuphap", "Võ Văn Thẩm Định", departments["000.00.11.H39"], Role.SPECIALIST, logins)
     _staff("lanhdao.sotuphap", "Đỗ Văn Giám Đốc", departments["000.00.11.H39"], Role.LEADER, logins)
     _staff("giamsat.tinh", "Hoàng Thị Giám Sát", province, Role.MONITOR, logins)

@@ -82,6 +82,7 @@ class IntakeRequest:
     sets: int = 1
     owner_id: int | None = None
     at: datetime | None = None  # backdating is for the system actor (imports) only
+    code: str = ""  # a code given by another system (the national portal's MaHoSo): system actor only
 
 
 def _resolve(req: IntakeRequest, at: datetime) -> tuple[Unit, Unit, Procedure, ProcedureVersion]:
@@ -167,8 +168,12 @@ def intake(actor: Actor, req: IntakeRequest) -> Dossier:
         raise PermissionDenied("Applicants submit online.")
     comps = _components(version, req.components, strict=action is Action.INTAKE)
     status = next_status(action, None)
+    if req.code and not actor.system:
+        raise PermissionDenied("Only the system gives a dossier its code.")
+    if req.code and Dossier.objects.filter(code=req.code).exists():
+        raise ValidationFailed("This dossier code is already taken.", fields={"code": "already exists"})
     d = Dossier(
-        code=next_code(recv.pk, recv.code, clock.local_date(at)),
+        code=req.code or next_code(recv.pk, recv.code, clock.local_date(at)),
         receiving_unit=recv, handling_unit=handling, receiving_path=recv.path, handling_path=handling.path,
         procedure=proc, version=version, channel=req.channel, status=status,
         applicant_type=req.applicant.type, applicant_name=req.applicant.name.strip(),

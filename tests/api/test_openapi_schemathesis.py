@@ -47,6 +47,9 @@ EXCLUDED: dict[tuple[str, str], tuple[object, str]] = {
                     "/index766/ranking", "/export/dossiers.csv", "/export/dossiers.xlsx", "/export/report.xlsx")},
     ("POST", "/api/v1/integrations/national-portal/reconciliations"): (positive_data_acceptance,
                                                                        f"{_PERIOD}; {_UNIT}"),
+    ("PUT", "/api/v1/integrations/national-portal/catalog/mappings/{code}"): (
+        positive_data_acceptance, "the national code must be one of the national catalog's (422 on the field) and "
+                                  "the procedure must exist (404)"),
 }
 
 

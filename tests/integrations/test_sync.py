@@ -35,6 +35,15 @@ def portal_on(sim, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN001, ANN201
     for module in (np_jobs, sync, outbox):
         monkeypatch.setattr(module, "CONFIG", cfg)
     monkeypatch.setattr(np_jobs, "_client", None)
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from motcua.jobs.models import PeriodicSchedule
+
+    for name in ("national_portal.pull", "national_portal.catalog"):  # these tests are about outbound only
+        PeriodicSchedule.objects.update_or_create(name=name, defaults={"next_run_at": timezone.now()
+                                                                       + timedelta(days=1)})
     yield sim
     if np_jobs._client is not None:
         np_jobs._client.close()

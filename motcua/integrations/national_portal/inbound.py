@@ -20,7 +20,6 @@ the one-to-one link refuse the second.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import tempfile
 from dataclasses import dataclass
@@ -288,16 +287,8 @@ def _intake(record: dict[str, Any], target: Target, files: list[Fetched]) -> Dos
         components=[svc.ComponentInput(component_id=c.pk, originals=c.originals, copies=c.copies)
                     for c in comps.values()],
         request_summary=str(record.get("TrichYeuHoSo") or "")[:1000], result_delivery=ResultDelivery.ONLINE,
-        at=target.submitted_at)
-    own_code = "code" in {f.name for f in dataclasses.fields(svc.IntakeRequest)}
-    if own_code:
-        req.code = code  # type: ignore[attr-defined]
-    d = svc.intake(svc.Actor.system_actor(SYSTEM_NAME), req)
-    if not own_code and d.code != code:
-        # until the intake takes a given code: the dossier's code must be the portal's (the sync uses it)
-        Dossier.objects.filter(pk=d.pk).update(code=code)
-        d.code = code
-    return d
+        at=target.submitted_at, code=code)  # the portal's code: the sync back uses it
+    return svc.intake(svc.Actor.system_actor(SYSTEM_NAME), req)
 
 
 def applicant_of(record: dict[str, Any]) -> svc.Applicant:
