@@ -357,5 +357,32 @@ def postal_event(dossier_id: int, note: str, data: dict[str, Any], at: datetime 
 
 # ---- reads for the pages ----------------------------------------------------------------------
 
+REORDER_ROLES = ("counter_officer", "leader", "admin")
+
+
 def orders_of(dossier_id: int) -> list[PostalOrder]:
     return list(PostalOrder.objects.filter(dossier_id=dossier_id).prefetch_related("tracking").order_by("id"))
+
+
+def may_reorder(actor: svc.Actor, d: Dossier, orders: list[PostalOrder]) -> bool:
+    """A new delivery order is offered when the result waits at the counter (status 9, by post) and
+    no delivery order is active, to the counter officers, leaders and administrators of the dossier."""
+    from .jobs import enabled
+
+    if not enabled() or d.status != Status.PROCESSED or d.result_delivery != ResultDelivery.POST:
+        return False
+    if any(o.kind == Kind.DELIVERY and o.state in ACTIVE for o in orders):
+        return False
+    return actor.system or actor.scope.is_superuser or any(
+        actor.scope.has_role(r, p) for r in REORDER_ROLES for p in (d.receiving_path, d.handling_path))
+
+
+def page_status(actor: svc.Actor, d: Dossier) -> dict[str, Any] | None:
+    """The dossier page's postal section (None: nothing goes by post for this dossier)."""
+    orders = orders_of(d.pk)
+    if not orders and d.channel != Channel.POST and d.result_delivery != ResultDelivery.POST:
+        return None
+    arrived = next((o for o in orders if o.kind == Kind.PICKUP and o.status == mapping.DELIVERED), None)
+    return {"dossier_id": d.pk, "orders": orders, "arrived": arrived,
+            "awaiting_receipt": arrived is not None and d.status == Status.NEW,
+            "may_reorder": may_reorder(actor, d, orders), "free_codes": free_codes() if orders else None}
