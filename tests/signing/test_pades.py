@@ -90,6 +90,23 @@ def test_a_byte_changed_after_signing_is_reported(pki, signed_twice, tmp_path) -
     assert not any(s.valid for s in pdfsig_signatures(pki, bytes(data), tmp_path))
 
 
+def test_content_added_after_signing_is_found_by_difference_analysis(pki, signed_twice) -> None:  # noqa: ANN001
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(BytesIO(signed_twice[1].data))
+    stream = writer.add_object(generic.StreamObject(stream_data=b"0 0 1 rg 72 600 200 40 re f"))
+    writer.add_stream_to_page(0, stream)  # a blue box drawn over the signed page, in a later revision
+    out = BytesIO()
+    writer.write(out)
+    report = verify.verify_pdf(out.getvalue(), pki.trust_roots())
+    assert not report.valid
+    for s in report.signatures:
+        assert s.intact and s.valid and s.certificate_status == "good"  # each signed revision is untouched
+        assert s.modified_after_signing and not s.ok
+        assert "đã bị sửa đổi sau khi ký" in s.summary
+
+
 def test_a_revoked_certificate_is_refused_when_signing(pki, settings, result_pdf) -> None:  # noqa: ANN001
     with pytest.raises(CertificateProblem, match="đã bị thu hồi") as e:
         sign_pdf(result_pdf, software(pki, "revoked"), LEADER_BOX, settings)
