@@ -258,6 +258,17 @@ def test_an_empty_pool_holds_the_order_with_a_clear_reason_until_codes_come(worl
     assert_agree(post)
 
 
+def test_a_code_the_post_does_not_know_leaves_the_pool_and_the_order_goes_with_the_next(world, post):  # noqa: ANN001
+    services.add_codes([mapping.item_code("EZ", 1)])  # typed in by hand, never allocated to us
+    d = finish_by_post(world)
+    drain()
+    order = delivery_of(d)
+    assert order.state == OrderState.CREATED and order.item_code.startswith("EB")
+    assert ItemCode.objects.get(code=mapping.item_code("EZ", 1)).spoiled
+    assert services.free_codes() == 4  # the five refilled, one taken
+    assert_agree(post)
+
+
 def test_out_of_order_statuses_never_move_an_order_backwards(world, post):  # noqa: ANN001
     d = finish_by_post(world)
     drain()

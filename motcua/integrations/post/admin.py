@@ -57,9 +57,10 @@ class CodesForm(forms.Form):
 
 @admin.register(ItemCode)
 class ItemCodeAdmin(admin.ModelAdmin):
-    list_display = ("code", "allocated_at", "order", "taken_at")
+    list_display = ("code", "allocated_at", "order", "taken_at", "spoiled")
+    list_filter = ("spoiled",)
     search_fields = ("code",)
-    readonly_fields = ("code", "allocated_at", "order", "taken_at")
+    readonly_fields = ("code", "allocated_at", "order", "taken_at", "spoiled")
     list_per_page = 100
     show_full_result_count = False
 

@@ -20,6 +20,7 @@ LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 WIRE_TIME = "%d/%m/%Y %H:%M:%S"
 CREATED = "100"  # the post's reply Status for a created order (and any successful call)
 DUPLICATE = "102"  # OrderNumber already has an order of this service
+BAD_ITEM_CODE = "103"  # the ItemCode was not allocated to this customer, or is used already
 SERVICE_PICKUP = "THU_GOM_HO_SO"  # collect the dossier from the applicant, bring it to the unit
 SERVICE_DELIVERY = "PHAT_KET_QUA"  # carry the result from the unit to the applicant
 

@@ -133,11 +133,13 @@ class ItemCode(models.Model):
     order = models.OneToOneField(PostalOrder, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="pool_code", verbose_name=_("dùng cho đơn"))
     taken_at = models.DateTimeField(_("dùng lúc"), null=True, blank=True)
+    # the post refused it (not allocated to us, or used already): never taken again
+    spoiled = models.BooleanField(_("Bưu điện không nhận mã"), default=False)
 
     class Meta:
         verbose_name = _("mã bưu gửi được cấp")
         verbose_name_plural = _("mã bưu gửi được cấp")
-        indexes = [models.Index(fields=["id"], condition=Q(order__isnull=True), name="itemcode_free")]
+        indexes = [models.Index(fields=["id"], condition=Q(order__isnull=True, spoiled=False), name="itemcode_free")]
 
     def __str__(self) -> str:
         return self.code

@@ -153,7 +153,7 @@ def add_codes(codes: list[str]) -> int:
 
 
 def free_codes() -> int:
-    return ItemCode.objects.filter(order__isnull=True).count()
+    return ItemCode.objects.filter(order__isnull=True, spoiled=False).count()
 
 
 def refill(client: PostalService, count: int) -> int:
@@ -164,10 +164,11 @@ def take_code(order: PostalOrder) -> str | None:
     """Give ``order`` the first free code of the pool (compare-and-set: two workers never share one)."""
     with transaction.atomic():
         while True:
-            candidate = ItemCode.objects.filter(order__isnull=True).order_by("id").values_list("id", "code").first()
+            free = ItemCode.objects.filter(order__isnull=True, spoiled=False)
+            candidate = free.order_by("id").values_list("id", "code").first()
             if candidate is None:
                 return None
-            if ItemCode.objects.filter(pk=candidate[0], order__isnull=True).update(order=order,
+            if free.filter(pk=candidate[0]).update(order=order,
                                                                                    taken_at=timezone.now()):
                 PostalOrder.objects.filter(pk=order.pk).update(item_code=candidate[1])
                 order.item_code = candidate[1]
@@ -214,6 +215,10 @@ def deliver(message: Any) -> None:
     except DuplicateOrder as exc:
         _adopt_or_refuse(order, c, exc)
     except PostRejected as exc:
+        if exc.status == mapping.BAD_ITEM_CODE:
+            _spoil_code(order, str(exc))
+            raise  # retried with the next code of the pool
+
         _refuse(order, str(exc))
         raise registry.Undeliverable(str(exc)) from exc
     except (PostUnavailable, PoolEmpty) as exc:
@@ -230,6 +235,14 @@ def _adopt_or_refuse(order: PostalOrder, c: PostalService, exc: DuplicateOrder) 
               f"{(theirs or {}).get('ItemCode', '?')}, không phải đơn của motcua: không tạo đơn thứ hai")
     _refuse(order, reason)
     raise registry.Undeliverable(reason) from exc
+
+
+def _spoil_code(order: PostalOrder, reason: str) -> None:
+    """The post does not take the order's code: it leaves the pool for good, the order waits for another."""
+    with transaction.atomic():
+        ItemCode.objects.filter(order=order).update(order=None, spoiled=True)
+        PostalOrder.objects.filter(pk=order.pk).update(item_code="", last_error=reason[:2000])
+    log.error("postal item code %s refused by the post: %s", order.item_code, reason)
 
 
 def _created(order: PostalOrder) -> None:

@@ -156,7 +156,7 @@ class Post:
                 raise Refused(mapping.DUPLICATE, f"OrderNumber {number} đã tồn tại")
             row = self.db.execute("SELECT used FROM code WHERE code = ?", (code,)).fetchone()
             if row is None or row[0]:
-                raise Refused("103", f"ItemCode {code} không được cấp cho khách hàng hoặc đã sử dụng")
+                raise Refused(mapping.BAD_ITEM_CODE, f"ItemCode {code} không được cấp cho khách hàng hoặc đã sử dụng")
             self.db.execute("UPDATE code SET used = 1 WHERE code = ?", (code,))
             self.db.execute("INSERT INTO orders (number, service, item_code, status, data) VALUES (?, ?, ?, ?, ?)",
                             (number, body["ServiceType"], code, mapping.REGISTERED,
