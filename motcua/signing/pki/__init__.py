@@ -100,6 +100,20 @@ def render_config(url: str, now: datetime) -> str:
         revoked_since=at(-30), expired_from=at(-730), expired_to=at(-30))
 
 
+def _with_revocations(config: str, revoke: dict[str, datetime]) -> str:
+    import yaml
+
+    data = yaml.safe_load(config)
+    certs = data["pki-architectures"][ARCH]["certs"]
+    for label, since in revoke.items():
+        certs[label]["revocation"] = {"revoked-since": since.strftime("%Y-%m-%dT%H:%M:%S+0000"),
+                                      "reason": "key_compromise"}
+        for spec in certs.values():  # certificates made from it as a template stay as they were
+            if spec.get("template") == label:
+                spec.setdefault("revocation", None)
+    return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+
 def generate_keys(keys_dir: Path) -> None:
     """RSA-2048 keys (as Vietnamese CAs issue), generated here: no private key is kept in the repo."""
     keys_dir.mkdir(parents=True, exist_ok=True)
@@ -120,13 +134,19 @@ def load_architecture(directory: Path) -> Any:
     return cfg.get_pki_arch(ArchLabel(ARCH))
 
 
-def materialise(directory: Path | str | None = None, url: str = DEFAULT_URL, now: datetime | None = None) -> Pki:
-    """Write a fresh test PKI into ``directory`` (keys kept if present, certificates always reissued)."""
+def materialise(directory: Path | str | None = None, url: str = DEFAULT_URL, now: datetime | None = None,
+                revoke: dict[str, datetime] | None = None) -> Pki:
+    """Write a fresh test PKI into ``directory`` (keys kept if present, certificates always reissued: the
+    same ``now`` gives the same certificates). ``revoke`` revokes more signers from the given times
+    (tests: a certificate revoked after a document was signed)."""
     from certomancer.registry import CertLabel, EntityLabel, ServiceLabel
 
     d = Path(directory or default_dir())
     generate_keys(d / "keys")
-    (d / "certomancer.yml").write_text(render_config(url, now or datetime.now(UTC)), encoding="utf-8")
+    config = render_config(url, now or datetime.now(UTC))
+    if revoke:
+        config = _with_revocations(config, revoke)
+    (d / "certomancer.yml").write_text(config, encoding="utf-8")
     arch = load_architecture(d)
     (d / "certs").mkdir(exist_ok=True)
     for label in CERTS:
