@@ -21,6 +21,7 @@ from motcua.domain.lifecycle import Action, Status
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier
 from motcua.integrations.post import jobs, mapping, services
+from motcua.integrations.post.client import PostRejected
 from motcua.integrations.post.models import ItemCode, Kind, OrderState, PostalOrder, TrackingCursor
 from motcua.integrations.post.simulator import SIM_CUSTOMER
 from motcua.jobs import outbox
@@ -333,3 +334,25 @@ def test_the_token_is_taken_once_and_reused(post):  # noqa: ANN001
     assert c.logins == 1 and post.state()["logins"] == 1
     with pytest.raises(httpx.HTTPError):  # the simulator refuses calls without a token
         post.http.get(f"{post.url}/api/tracking").raise_for_status()
+
+
+def test_a_token_past_its_announced_life_is_renewed_before_the_call(tmp_path):  # noqa: ANN001
+    from motcua.integrations.post.client import HttpPost
+    from motcua.integrations.post.simulator import SIM_KEY, SIM_SECRET
+
+    sim = start_simulator([sys.executable, "-m", "motcua.integrations.post.simulator", "--token-ttl", "1"],
+                          tmp_path / "post.sqlite3")
+    c = HttpPost(sim.url, customer_code=SIM_CUSTOMER, key=SIM_KEY, secret=SIM_SECRET, read_timeout=2)
+    try:
+        c.tracking(0)
+        time.sleep(1.1)
+        assert c.tracking(0) == [] and c.logins == 2 and sim.state()["logins"] == 2
+        wrong = HttpPost(sim.url, customer_code=SIM_CUSTOMER, key=SIM_KEY, secret="wrong")
+        with pytest.raises(PostRejected, match="xác thực"):
+            wrong.tracking(0)
+        wrong.close()
+    finally:
+        c.close()
+        sim.http.close()
+        sim.process.terminate()
+        sim.process.wait(10)

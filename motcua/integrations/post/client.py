@@ -46,7 +46,7 @@ class PostalService(Protocol):
 class HttpPost:
     """The real client; one per process (thread-safe: the token is shared under a lock)."""
 
-    EARLY = 30.0  # seconds before the announced expiry at which a new token is taken
+    EARLY = 30.0  # seconds before the announced expiry at which a new token is taken (at most a tenth of its life)
 
     def __init__(self, url: str, *, customer_code: str, key: str, secret: str, connect_timeout: float = 5.0,
                  read_timeout: float = 20.0) -> None:
@@ -96,7 +96,7 @@ class HttpPost:
         ttl = float(data.get("ExpiresIn") or 3600)
         with self._lock:
             self.logins += 1
-            self._token = (str(data["Token"]), time.monotonic() + ttl - self.EARLY)
+            self._token = (str(data["Token"]), time.monotonic() + ttl - min(self.EARLY, ttl / 10))
             return self._token[0]
 
     def _current_token(self) -> str:
