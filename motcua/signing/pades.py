@@ -163,7 +163,7 @@ def stamp_style() -> Any:
 
     return TextStampStyle(
         stamp_text="Ký bởi: %(name)s\n%(title)s\nThời gian ký: %(when)s",
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(stamp_font())), font_size=8),
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(stamp_font()), font_size=8), font_size=8),
         border_width=1)
 
 
@@ -173,12 +173,14 @@ VIETNAMESE = [*range(0x20, 0x250), *range(0x300, 0x370), *range(0x1E00, 0x1F00),
 
 @functools.cache
 def stamp_font() -> Path:
-    """DejaVu Sans cut down to the characters Vietnamese needs, made once per machine: pyHanko subsets
-    the stamp font at every signature, and the whole font made that two thirds of a signature's time."""
+    """DejaVu Sans cut down to the characters Vietnamese needs and scaled to 1,000 units per em, made once
+    per machine: pyHanko subsets the stamp font at every signature (the whole font made that two thirds of a
+    signature's time), and it writes glyph widths in font units, which PDF reads as 1/1000 em."""
     from fontTools import subset
+    from fontTools.ttLib.scaleUpem import scale_upem
 
     source = FONT.read_bytes()
-    path = Path(tempfile.gettempdir()) / f"motcua-stamp-{hashlib.sha256(source).hexdigest()[:16]}.ttf"
+    path = Path(tempfile.gettempdir()) / f"motcua-stamp-v2-{hashlib.sha256(source).hexdigest()[:16]}.ttf"
     if not path.exists():
         options = subset.Options()
         options.layout_features = ["ccmp", "locl", "mark", "mkmk", "kern", "liga"]
@@ -187,6 +189,7 @@ def stamp_font() -> Path:
         cutter = subset.Subsetter(options)
         cutter.populate(unicodes=VIETNAMESE)
         cutter.subset(font)
+        scale_upem(font, 1000)  # pyHanko writes widths in font units; PDF glyph space is 1/1000 em
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         subset.save_font(font, str(tmp), options)
         tmp.replace(path)

@@ -130,7 +130,9 @@ class RemoteSigner:
             manual = bool(self.faults.get("manual_confirm"))
             after = float(self.faults.get("confirm_after", 0.2))
         if not manual:
-            threading.Timer(after, self.confirm, args=(tid,)).start()
+            timer = threading.Timer(after, self.confirm, args=(tid,))
+            timer.daemon = True
+            timer.start()
         return {"status": 0, "transaction_id": tid, "state": mapping.WAITING,
                 "message": "Đang chờ người dùng xác nhận trên ứng dụng ký số"}
 
