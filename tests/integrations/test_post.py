@@ -17,6 +17,7 @@ import pytest
 from django.db import transaction
 
 from motcua.catalog.choices import Channel
+from motcua.domain.errors import ValidationFailed
 from motcua.domain.lifecycle import Action, Status
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier
@@ -162,6 +163,19 @@ def test_nothing_is_ordered_while_the_integration_is_off_nor_for_a_counter_resul
     monkeypatch.setattr(jobs, "SETTINGS", dataclasses.replace(jobs.SETTINGS, url=""))
     finish_by_post(world, "b")
     assert not PostalOrder.objects.exists()
+
+
+def test_a_dossier_without_an_address_is_still_finished_and_the_order_can_follow(world, post):  # noqa: ANN001
+    d = svc.intake(world.actor("counter_a"), world.intake_request("a", result_delivery="post"))
+    svc.start(world.actor("counter_a"), d.pk)
+    finished(world, d.pk)
+    d.refresh_from_db()
+    assert d.status == Status.PROCESSED and not PostalOrder.objects.exists()
+    assert services.page_status(world.actor("counter_a"), d)["may_reorder"]
+    with pytest.raises(ValidationFailed):
+        services.reorder_delivery(world.actor("counter_a"), d.pk)
+    Dossier.objects.filter(pk=d.pk).update(applicant_address=ADDRESS)  # corrected (no event: not a status)
+    assert services.reorder_delivery(world.actor("counter_a"), d.pk).state == OrderState.QUEUED
 
 
 def test_a_dossier_sent_by_post_is_collected_then_received_at_the_counter(world, post):  # noqa: ANN001

@@ -132,11 +132,18 @@ def reorder_delivery(actor: svc.Actor, dossier_id: int) -> PostalOrder:
 
 
 def on_event(d: Dossier, ev: Any) -> None:
-    """The dossier event hook: a finished dossier whose result goes by post gets its delivery order."""
+    """The dossier event hook: a finished dossier whose result goes by post gets its delivery order.
+    One that cannot be ordered (no address) is still finished: the page offers the order again."""
+    from motcua.domain.errors import DomainError
+
     from .jobs import enabled
 
     if ev.action == Action.FINISH and d.result_delivery == ResultDelivery.POST and enabled():
-        order_delivery(d)
+        try:
+            with transaction.atomic():
+                order_delivery(d)
+        except DomainError as exc:
+            log.warning("no postal delivery order for dossier %s: %s", d.code, exc)
 
 
 # ---- the tracking-code pool -----------------------------------------------------------------
