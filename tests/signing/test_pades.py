@@ -166,3 +166,24 @@ def test_pdfsig_with_trust_roots_checks_in_its_own_nss_database(pki, signed_twic
     path.write_bytes(signed_twice[1].data)
     found = [s for s in verify.pdfsig_check(path, pki.trust_roots(), pki.intermediates()) if not s.is_timestamp]
     assert len(found) == 2 and all(s.valid and s.certificate_validation for s in found)
+
+
+def test_the_visible_block_shows_its_text_inside_the_box(signed_twice) -> None:  # noqa: ANN001
+    """Rendered as a reader shows it: ink inside the box, and the text lines end before its right border
+    (a stamp font in the wrong units spread the letters and cut the lines)."""
+    import pypdfium2 as pdfium
+
+    scale = 2.0
+    pdf = pdfium.PdfDocument(signed_twice[1].data)
+    pdf.init_forms()  # signature widgets are form fields: drawn only with the form environment
+    page = pdf[0]
+    image = page.render(scale=scale, may_draw_forms=True).to_pil().convert("L")
+    height = page.get_height()
+    page.close()
+    pdf.close()
+    x1, y1, x2, y2 = LEADER_BOX.box
+    left, top, right, bottom = (int(v * scale) for v in (x1, height - y2, x2, height - y1))
+    inner = image.crop((left + 6, top + 6, right - 6, bottom - 6))  # inside the border
+    ink = [x for x in range(inner.width) for y in range(inner.height) if inner.getpixel((x, y)) < 128]
+    assert ink, "the signature block is empty"
+    assert max(ink) < inner.width - 4, "the text runs into the right border"
