@@ -80,6 +80,7 @@ def test_kill_9_of_the_worker_twenty_times_mid_batch_loses_and_duplicates_nothin
                                                                                    shared_db_url):  # noqa: F811
     sim = portal_on
     rng = random.Random()
+    t0 = time.monotonic()
     far = timezone.now() + timedelta(days=1)
     for name in ("readmodel.refresh", "tasks.prune", "events.verify"):  # only the sweep runs beside deliveries
         PeriodicSchedule.objects.update_or_create(name=name, defaults={"next_run_at": far})
@@ -87,6 +88,7 @@ def test_kill_9_of_the_worker_twenty_times_mid_batch_loses_and_duplicates_nothin
     live = [new_dossier(world, "ab"[i % 2]) for i in range(LIVE)]
     for d in live:
         svc.start(world.actor(f"counter_{'ab'[live.index(d) % 2]}"), d.pk)
+    t1 = time.monotonic()
     sim.faults(delay=0.05)  # every portal call takes 50 ms: a dossier's push is ~6 calls
     env = worker_env(shared_db_url, sim.url)
 
@@ -111,6 +113,7 @@ def test_kill_9_of_the_worker_twenty_times_mid_batch_loses_and_duplicates_nothin
     assert pending() > 0, "the workers were killed too late: nothing was left to deliver"
     assert mid_push >= 3, f"only {mid_push} kills landed in the middle of a dossier's push"
 
+    t2, left = time.monotonic(), pending()
     sim.faults(delay=None)
     deadline = time.monotonic() + 60
     while pending():  # --once sweeps first: what a dead worker left is handed over once its lease ran out
@@ -121,6 +124,9 @@ def test_kill_9_of_the_worker_twenty_times_mid_batch_loses_and_duplicates_nothin
             time.sleep(0.5)
 
     dossiers = full + live
+    print(f"\nkill -9 x{KILLS}: {mid_push} mid-push, {left} messages left; set-up {t1 - t0:.0f} s,"
+          f" kills {t2 - t1:.0f} s,"
+          f" final drain {time.monotonic() - t2:.0f} s")
     assert not OutboxMessage.objects.filter(status=Status.DEAD).exists()
     assert sorted(sim.state()["dossiers"]) == sorted(Dossier.objects.values_list("code", flat=True))
     assert sorted(d.code for d in dossiers) == sorted(sim.state()["dossiers"])
