@@ -225,7 +225,6 @@ def deliver(message: Any) -> None:
         if exc.status == mapping.BAD_ITEM_CODE:
             _spoil_code(order, str(exc))
             raise  # retried with the next code of the pool
-
         _refuse(order, str(exc))
         raise registry.Undeliverable(str(exc)) from exc
     except (PostUnavailable, PoolEmpty) as exc:
@@ -334,7 +333,8 @@ def _on_dossier(order: PostalOrder, row: mapping.TrackingRow) -> None:
     from motcua.domain.errors import DomainError
 
     note_text = NOTES.get((Kind(order.kind), row.status))
-    if note_text is None:
+    returning = (order.kind, row.status) == (Kind.DELIVERY, mapping.DELIVERED)
+    if note_text is None or not (returning or hasattr(Action, "POSTAL")):
         return
     note = note_text.format(code=order.item_code, message=row.message)
     try:
@@ -361,7 +361,9 @@ def _event_time(dossier_id: int, reported: datetime | None) -> datetime | None:
     """The post's time of the status, never before the dossier's last event nor in the future."""
     if reported is None:
         return None
-    last = Dossier.objects.get(pk=dossier_id).events.order_by("-seq").values_list("at", flat=True).first()
+    from motcua.dossiers.models import DossierEvent
+
+    last = DossierEvent.objects.filter(dossier_id=dossier_id).order_by("-seq").values_list("at", flat=True).first()
     return min(max(reported, last or reported), timezone.now())
 
 
