@@ -58,7 +58,9 @@ def applicant_party(d: Dossier, unit: mapping.Party) -> mapping.Party:
 
 
 def components_of(d: Dossier) -> str:
-    return mapping.components_text([(c.name, c.originals, c.copies) for c in d.components.order_by("pk")])
+    """SenderDesc of a pick-up: the submitted components (or the procedure, when none is listed)."""
+    listed = [(c.name, c.originals, c.copies) for c in d.components.order_by("pk")]
+    return mapping.components_text(listed) if listed else f"Hồ sơ thủ tục {d.version.name}"
 
 
 # ---- ordering (in the caller's transaction) -------------------------------------------------
