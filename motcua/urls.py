@@ -24,6 +24,7 @@ urlpatterns = [
     path("login/", office_auth.LoginView.as_view(), name="login"),
     path("logout/", office_auth.LogoutView.as_view(), name="logout"),
     path("office/national-portal/", include("motcua.integrations.national_portal.urls")),
+    path("office/post/", include("motcua.integrations.post.urls")),
     path("office/", include("motcua.office.urls")),
     path("documents/", include("motcua.documents.urls")),
     path("portal/", include("motcua.portal.urls")),

@@ -8,11 +8,13 @@ BIN="${VENV:-.venv}/bin"
 export MOTCUA_ENV=test
 
 # Debian packages the tests use for real: Chromium (browser tests through Playwright, no browser
-# download at run time), SoftHSM2 (a real PKCS#11 token) and poppler-utils (pdfsig, pdftotext)
+# download at run time), SoftHSM2 (a real PKCS#11 token), poppler-utils (pdfsig, pdftotext) and
+# libnss3-tools (certutil: pdfsig's own trust store)
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v softhsm2-util >/dev/null 2>&1 || missing="$missing softhsm2"
 command -v pdfsig >/dev/null 2>&1 || missing="$missing poppler-utils"
+command -v certutil >/dev/null 2>&1 || missing="$missing libnss3-tools"
 if [ -n "$missing" ]; then
   echo "== installing Debian packages:$missing"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

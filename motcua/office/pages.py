@@ -20,6 +20,7 @@ from motcua.dossiers.deadlines import explain
 from motcua.dossiers.explain import render_explanation
 from motcua.dossiers.models import Dossier
 from motcua.integrations.national_portal import sync as national_portal_sync
+from motcua.integrations.post import services as post_services
 from motcua.units.choices import Role
 from motcua.units.models import Unit
 
@@ -115,6 +116,7 @@ def dossier_context(actor: svc.Actor, pk: int) -> dict[str, Any]:
                              for slug in actions.holder_actions(actor, d)],
             "step_late": bool(d.step_due_at and d.current_step_id and d.step_due_at < clock.now()),
             "portal_sync": national_portal_sync.page_status(actor, d),
+            "postal": post_services.page_status(actor, d),
             **_units(d)}
 
 

@@ -29,6 +29,9 @@ class Command(BaseCommand):
         from motcua.integrations.national_portal import demo as national_portal_demo
 
         national_portal_demo.prepare(province, self.stdout)
+        from motcua.integrations.post import demo as post_demo
+
+        post_demo.prepare(self.stdout)
         from motcua.reports import readmodel
 
         if readmodel.pending():
