@@ -149,7 +149,12 @@ def test_a_rolled_back_finish_creates_no_order(world, post):  # noqa: ANN001
         finished(world, d.pk)
         assert PostalOrder.objects.filter(dossier=d).exists()
         raise RuntimeError("rolled back")
-    assert not PostalOrder.objects.exists()
+    req = world.intake_request("a")
+    req.applicant.address = ADDRESS
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.register_by_post(services.system(), req)
+        raise RuntimeError("rolled back")
+    assert not PostalOrder.objects.exists() and not Dossier.objects.filter(channel=Channel.POST).exists()
     assert not OutboxMessage.objects.filter(destination=jobs.DESTINATION).exists()
     drain()
     assert post.state()["orders"] == []
@@ -322,6 +327,31 @@ def test_a_cancel_after_pick_up_leaves_the_result_at_the_counter_and_a_new_order
     d.refresh_from_db()
     assert d.status == Status.RETURNED
     assert d.events.order_by("-seq").first().data["postal_code"] == again.item_code
+    assert_agree(post)
+
+
+def test_a_pick_up_cancelled_after_collection_leaves_the_dossier_registered_and_can_be_ordered_again(
+        world, post):  # noqa: ANN001
+    req = world.intake_request("a")
+    req.applicant.address = ADDRESS
+    d = services.register_by_post(services.system(), req)
+    drain()
+    post.faults(cancel_after_pickup=True)
+    first = PostalOrder.objects.get(dossier=d)
+    advance(post, first.item_code, mapping.COLLECTING, mapping.DELIVERED)
+    pull()
+    first.refresh_from_db()
+    d.refresh_from_db()
+    assert first.state == OrderState.CANCELLED and d.status == Status.NEW
+    assert services.page_status(world.actor("counter_a"), d)["awaiting_receipt"] is False
+    post.faults(cancel_after_pickup=None)
+    again = services.order_pickup(d)
+    drain()
+    again.refresh_from_db()
+    assert again.pk != first.pk and again.state == OrderState.CREATED
+    advance(post, again.item_code, mapping.COLLECTING, mapping.DELIVERED)
+    pull()
+    assert services.page_status(world.actor("counter_a"), d)["awaiting_receipt"] is True
     assert_agree(post)
 
 
