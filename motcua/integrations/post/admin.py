@@ -100,7 +100,6 @@ class ItemCodeAdmin(admin.ModelAdmin):
 class PostalProfileAdmin(admin.ModelAdmin):
     list_display = ("unit", "address", "phone", "province_code", "district_code")
     search_fields = ("unit__name", "unit__code")
-    autocomplete_fields = ()
     raw_id_fields = ("unit",)
 
 
