@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -11,7 +12,8 @@ from motcua.signing import pki as test_pki
 from motcua.signing.pki.__main__ import main
 
 
-def test_materialise_then_serve_the_crl(tmp_path, capsys) -> None:  # noqa: ANN001
+def test_materialise_then_serve_the_crl(pki, tmp_path, capsys) -> None:  # noqa: ANN001
+    shutil.copytree(pki.dir / "keys", tmp_path / "keys")  # keys present are kept (and save generating them)
     port = test_pki.free_port()
     main(["materialise", "--dir", str(tmp_path), "--url", f"http://127.0.0.1:{port}"])
     assert "test PKI written" in capsys.readouterr().out
