@@ -8,15 +8,12 @@ from datetime import datetime
 
 import pytest
 from django.template.loader import render_to_string
-from django.urls import include, path
 
-import motcua.urls
 from motcua.dossiers import services as svc
 from motcua.integrations.post import demo, mapping, services
 from motcua.integrations.post.models import ItemCode, Kind, OrderState, PostalOrder, TrackingEvent
 from tests.factories import finished
 
-urlpatterns = [path("office/post/", include("motcua.integrations.post.urls")), *motcua.urls.urlpatterns]
 ADDRESS = "5 Hùng Vương, Đà Lạt"
 
 
@@ -88,7 +85,6 @@ def cancelled_delivery(world) -> PostalOrder:  # noqa: ANN001
     return order
 
 
-@pytest.mark.urls(__name__)
 def test_the_dossier_page_section_shows_the_orders_tracking_and_the_reorder_button(world, post_on):  # noqa: ANN001
     order = cancelled_delivery(world)
     assert order.state == OrderState.CANCELLED
@@ -103,7 +99,15 @@ def test_the_dossier_page_section_shows_the_orders_tracking_and_the_reorder_butt
     assert services.page_status(world.actor("counter_b"), svc.intake(world.actor("counter_b"), counter_only)) is None
 
 
-@pytest.mark.urls(__name__)
+def test_the_office_dossier_page_shows_the_postal_section(world, post_on, client_of):  # noqa: ANN001
+    order = cancelled_delivery(world)
+    html = client_of("counter_a").get(f"/office/dossiers/{order.dossier_id}/").content.decode()
+    assert 'id="postal"' in html and "EB000000014VN" in html and "Hành trình bưu gửi" in html
+    assert f"/office/post/dossiers/{order.dossier_id}/reorder/" in html
+    plain = svc.intake(world.actor("counter_a"), world.intake_request("a"))
+    assert 'id="postal"' not in client_of("counter_a").get(f"/office/dossiers/{plain.pk}/").content.decode()
+
+
 def test_the_reorder_button_orders_again_for_staff_of_the_dossier_only(world, post_on, client_of):  # noqa: ANN001
     order = cancelled_delivery(world)
     url = f"/office/post/dossiers/{order.dossier_id}/reorder/"
