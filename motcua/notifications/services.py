@@ -296,7 +296,9 @@ def record(key: str, kind: str, channel: str, recipient: str, language: str, val
         except IntegrityError:
             return None
         if not opted_out:
-            outbox.enqueue(DESTINATION, f"notify:{key}", {"ids": [n.pk]})
+            # one stream per dossier, channel and recipient: a retried message holds back the later ones
+            stream = f"notify:{n.dossier_id}:{channel}:{recipient}" if n.dossier_id else None
+            outbox.enqueue(DESTINATION, f"notify:{key}", {"ids": [n.pk]}, ordering_key=stream)
     return n
 
 

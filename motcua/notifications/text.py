@@ -48,13 +48,19 @@ def _cut(text: str, n: int) -> str:
     return text[: max(0, n - 3)].rstrip() + "..." if n >= 4 else text[:n]
 
 
-def fit_sms(template: str, values: Mapping[str, object], limit: int, shrinkable: Iterable[str]) -> str:
+def _line(body: str, values: Mapping[str, object]) -> str:
+    return " ".join(render(body, values).split()).lstrip(" :;,-")
+
+
+def fit_sms(template: str, values: Mapping[str, object], limit: int, shrinkable: Iterable[str],
+            droppable: Iterable[str] = ("link",)) -> str:
     """The SMS text: rendered without diacritics and at most ``limit`` characters. When too long,
     the longest ``shrinkable`` value (procedure name, reason...) is shortened first, one at a time;
-    only if that is not enough is the text itself cut."""
+    then the ``droppable`` values (the link: the code is enough to look the dossier up) are left
+    out; only if that is not enough is the text itself cut."""
     plain = {k: strip_diacritics(str(v if v is not None else "")) for k, v in values.items()}
     body = strip_diacritics(template)
-    text = " ".join(render(body, plain).split())
+    text = _line(body, plain)
     names = [n for n in shrinkable if n in plain]
     while len(text) > limit:
         longest = max(names, key=lambda n: len(plain[n]), default=None)
@@ -62,5 +68,9 @@ def fit_sms(template: str, values: Mapping[str, object], limit: int, shrinkable:
             break
         keep = len(plain[longest]) - (len(text) - limit)
         plain[longest] = _cut(plain[longest], keep) if keep >= 4 else ""
-        text = " ".join(render(body, plain).split())
+        text = _line(body, plain)
+    for name in droppable:
+        if len(text) > limit and name in plain:
+            plain[name] = ""
+            text = _line(body, plain)
     return _cut(text, limit)
