@@ -121,7 +121,8 @@ def test_a_signature_over_the_wrong_hash(pki, settings, remote_sim, remote_clien
     assert "không khớp với nội dung đã ký" in s.summary
 
 
-@pytest.mark.parametrize("which, words", [("revoked", "đã bị thu hồi"), ("expired", "đã hết hạn")], ids=["revoked", "expired"])
+@pytest.mark.parametrize("which, words", [("revoked", "đã bị thu hồi"), ("expired", "đã hết hạn")],
+                         ids=["revoked", "expired"])
 def test_a_revoked_or_expired_certificate_from_the_service(pki, settings, remote_sim, remote_client, receiver,  # noqa: ANN001
                                                            result_pdf, which, words) -> None:
     remote_sim.faults(certificate=which)
