@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "motcua.integrations.national_portal",
     "motcua.integrations.post",
     "motcua.notifications",
+    "motcua.integrations.payment",
+    "motcua.signing",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,8 @@ urlpatterns = [
     path("logout/", office_auth.LogoutView.as_view(), name="logout"),
     path("office/national-portal/", include("motcua.integrations.national_portal.urls")),
     path("office/post/", include("motcua.integrations.post.urls")),
+    path("payments/", include("motcua.integrations.payment.urls")),
+    path("results/", include("motcua.signing.urls")),
     path("office/", include("motcua.office.urls")),
     path("documents/", include("motcua.documents.urls")),
     path("portal/", include("motcua.portal.urls")),

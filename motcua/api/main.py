@@ -127,6 +127,8 @@ from motcua.reports.api import router as reports_router
 from motcua.units.api import router as units_router  # noqa: E402
 from motcua.integrations.national_portal.api import router as national_portal_router  # noqa: E402
 from motcua.integrations.national_portal.api_catalog import router as national_catalog_router  # noqa: E402
+from motcua.integrations.payment.api import router as payment_router  # noqa: E402
+from motcua.signing.api import router as results_router  # noqa: E402
 
 api.add_router("/units", units_router, tags=["units"])
 api.add_router("/catalog", catalog_router, tags=["catalog"])
@@ -136,3 +138,5 @@ api.add_router("/lookup", public_router, tags=["public"])
 api.add_router("/reports", reports_router, tags=["reports"])
 api.add_router("/integrations/national-portal/catalog", national_catalog_router, tags=["integrations"])
 api.add_router("/integrations/national-portal", national_portal_router, tags=["integrations"])
+api.add_router("/payments", payment_router, tags=["payments"])
+api.add_router("/results", results_router, tags=["results"])

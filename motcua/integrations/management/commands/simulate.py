@@ -13,6 +13,7 @@ SIMULATORS = {
     "national-portal": "motcua.integrations.national_portal.simulator",
     "remote-signer": "motcua.integrations.remote_signer.simulator",
     "post": "motcua.integrations.post.simulator",
+    "payment": "motcua.integrations.payment.simulator",
     "sms": "motcua.integrations.sms.simulator",
     "zalo": "motcua.integrations.zalo.simulator",
 }

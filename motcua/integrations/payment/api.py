@@ -1,0 +1,5 @@
+"""/api/v1/payments/: placeholder, replaced by its owner (issue 11)."""
+
+from ninja import Router
+
+router = Router()

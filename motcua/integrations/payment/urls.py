@@ -1,0 +1,4 @@
+"""Payment pages (placeholder: replaced by its owner, issue 11)."""
+
+app_name = "payment"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Public pages of electronic results (placeholder: replaced by its owner, issue 10)."""
+
+app_name = "signing"
+urlpatterns: list = []
