@@ -9,12 +9,13 @@ export MOTCUA_ENV=test
 
 # Debian packages the tests use for real: Chromium (browser tests through Playwright, no browser
 # download at run time), SoftHSM2 (a real PKCS#11 token), poppler-utils (pdfsig, pdftotext) and
-# libnss3-tools (certutil: pdfsig's own trust store)
+# libnss3-tools (certutil: pdfsig's own trust store), zbar-tools (zbarimg: the browser test scans a result's QR)
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v softhsm2-util >/dev/null 2>&1 || missing="$missing softhsm2"
 command -v pdfsig >/dev/null 2>&1 || missing="$missing poppler-utils"
 command -v certutil >/dev/null 2>&1 || missing="$missing libnss3-tools"
+command -v zbarimg >/dev/null 2>&1 || missing="$missing zbar-tools"
 if [ -n "$missing" ]; then
   echo "== installing Debian packages:$missing"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
