@@ -5,5 +5,6 @@ from . import views
 app_name = "notifications"
 
 urlpatterns = [
+    path("preferences/", views.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -166,3 +166,19 @@ def test_shipped_templates_are_installed_and_valid(db):  # noqa: ANN001
     assert Template.objects.count() == len(shipped()) == 32
     for t in Template.objects.all():
         t.full_clean()
+
+
+@pytest.mark.urls("tests.notifications.urls")
+def test_the_citizen_sets_channels_and_opts_out_on_the_portal(world, client):  # noqa: ANN001
+    assert client.get("/notifications/preferences/").status_code == 302  # sign in first
+    client.force_login(world.users["citizen"])
+    page = client.get("/notifications/preferences/")
+    assert page.status_code == 200 and "Nhận thông báo về hồ sơ" in page.content.decode()
+    r = client.post("/notifications/preferences/", {"channels": ["zalo"], "language": "en"})
+    assert r.status_code == 302
+    prefs = services.prefs_for(world.users["citizen"].pk)
+    assert prefs.channels() == ("zalo",) and prefs.language() == "en" and not prefs.opted_out("zalo")
+    client.post("/notifications/preferences/", {"language": "vi", "opted_out": "on"})
+    assert services.prefs_for(world.users["citizen"].pk).opted_out("sms")
+    client.force_login(world.users["counter_a"])
+    assert client.get("/notifications/preferences/").status_code == 403  # staff work in the office
