@@ -265,6 +265,12 @@ class Approval(models.Model):
     signer = models.CharField(max_length=255, blank=True)
     certificate_serial = models.CharField(max_length=128, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
+    # the electronic result: its public code (``<dossier code>-KQ<n>``, on the QR), the certificate's
+    # issuer, the signature's own hash (SHA-256 of its CMS) and its PAdES level (B-B, B-LT, B-LTA)
+    result_code = models.CharField(_("mã kết quả"), max_length=80, null=True, blank=True, unique=True)
+    issuer = models.CharField(max_length=255, blank=True)
+    signature_sha256 = models.CharField(max_length=64, blank=True)
+    signature_level = models.CharField(max_length=8, blank=True)
 
     class Meta:
         verbose_name = _("phê duyệt kết quả")
@@ -272,3 +278,7 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.approved_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def remote(self):  # noqa: ANN201 - the latest remote signing request (motcua.signing.RemoteSignature)
+        return self.remote_signatures.order_by("-pk").first()

@@ -12,6 +12,7 @@ from motcua.domain import process as rules
 from motcua.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from motcua.domain.lifecycle import Action, Status
 from motcua.domain.workcal import to_epoch
+from motcua.signing.errors import SigningError
 
 from .models import Approval, Dossier, DossierFile
 from .process import _enter_step, _steps, check_step_actor, has_step_document, process_done
@@ -26,6 +27,8 @@ __all__ = [
     "return_result",
     "_result_document",
     "approve",
+    "SigningFailed",
+    "UnsignedResult",
     "authorize_upload",
     "attach_file",
     "RESULT_READY",
@@ -72,9 +75,11 @@ RETURN_METHODS = ("counter", "post", "online")
 
 
 def return_result(actor: Actor, dossier_id: int, note: str = "", expected_version: int | None = None,
-                  method: str = "counter", postal_code: str = "") -> Dossier:
+                  method: str = "counter", postal_code: str = "", at: datetime | None = None) -> Dossier:
     """The result reached the applicant: collected at the counter, sent by public post (with the
-    postal item code) or delivered online."""
+    postal item code) or delivered online. An electronic (online) result must be digitally signed
+    (Decree 45/2020): refused unless an approval of the dossier recorded a signed result. ``at`` is
+    honoured for the system actor only (the postal service's delivery time)."""
     if method not in RETURN_METHODS:
         raise ValidationFailed("Unknown way of returning the result.", fields={"method": "counter, post or online"})
     if method == "post" and not postal_code.strip():
@@ -82,10 +87,23 @@ def return_result(actor: Actor, dossier_id: int, note: str = "", expected_versio
                                fields={"postal_code": "required when the method is post"})
 
     def m(d: Dossier, at: datetime) -> dict[str, Any]:
+        if method == "online" and not d.approvals.filter(signature_status="signed").exists():
+            raise UnsignedResult(UNSIGNED_ONLINE, fields={"method": "the result is not digitally signed"})
         d.returned_at = at
         return {"method": method, **({"postal_code": postal_code.strip()} if method == "post" else {})}
 
-    return transition(actor, dossier_id, Action.RETURN, expected_version=expected_version, note=note, mutate=m)
+    return transition(actor, dossier_id, Action.RETURN, expected_version=expected_version, note=note, mutate=m,
+                      at=at)
+
+
+class UnsignedResult(ValidationFailed):
+    """An online return of a result nobody signed (the office pages' ``unsigned_result`` reason)."""
+
+    reason = "unsigned_result"
+    params: dict[str, str] = {}
+
+
+UNSIGNED_ONLINE = "An electronic result must be digitally signed; return it at the counter or by post."
 
 
 # ---- leader approval ------------------------------------------------------------------------
@@ -100,6 +118,50 @@ def _result_document(d: Dossier, file_id: int | None) -> DossierFile | None:
     return doc
 
 
+class SigningFailed(ValidationFailed):
+    """The result could not be signed; ``message`` is the signing library's Vietnamese sentence (and, for
+    the office pages, the ``signing_failed`` reason). Nothing was written."""
+
+    reason = "signing_failed"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, fields={"signature": message})
+        self.params = {"message": message}
+
+
+def _check_approval(actor: Actor, d: Dossier, document_id: int | None) -> tuple[Any, DossierFile | None]:
+    """The next step (or None past the last) and the result document, as the process rules allow."""
+    steps = {s.order: s for s in _steps(d)}
+    current = d.current_step.order if d.current_step_id else None
+    following = rules.check_approve([s.as_rule() for s in steps.values()], current, has_step_document(d))
+    check_step_actor(actor, d, leader_overrides=False)
+    return (steps[following.order] if following else None), _result_document(d, document_id)
+
+
+def _sign_first(actor: Actor, dossier_id: int, document_id: int | None,
+                expected_version: int | None) -> tuple[DossierFile | None, str, Any]:
+    """For a one-shot backend: check the approval would pass, then sign the result before the approval's
+    transaction (the TSA/OCSP calls stay outside it). (doc, result code, signed PDF or None)."""
+    from motcua.domain.errors import Conflict
+    from motcua.signing import services as signing
+
+    from .services import authorize
+
+    d = get_dossier(actor, dossier_id)
+    authorize(actor, d, Action.APPROVE)
+    if expected_version is not None and d.row_version != expected_version:
+        raise Conflict("The dossier was changed by someone else; reload it and try again.",
+                       fields={"version": f"current version is {d.row_version}"})
+    _following, doc = _check_approval(actor, d, document_id)
+    if doc is None:
+        return None, "", None
+    code = signing.next_result_code(d)
+    try:
+        return doc, code, signing.sign_result(d, doc, code)
+    except SigningError as e:
+        raise SigningFailed(str(e)) from e
+
+
 def approve(actor: Actor, dossier_id: int, note: str = "", document_id: int | None = None,
             expected_version: int | None = None) -> Approval:
     """The leader approves the result (by default the latest uploaded result file) at an approval
@@ -107,25 +169,53 @@ def approve(actor: Actor, dossier_id: int, note: str = "", document_id: int | No
     dossier moves on to the next step (past the last one, it waits to be finished).
 
     The approval is an ``approve`` event; the returned :class:`Approval` names the exact document
-    (by content hash) that a digital signature will later bind to. Its signature stays pending."""
+    (by content hash) approved. Where signing is on (``motcua.signing.config.approval_backend``), a
+    one-shot backend signs the result (QR code and result code stamped on it) before the transaction,
+    and the signed file is recorded with the approval, or nothing at all is written (SigningFailed);
+    a remote service is asked after the approval commits (the slot stays pending while the signer
+    confirms on their phone)."""
+    from motcua.signing import config as signing_config
+
+    backend = signing_config.approval_backend()
+    signed_doc, code, signed = (_sign_first(actor, dossier_id, document_id, expected_version)
+                                if backend == "oneshot" else (None, "", None))
     chosen: dict[str, DossierFile | None] = {}
 
     def m(d: Dossier, at: datetime) -> dict[str, Any]:
-        steps = {s.order: s for s in _steps(d)}
+        following, doc = _check_approval(actor, d, document_id)
         current = d.current_step.order if d.current_step_id else None
-        following = rules.check_approve([s.as_rule() for s in steps.values()], current, has_step_document(d))
-        check_step_actor(actor, d, leader_overrides=False)
-        doc = chosen["doc"] = _result_document(d, document_id)
-        moved = _enter_step(d, steps[following.order] if following else None, at, None)
+        if signed is not None and (doc is None or doc.pk != signed_doc.pk):
+            from motcua.domain.errors import Conflict
+
+            raise Conflict("The result changed while it was being signed; reload it and try again.")
+        chosen["doc"] = doc
+        moved = _enter_step(d, following, at, None)
+        state = "signed" if signed else "requested" if (backend == "remote" and doc) else "pending"
         return {"document": {"id": doc.pk, "name": doc.name, "sha256": doc.sha256} if doc else None,
-                "signature": "pending", "from_step": current, **moved, "process_done": following is None}
+                "signature": state, **({"result_code": code} if signed else {}),
+                "from_step": current, **moved, "process_done": following is None}
 
     with transaction.atomic():
         d = transition(actor, dossier_id, Action.APPROVE, expected_version=expected_version, note=note, mutate=m)
         ev = d.events.order_by("-seq").first()
         doc = chosen["doc"]
-        return Approval.objects.create(dossier=d, event=ev, document=doc, document_sha256=doc.sha256 if doc else "",
-                                       approved_by_id=actor.user_id, approved_at=ev.at)
+        approval = Approval.objects.create(dossier=d, event=ev, document=doc,
+                                           document_sha256=doc.sha256 if doc else "",
+                                           approved_by_id=actor.user_id, approved_at=ev.at,
+                                           result_code=code or None)
+        if signed is not None:
+            from motcua.signing.services import record_signature
+
+            record_signature(approval, signed, actor.user_id)
+        if backend == "remote" and doc is not None:
+            transaction.on_commit(lambda: _request_remote(approval.pk))
+    return approval
+
+
+def _request_remote(approval_id: int) -> None:
+    from motcua.signing.services import request_remote
+
+    request_remote(approval_id)
 
 
 # file kind -> (staff roles that may upload it, whether the applicant may)

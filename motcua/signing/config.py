@@ -111,3 +111,29 @@ def webhook_secret(env: Mapping[str, str] = os.environ) -> str:
     if production() and (len(secret) < 32 or secret == DEFAULT_SECRET):
         raise SigningError("production needs MOTCUA_REMOTE_SIGNER_WEBHOOK_SECRET (32+ characters, not the simulator's)")
     return secret
+
+
+def approval_backend(env: Mapping[str, str] = os.environ) -> str:
+    """How the leader's approval signs: ``off`` (the slot stays pending), ``oneshot`` (software key or
+    PKCS#11, inside the approval) or ``remote`` (confirmation on the signer's phone).
+
+    ``MOTCUA_SIGNING_ON_APPROVAL`` (1/0) switches it; on by default except in the test environment, whose
+    dossiers carry placeholder files (the signing tests switch it on)."""
+    from motcua.conf import CONFIG
+
+    default = "0" if (env.get("MOTCUA_ENV") or CONFIG.env) == "test" else "1"
+    if env.get("MOTCUA_SIGNING_ON_APPROVAL", default) in ("0", "false", "no", ""):
+        return "off"
+    kind = env.get("MOTCUA_SIGNING_BACKEND", "remote" if production() else "software")
+    return "remote" if kind == "remote" else "oneshot"
+
+
+def remote_user_id(username: str, env: Mapping[str, str] = os.environ) -> str:
+    """The signer's ID number at the remote service: ``MOTCUA_REMOTE_SIGNER_USERS`` (``username:ID,...``);
+    outside production, the test PKI's leader for anyone not listed."""
+    for pair in env.get("MOTCUA_REMOTE_SIGNER_USERS", "").split(","):
+        name, _sep, id_number = pair.strip().partition(":")
+        if name == username and id_number:
+            return id_number
+    pki = configured_test_pki(env)
+    return pki.signers["leader"].id_number if pki is not None and "leader" in pki.signers else ""

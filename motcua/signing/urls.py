@@ -1,4 +1,13 @@
-"""Public pages of electronic results (placeholder: replaced by its owner, issue 10)."""
+"""Public pages of electronic results, mounted at /results/."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "signing"
-urlpatterns: list = []
+urlpatterns = [
+    path("check/", views.check, name="check"),
+    path("callbacks/remote-signer/", views.callback, name="callback"),
+    path("remote/<int:pk>/", views.remote_status, name="remote-status"),
+    path("<str:code>/", views.result, name="result"),
+]

@@ -1,0 +1,189 @@
+"""Signed electronic results: sign an approved result (one-shot or remote), record it on the approval,
+and verify a result by its public code or an uploaded file.
+
+The approval (motcua.dossiers.results.approve) calls ``sign_result`` *before* its transaction for a
+one-shot backend (the TSA and OCSP calls stay outside the database transaction; a failure writes
+nothing), and ``request_remote`` *after* it commits for a remote service (the HTTP call to the service
+is never inside a transaction). ``record_signature`` stores the signed file as a new result file and
+fills the approval's slot, in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from motcua.conf import CONFIG
+from motcua.domain import codes
+from motcua.domain.errors import NotFound
+
+from . import config, pades, remote, stamp, verify
+from .errors import RemoteSigningFailed, SigningError
+from .i18n import _
+from .models import RemoteSignature, RemoteState
+from .store import DbStore
+
+log = logging.getLogger(__name__)
+WAIT_BEFORE_POLLING = timedelta(minutes=1)
+
+
+def result_url(code: str) -> str:
+    """The public verification page of a result (what its QR code says)."""
+    return f"{CONFIG.public_url}{reverse('signing:result', args=[code])}"
+
+
+def callback_url() -> str:
+    return f"{CONFIG.public_url}{reverse('signing:callback')}"
+
+
+def next_result_code(dossier: Any) -> str:
+    """``<dossier code>-KQ<n>``: n counts the result codes the dossier already has."""
+    from motcua.dossiers.models import Approval
+
+    n = Approval.objects.filter(dossier=dossier, result_code__isnull=False).count() + 1
+    return codes.result_code(dossier.code, n)
+
+
+def read_file(f: Any) -> bytes:
+    from motcua.dossiers.storage import get_storage
+
+    with get_storage().open(f.storage_key) as fh:
+        return fh.read()
+
+
+def prepare(dossier: Any, doc: Any, code: str) -> tuple[bytes, pades.SignatureBox, pades.SigningSettings]:
+    """The result stamped with its QR code and code, the leader's block, and the settings."""
+    if doc.content_type != "application/pdf":
+        raise SigningError(_("Chỉ ký số được kết quả là tệp PDF; tệp “%(name)s” không phải PDF.") % {"name": doc.name})
+    unit = dossier.handling_unit.name
+    stamped = stamp.stamp_result(read_file(doc), code, result_url(code))
+    box = stamp.leader_box(stamped, title=_("Lãnh đạo %(unit)s") % {"unit": unit})
+    return stamped, box, config.signing_settings(location=unit)
+
+
+def sign_result(dossier: Any, doc: Any, code: str) -> pades.SignedPdf:
+    """Sign the approved result with the one-shot backend (software key in development, PKCS#11)."""
+    data, box, settings = prepare(dossier, doc, code)
+    return pades.sign_pdf(data, config.signer(label="leader"), box, settings)
+
+
+def record_signature(approval: Any, signed: pades.SignedPdf, user_id: int | None) -> Any:
+    """Store the signed file as a new result file of the dossier and fill the approval's slot."""
+    from motcua.dossiers.models import DossierFile
+    from motcua.dossiers.storage import store_upload
+
+    code = approval.result_code or next_result_code(approval.dossier)
+    obj = store_upload(io.BytesIO(signed.data), f"{code}.pdf")
+    f = DossierFile.objects.create(dossier_id=approval.dossier_id, kind="result", name=f"{code}.pdf",
+                                   content_type=obj.content_type, size=obj.size, sha256=obj.sha256,
+                                   storage_key=obj.key, uploaded_by_id=user_id)
+    approval.result_code, approval.signed_document = code, f
+    approval.signature_status = "signed"
+    approval.signer, approval.certificate_serial, approval.issuer = (signed.signer_name[:255],
+                                                                     signed.certificate_serial, signed.issuer[:255])
+    approval.signed_at, approval.signature_sha256 = signed.signing_time, signed.signature_sha256
+    approval.signature_level = signed.level
+    approval.save(update_fields=["result_code", "signed_document", "signature_status", "signer", "certificate_serial",
+                                 "issuer", "signed_at", "signature_sha256", "signature_level"])
+    return f
+
+
+# -- remote signing ------------------------------------------------------------------------------------
+
+def request_remote(approval_id: int) -> RemoteSignature | None:
+    """Ask the remote service to sign an approval's result (outside any transaction: an HTTP call). A
+    refusal of the request itself (service down, certificate revoked) is recorded as a failed request,
+    shown on the leader's page."""
+    from motcua.dossiers.models import Approval
+
+    if transaction.get_connection().in_atomic_block:
+        raise RuntimeError("request_remote makes an HTTP call: call it outside transaction.atomic")
+    approval = Approval.objects.select_related("dossier__handling_unit", "document", "approved_by").get(pk=approval_id)
+    if approval.document is None or approval.signature_status == "signed":
+        return None
+    if not approval.result_code:
+        approval.result_code = next_result_code(approval.dossier)
+        approval.save(update_fields=["result_code"])
+    store = DbStore(approval.pk)
+    try:
+        data, box, settings = prepare(approval.dossier, approval.document, approval.result_code)
+        username = approval.approved_by.get_username() if approval.approved_by else ""
+        signer = config.signer(user_id=config.remote_user_id(username))
+        record = remote.request_signature(data, signer, box, settings, store, doc_id=approval.result_code,
+                                          callback_url=callback_url())
+    except SigningError as e:
+        log.warning("remote signing request for approval %s failed: %s", approval.pk, e)
+        return RemoteSignature.objects.create(approval=approval, transaction_id=f"failed-{approval.pk}-"
+                                              f"{timezone.now().timestamp():.0f}", pending="{}",
+                                              state=RemoteState.FAILED, message=str(e)[:500],
+                                              finished_at=timezone.now())
+    return RemoteSignature.objects.get(transaction_id=record.transaction_id)
+
+
+def poll_remote(transaction_id: str) -> remote.Outcome:
+    """Where a remote transaction stands now (asks the service unless final). Outside transactions."""
+    settings = config.signing_settings()
+    return remote.poll(DbStore(), config.remote_client(), transaction_id, settings)
+
+
+def handle_callback(body: bytes, signature_header: str | None) -> remote.Outcome:
+    return remote.handle_callback(DbStore(), body, signature_header, config.webhook_secret(),
+                                  config.signing_settings())
+
+
+def poll_waiting(older_than: timedelta = WAIT_BEFORE_POLLING) -> int:
+    """The worker's job: poll transactions still waiting after a minute (the callback that never came)."""
+    cutoff = timezone.now() - older_than
+    tids = list(RemoteSignature.objects.filter(state=RemoteState.WAITING, created_at__lte=cutoff)
+                .order_by("created_at").values_list("transaction_id", flat=True)[:200])
+    done = 0
+    for tid in tids:
+        try:
+            done += poll_remote(tid).changed
+        except (SigningError, remote.CallbackRejected) as e:  # worth another try next time
+            log.warning("polling remote signing transaction %s: %s", tid, e)
+    return done
+
+
+# -- verification --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ResultCheck:
+    """What the public page says about a result: the signatures' report and the dossier, masked."""
+
+    code: str
+    report: verify.Report
+    dossier_code: str
+    dossier_status: str
+    applicant: str  # masked (codes.mask_name)
+    procedure: str
+
+
+def verify_bytes(data: bytes) -> verify.Report:
+    settings = config.signing_settings()
+    return verify.verify_pdf(data, settings.trust_roots, other_certs=settings.other_certs, allow_fetching=False)
+
+
+def verify_result(code: str) -> ResultCheck:
+    """Validate the stored signed file of result ``code``; NotFound if no signed result has that code."""
+    from motcua.dossiers.models import Approval
+
+    a = (Approval.objects.select_related("dossier__procedure", "signed_document")
+         .filter(result_code=code, signature_status="signed", signed_document__isnull=False).first())
+    if a is None:
+        raise NotFound("Result not found.")
+    d = a.dossier
+    return ResultCheck(code=code, report=verify_bytes(read_file(a.signed_document)), dossier_code=d.code,
+                       dossier_status=str(d.get_status_display()), applicant=codes.mask_name(d.applicant_name),
+                       procedure=d.procedure.name)
+
+
+def retryable(e: Exception) -> bool:
+    return isinstance(e, RemoteSigningFailed) and e.retry
