@@ -6,3 +6,8 @@ class PaymentConfig(AppConfig):
     name = "motcua.integrations.payment"
     label = "payment"
     verbose_name = _("Thanh toán trực tuyến")
+
+    def ready(self) -> None:
+        from . import jobs
+
+        jobs.register()
