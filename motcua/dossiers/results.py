@@ -209,6 +209,8 @@ def approve(actor: Actor, dossier_id: int, note: str = "", document_id: int | No
             record_signature(approval, signed, actor.user_id)
         if backend == "remote" and doc is not None:
             transaction.on_commit(lambda: _request_remote(approval.pk))
+    if backend == "remote":
+        approval.refresh_from_db()  # the request (when committed) gave it its result code
     return approval
 
 

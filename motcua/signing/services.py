@@ -40,7 +40,11 @@ def result_url(code: str) -> str:
 
 
 def callback_url() -> str:
-    return f"{CONFIG.public_url}{reverse('signing:callback')}"
+    """Where the remote service posts its result: ``MOTCUA_REMOTE_SIGNER_CALLBACK_URL`` when the service
+    reaches motcua at another address than citizens do, else under the public URL."""
+    import os
+
+    return os.environ.get("MOTCUA_REMOTE_SIGNER_CALLBACK_URL") or f"{CONFIG.public_url}{reverse('signing:callback')}"
 
 
 def next_result_code(dossier: Any) -> str:
