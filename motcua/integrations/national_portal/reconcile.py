@@ -28,9 +28,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet, TextField
 from django.db.models.functions import Cast
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -170,7 +172,13 @@ class Pace:
 
 def execute(run_id: int, client: Any) -> dict[str, Any]:
     """Run one reconciliation (the worker's task): compare, store the differences and the totals.
-    A portal outage ends it as failed with the reason; what was checked before is kept."""
+    A portal outage ends it as failed with the reason; what was checked before is kept. The
+    stored reasons are Vietnamese whatever language the calling thread has active."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _execute(run_id, client)
+
+
+def _execute(run_id: int, client: Any) -> dict[str, Any]:
     run = ReconciliationRun.objects.select_related("unit").get(pk=run_id)
     run.items.all().delete()  # a task run again starts over
     if client is None:

@@ -140,6 +140,12 @@ def check(d: Dossier) -> list[str]:
     return problems
 
 
+def _vi(label: Any) -> str:
+    """A label as the portal reads it: Vietnamese, whatever language this thread has active."""
+    with translation.override("vi"):
+        return str(label())
+
+
 def _t(moment: datetime | None) -> str:
     return mapping.format_time(moment) if moment else ""
 
@@ -187,7 +193,7 @@ def dossier_record(d: Dossier, events: Sequence[DossierEvent] | None = None,
         "TrichYeuHoSo": d.request_summary or version.name or proc.name,
         "NgayNopHoSo": _t(d.submitted_at), "NgayTiepNhan": _t(d.received_at),
         "NgayHenTra": _t(appointment_at_receipt(d)), "TrangThaiHoSo": int(d.status),
-        "NgayTra": _t(d.returned_at), "ThongTinTra": d.get_result_delivery_display() if d.result_delivery else "",
+        "NgayTra": _t(d.returned_at), "ThongTinTra": _vi(d.get_result_delivery_display) if d.result_delivery else "",
         "HinhThuc": RESULT_FORM.get(d.result_delivery, 1), "NgayKetThucXuLy": _t(d.ended_at),
         "DonViXuLy": d.handling_unit.name, "GhiChu": "", "NoiNopHoSo": d.receiving_unit.name,
         "HoSoCoThanhPhanSoHoa": 1 if components else 0, "TaiKhoanDuocXacThucVoiVNeID": 0,
