@@ -170,9 +170,15 @@ class ResultCheck:
     procedure: str
 
 
-def verify_bytes(data: bytes) -> verify.Report:
+def verify_bytes(data: bytes, *, fetch_missing: bool = False) -> verify.Report:
+    """Offline, from the validation data in the file (B-LT/B-LTA). ``fetch_missing``: when a certificate's
+    status cannot be told offline, ask its OCSP/CRL services (motcua's own stored results only; never for
+    an uploaded file, whose certificates could name any address)."""
     settings = config.signing_settings()
-    return verify.verify_pdf(data, settings.trust_roots, other_certs=settings.other_certs, allow_fetching=False)
+    report = verify.verify_pdf(data, settings.trust_roots, other_certs=settings.other_certs, allow_fetching=False)
+    if fetch_missing and any(s.certificate_status == "unknown" for s in report.signatures):
+        report = verify.verify_pdf(data, settings.trust_roots, other_certs=settings.other_certs, allow_fetching=True)
+    return report
 
 
 def verify_result(code: str) -> ResultCheck:
@@ -184,9 +190,9 @@ def verify_result(code: str) -> ResultCheck:
     if a is None:
         raise NotFound("Result not found.")
     d = a.dossier
-    return ResultCheck(code=code, report=verify_bytes(read_file(a.signed_document)), dossier_code=d.code,
-                       dossier_status=str(d.get_status_display()), applicant=codes.mask_name(d.applicant_name),
-                       procedure=d.procedure.name)
+    report = verify_bytes(read_file(a.signed_document), fetch_missing=True)
+    return ResultCheck(code=code, report=report, dossier_code=d.code, dossier_status=str(d.get_status_display()),
+                       applicant=codes.mask_name(d.applicant_name), procedure=d.procedure.name)
 
 
 def retryable(e: Exception) -> bool:

@@ -111,7 +111,11 @@ def verify_pdf(data: bytes, trust_roots: Iterable[x509.Certificate], *, other_ce
 
 def _context(dss: DocumentSecurityStore | None, kw: dict[str, Any], moment: datetime | None) -> ValidationContext:
     args = dict(kw, moment=moment) if moment else dict(kw)
-    return dss.as_validation_context(args) if dss is not None else ValidationContext(**args)
+    if dss is not None:
+        return dss.as_validation_context(args)
+    if not args.get("allow_fetching"):  # offline and no validation data in the file: status unknown, not a crash
+        args.update(crls=[], ocsps=[])
+    return ValidationContext(**args)
 
 
 def _run(coro: Any, *contexts: ValidationContext) -> Any:
