@@ -157,3 +157,17 @@ def test_return_at_is_honoured_for_the_system_actor_only(world, clock, signing_o
     d = svc.return_result(svc.Actor.system_actor("post"), a.dossier_id, method="post", postal_code="EB123",
                           at=delivered)
     assert d.returned_at == delivered
+
+
+def test_the_office_page_says_why_the_approval_was_not_signed(world, clock, signing_on, monkeypatch,  # noqa: ANN001
+                                                                client_of) -> None:
+    d = at_leader_step(world, clock)
+    f = attach_pdf(world, d)
+    d.refresh_from_db()
+    monkeypatch.setenv("MOTCUA_SIGNING_TSA_URL", "http://127.0.0.1:9/tsa")
+    page = client_of("leader_a").post(f"/office/dossiers/{d.pk}/approve/", {
+        "approve-version": d.row_version, "approve-document": f.pk, "approve-note": "Đồng ý"})
+    assert page.status_code == 422
+    html = page.content.decode()
+    assert "Chưa ký số được kết quả: Không ký được tài liệu" in html
+    assert not d.approvals.exists()
