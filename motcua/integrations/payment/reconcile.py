@@ -31,9 +31,15 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def payments_of(unit: Unit, day: date) -> Any:
+    """The unit's payments created that day, those still open and those expired recently (a
+    late payment may still come: they are QUERYed as long as ``query_window``)."""
+    from .jobs import SETTINGS
+
     start, end = day_bounds(day)
+    recent = timezone.now() - timedelta(seconds=SETTINGS.query_window)
     return (Payment.objects.filter(dossier__handling_path__startswith=unit.path)
-            .filter(Q(created_at__gte=start, created_at__lt=end) | Q(state__in=OPEN))
+            .filter(Q(created_at__gte=start, created_at__lt=end) | Q(state__in=OPEN)
+                    | Q(state=State.EXPIRED, created_at__gte=recent))
             .select_related("dossier").order_by("id"))
 
 
@@ -50,7 +56,7 @@ def execute(run_id: int, gateway: PaymentGateway) -> str:
     run = Reconciliation.objects.select_related("unit").get(pk=run_id)
     Reconciliation.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
     try:
-        compare(run, gateway)
+        run = compare(run, gateway)
     except Exception as exc:
         log.exception("payment reconciliation %s failed", run.pk)
         Reconciliation.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=str(exc)[:2000],
