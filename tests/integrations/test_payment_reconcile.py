@@ -155,3 +155,17 @@ def test_the_766_payment_measures_come_from_the_dossiers_and_their_payments(worl
     assert m["fee_procedures_integrated"].numerator == 0
     empty = payment_measures(world.communes["a"], Period(now - timedelta(days=1), now + timedelta(days=1)))
     assert empty["dossiers_paid_online"].denominator == 0
+
+
+def test_the_demo_history_pays_online_a_share_of_the_paid_fees_once(world):  # noqa: ANN001
+    from motcua.dossiers.models import Dossier
+    from motcua.integrations.payment import demo
+
+    ds = [online_dossier(world) for _ in range(10)]
+    Dossier.objects.filter(pk__in=[d.pk for d in ds]).update(fees_paid=2000)
+    out = io.StringIO()
+    demo.prepare(out)
+    expected = sum(demo.paid_online(d.pk, 2) for d in ds)
+    assert 0 < expected < 10 and Payment.objects.filter(state=State.PAID).count() == expected
+    assert demo.history() == 0 and PaymentAccount.objects.filter(unit=world.province).exists()
+    assert f"{expected} giao dịch" in out.getvalue()
