@@ -9,6 +9,7 @@ day's 10,000 digests take seconds (bench/notifications.py)."""
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,7 +30,7 @@ from . import conf
 from .choices import Channel, Kind
 from .choices import Status as NS
 from .models import Notification, Preference
-from .services import DESTINATION, local_time, render
+from .services import DESTINATION, local_time, render, template_for
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ def prefixes(path: str) -> list[str]:
 
 
 def collect(now: datetime) -> tuple[list[Item], dict[str, set[int]]]:
-    """The flagged dossiers (overdue first) and, per unit path, the indexes of those under it."""
+    """The flagged dossiers, overdue first and then by due time, and per unit path the indexes
+    (ranks) of those under it."""
     items: list[Item] = []
     index: dict[str, set[int]] = defaultdict(set)
     fields = ("code", "version__name", "due_at", "receiving_path", "handling_path")
@@ -57,6 +59,7 @@ def collect(now: datetime) -> tuple[list[Item], dict[str, set[int]]]:
         near = (svc.flagged(Dossier.objects.filter(receiving_path__startswith=f"/{province}/"), "approaching",
                             province, now).values_list(*fields))
         rows.extend((r, False) for r in near.iterator(chunk_size=5000))
+    rows.sort(key=lambda r: (not r[1], r[0][2]))  # overdue first, then by due time: an index is a rank
     for (code, name, due, recv, handling), late in rows:
         i = len(items)
         items.append(Item(code, name, due, late))
@@ -77,17 +80,27 @@ def staff() -> dict[int, dict[str, Any]]:
     return users
 
 
-def lines(items: list[Item], chosen: list[int], limit: int, language: str) -> tuple[str, str]:
-    mark = {True: ("QUÁ HẠN", "OVERDUE"), False: ("sắp đến hạn", "due soon")}
+@dataclass(frozen=True)
+class Summary:
+    listed: str
+    more: str
+    overdue: int
+    approaching: int
+
+
+def summarize(items: list[Item], chosen: set[int], limit: int, language: str) -> Summary:
+    """The most urgent ``limit`` of ``chosen`` listed (indexes are ranks: the smallest first) and the counts."""
     en = language == "en"
-    shown = sorted(chosen, key=lambda i: (not items[i].overdue, items[i].due_at))[:limit]
-    text = "\n".join(f"- {items[i].code}: {items[i].procedure} (hạn {local_time(items[i].due_at)}, "
-                     f"{mark[items[i].overdue][en]})" if not en else
-                     f"- {items[i].code}: {items[i].procedure} (due {local_time(items[i].due_at)}, "
-                     f"{mark[items[i].overdue][en]})" for i in shown)
+    shown = heapq.nsmallest(limit, chosen)
+    listed = "\n".join(
+        f"- {items[i].code}: {items[i].procedure} (due {local_time(items[i].due_at)}, "
+        f"{'OVERDUE' if items[i].overdue else 'due soon'})" if en else
+        f"- {items[i].code}: {items[i].procedure} (hạn {local_time(items[i].due_at)}, "
+        f"{'QUÁ HẠN' if items[i].overdue else 'sắp đến hạn'})" for i in shown)
     rest = len(chosen) - len(shown)
     more = "" if rest <= 0 else (f"... and {rest} more.\n" if en else f"... và {rest} hồ sơ khác.\n")
-    return text, more
+    late = sum(1 for i in chosen if items[i].overdue)
+    return Summary(listed, more, late, len(chosen) - late)
 
 
 def build(now: datetime | None = None) -> int:
@@ -101,20 +114,27 @@ def build(now: datetime | None = None) -> int:
     people = staff()
     prefs = {p.user_id: p for p in Preference.objects.filter(user_id__in=list(people))}
     link = f"{CONFIG.public_url}/office/queues/overdue/"
+    summaries: dict[tuple[frozenset[str], str], Summary | None] = {}  # members of the same units share one
+    templates: dict[str, Any] = {}
     rows = []
     for uid, who in people.items():
         if uid in done:
             continue
-        chosen = set().union(*(index.get(p, ()) for p in who["paths"]))
-        if not chosen:
-            continue
         pref = prefs.get(uid)
         language = pref.language if pref else "vi"
-        listed, more = lines(items, list(chosen), conf.SETTINGS.digest_items, language)
-        late = sum(1 for i in chosen if items[i].overdue)
-        values = {"name": who["name"], "date": f"{day:%d/%m/%Y}", "overdue_count": late,
-                  "approaching_count": len(chosen) - late, "items": listed, "more": more, "link": link}
-        r = render(Kind.DIGEST, Channel.EMAIL, language, values, who["email"])
+        key = (frozenset(who["paths"]), language)
+        if key not in summaries:
+            chosen = set().union(*(index.get(p, ()) for p in key[0]))
+            summaries[key] = summarize(items, chosen, conf.SETTINGS.digest_items, language) if chosen else None
+        summary = summaries[key]
+        if summary is None:
+            continue
+        if language not in templates:
+            templates[language] = template_for(Kind.DIGEST, Channel.EMAIL, language)
+        values = {"name": who["name"], "date": f"{day:%d/%m/%Y}", "overdue_count": summary.overdue,
+                  "approaching_count": summary.approaching, "items": summary.listed, "more": summary.more,
+                  "link": link}
+        r = render(Kind.DIGEST, Channel.EMAIL, language, values, who["email"], templates[language])
         rows.append(Notification(key=f"{prefix}{uid}:email", kind=Kind.DIGEST, channel=Channel.EMAIL,
                                  recipient=who["email"], language=language, template=r.template if r.template.pk
                                  else None, subject=r.subject, text=r.text, user_id=uid, created_at=timezone.now(),

@@ -216,9 +216,11 @@ class Rendered:
     data: dict[str, Any]
 
 
-def render(kind: str, channel: str, language: str, values: dict[str, Any], recipient: str) -> Rendered:
-    """The message in its channel's form; a template an administrator broke falls back to the shipped one."""
-    t = template_for(kind, channel, language)
+def render(kind: str, channel: str, language: str, values: dict[str, Any], recipient: str,
+           template: Template | None = None) -> Rendered:
+    """The message in its channel's form (``template``: already looked up); a template an
+    administrator broke falls back to the shipped one."""
+    t = template or template_for(kind, channel, language)
     try:
         return _render(t, channel, language, values, recipient)
     except text.UnknownPlaceholder:
