@@ -9,5 +9,6 @@ urlpatterns = [
     path("check/", views.check, name="check"),
     path("callbacks/remote-signer/", views.callback, name="callback"),
     path("remote/<int:pk>/", views.remote_status, name="remote-status"),
+    path("approvals/<int:pk>/sign-again/", views.remote_retry, name="remote-retry"),
     path("<str:code>/", views.result, name="result"),
 ]

@@ -111,3 +111,36 @@ def remote_status(request: HttpRequest, pk: int) -> HttpResponse:
             log.info("polling %s: %s", rs.transaction_id, e)
         rs.refresh_from_db()
     return render(request, "signing/_remote_status.html", {"rs": rs, "a": rs.approval, "poll": 3})
+
+
+@require_POST
+def remote_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask the remote service again for an approval whose request was refused or failed (a leader of the
+    handling unit; the HTTP call runs outside any transaction)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext
+
+    from motcua.domain.errors import DomainError
+    from motcua.domain.lifecycle import Action
+    from motcua.dossiers import services as svc
+    from motcua.dossiers.models import Approval
+
+    if not request.user.is_authenticated:
+        raise Http404
+    actor = svc.Actor.of(request.user)
+    a = Approval.objects.select_related("dossier").filter(pk=pk, dossier__in=svc.visible_dossiers(actor)).first()
+    if a is None:
+        raise Http404
+    try:
+        svc.authorize(actor, a.dossier, Action.APPROVE)
+    except DomainError as err:
+        raise Http404 from err
+    last = a.remote
+    if a.signature_status != "signed" and (last is None or last.state in ("refused", "failed")):
+        rs = services.request_remote(a.pk)
+        if rs is not None and rs.state == "waiting":
+            messages.success(request, gettext("Đã gửi lại yêu cầu ký số đến điện thoại của người ký."))
+        elif rs is not None:
+            messages.error(request, rs.message)
+    return redirect("office:dossier", pk=a.dossier_id)

@@ -107,8 +107,18 @@ def test_the_signer_refuses_on_the_phone(world, clock, remote_on, client_of) -> 
     rs.refresh_from_db()
     assert rs.state == "refused" and "từ chối" in rs.message
     assert not signed(a) and a.signed_document_id is None
-    page = client_of("leader_a").get(f"/office/dossiers/{a.dossier_id}/").content.decode()
-    assert "Người ký từ chối" in page
+    leader = client_of("leader_a")
+    page = leader.get(f"/office/dossiers/{a.dossier_id}/").content.decode()
+    assert "Người ký từ chối" in page and f'action="/results/approvals/{a.pk}/sign-again/"' in page
+    # the leader asks again; this time the signer confirms
+    remote_on.faults(refuse=False, manual_confirm=True)
+    assert client_of("counter_a").post(f"/results/approvals/{a.pk}/sign-again/").status_code == 404  # not a leader
+    again = leader.post(f"/results/approvals/{a.pk}/sign-again/")
+    assert again.status_code == 302 and again.url == f"/office/dossiers/{a.dossier_id}/"
+    retry = a.remote
+    assert retry.pk != rs.pk and retry.state == "waiting"
+    remote_on.confirm(retry.transaction_id)
+    wait_until(lambda: signed(a))
 
 
 def test_the_service_down_is_a_failed_request_not_an_error_page(world, clock, remote_on, monkeypatch) -> None:  # noqa: ANN001
