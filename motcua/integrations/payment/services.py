@@ -168,9 +168,10 @@ def handle_confirm(body: Any, gateway: PaymentGateway) -> dict[str, Any]:
     amount that differs from the attempt's. Returns the signed answer."""
     body = body if isinstance(body, dict) else {}
     c = mapping.parse_confirmation(body)
-    code, payment, changed = _judge(body, c, gateway)
-    Notice.objects.create(payment=payment, reference=c.reference[:100], via="ipn", received_at=timezone.now(),
-                          body=body, answer=code, changed=changed)
+    with transaction.atomic():  # the change and its notice: one commit
+        code, payment, changed = _judge(body, c, gateway)
+        Notice.objects.create(payment=payment, reference=c.reference[:100], via="ipn", received_at=timezone.now(),
+                              body=body, answer=code, changed=changed)
     return gateway.answer(code, c.at_text)
 
 
