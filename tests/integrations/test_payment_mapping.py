@@ -72,3 +72,31 @@ def test_parse_confirmation():
     assert (c.reference, c.amount, c.at) == ("MC1", 2000, AT)
     assert mapping.parse_confirmation({"SoTien": "2,000"}).amount is None
     assert mapping.parse_confirmation({"ThoiGianGD": "02/12/2026"}).at is None
+
+
+def test_motcua_simulate_payment_serves_the_platform_with_fault_flags(tmp_path):  # noqa: ANN001
+    import sys
+    from pathlib import Path
+
+    from motcua.integrations.payment.simulator import SIM_PARTNER, SIM_SECRET
+    from tests.integrations.conftest import start_simulator
+
+    motcua = str(Path(sys.executable).with_name("motcua"))
+    sim = start_simulator([motcua, "simulate", "payment", "--fault", "lose_confirm=2", "--callback-url", ""],
+                          tmp_path / "ledger.sqlite3")
+    try:
+        assert sim.state()["faults"] == {"lose_confirm": 2}
+        init = mapping.init_body(partner=SIM_PARTNER, reference="MC9", amount=5000, at=AT, secret=SIM_SECRET,
+                                 receipt=receipt(), description="x")
+        reply = sim.http.post(f"{sim.url}/api/payment", json=init).json()
+        assert mapping.payment_url(reply).startswith(f"{sim.url}/pay/")
+        assert sim.http.post(f"{sim.url}/api/payment", json=init).json()["error_code"] == "4"  # MaThamChieu reused
+        forged = {**init, "SoTien": 1}
+        assert sim.http.post(f"{sim.url}/api/payment", json=forged).json()["error_code"] == "1"
+        query = mapping.query_body("QUERY", partner=SIM_PARTNER, reference="MC9", at=AT, secret=SIM_SECRET)
+        assert sim.http.post(f"{sim.url}/api/payment", json=query).json()["TrangThaiGD"] == 3
+        assert (tmp_path / "ledger.sqlite3").exists()
+    finally:
+        sim.http.close()
+        sim.process.terminate()
+        assert sim.process.wait(10) == 0
