@@ -88,6 +88,7 @@ def test_leader_signs_citizen_downloads_and_the_qr_says_valid(page_of, browser, 
         result = citizen.locator("section.attention", has=citizen.get_by_role("heading", name="Kết quả điện tử"))
         signed = result.locator("li.signed-result")
         expect(signed).to_contain_text("Đã ký số")
+        expect(result.locator("li")).to_have_count(1)  # the signed result only, not the draft it was made from
         with citizen.expect_download() as info:
             signed.get_by_role("link", name=f"{code}.pdf").click()
         pdf = tmp_path / info.value.suggested_filename

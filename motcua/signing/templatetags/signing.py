@@ -29,3 +29,15 @@ def result_code_of(f: Any) -> str:
 
     return (Approval.objects.filter(signed_document=f, signature_status="signed")
             .values_list("result_code", flat=True).first() or "")
+
+
+@register.filter
+def signed_or_all(files: Any) -> list[Any]:
+    """The signed results of a list of result files when there are any (the drafts they were made from are
+    not the citizen's result), else all of them."""
+    from motcua.dossiers.models import Approval
+
+    files = list(files)
+    signed = set(Approval.objects.filter(signed_document__in=files, signature_status="signed")
+                 .values_list("signed_document_id", flat=True))
+    return [f for f in files if f.pk in signed] or files
