@@ -7,6 +7,8 @@ paid dossier left unpaid."""
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -74,8 +76,10 @@ def online_dossier(world: Any, owner: str = "citizen") -> Dossier:
 def press_pay(client_of: Any, d: Dossier, owner: str = "citizen") -> str:
     """The citizen's "Thanh toán trực tuyến" button: the redirect to the platform's page."""
     response = client_of(owner).post(f"/payments/dossiers/{d.pk}/pay/")
-    assert response.status_code == 302, response.content[:300]
-    return response["Location"]
+    assert response.status_code == 200, response.content[:300]
+    found = re.search(r'id="pay-continue" href="([^"]+)"', response.content.decode())
+    assert found, response.content[:500]
+    return html.unescape(found.group(1))
 
 
 def pay_on_page(url: str, action: str = "pay") -> httpx.Response:

@@ -8,6 +8,7 @@ from . import views
 app_name = "payment"
 
 urlpatterns = [
+    path("dossiers/<int:pk>/", views.dossier_payments, name="dossier"),
     path("dossiers/<int:pk>/pay/", views.pay, name="pay"),
     path("return/", views.back, name="return"),
     path("<int:pk>/receipt/", views.receipt, name="receipt"),

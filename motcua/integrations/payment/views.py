@@ -47,7 +47,9 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
     except GatewayError:
         messages.error(request, _("Chưa kết nối được nền tảng thanh toán. Vui lòng thử lại sau ít phút."))
         return redirect("portal:dossier", pk=pk)
-    return redirect(url)
+    # not a 302: the portal's Content-Security-Policy (form-action 'self') forbids a form whose
+    # answer redirects to another origin; this page of ours sends the browser on (and shows a link)
+    return render(request, "payment/redirect.html", {"url": url, "payment": p})
 
 
 def _ip(request: HttpRequest) -> str:
@@ -62,6 +64,20 @@ def back(request: HttpRequest) -> HttpResponse:
     p = Payment.objects.select_related("dossier").filter(reference=ref).first() if ref else None
     mine = p is not None and request.user.is_authenticated and p.dossier.owner_id == request.user.pk
     return render(request, "payment/return.html", {"payment": p if mine else None, "reference": ref})
+
+
+@require_GET
+@login_required(login_url="portal:login")
+def dossier_payments(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dossier's payment page for its owner: what is owed now, the pay button, the attempts
+    and their receipts (the same section the portal dossier page includes)."""
+    from motcua.portal import services as portal
+
+    try:
+        d = portal.my_dossier(request.user, pk)
+    except NotFound as err:
+        raise Http404 from err
+    return render(request, "payment/dossier.html", {"dossier": d, "payment": services.offer(request.user, d)})
 
 
 @require_GET
