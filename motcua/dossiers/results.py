@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -27,6 +28,7 @@ __all__ = [
     "return_result",
     "_result_document",
     "approve",
+    "initial_result",
     "SigningFailed",
     "UnsignedResult",
     "authorize_upload",
@@ -155,8 +157,8 @@ def _sign_first(actor: Actor, dossier_id: int, document_id: int | None,
     _following, doc = _check_approval(actor, d, document_id)
     if doc is None:
         return None, "", None
-    code = signing.next_result_code(d)
     try:
+        code = signing.result_code_for(d, doc)
         return doc, code, signing.sign_result(d, doc, code)
     except SigningError as e:
         raise SigningFailed(str(e)) from e
@@ -218,6 +220,30 @@ def _request_remote(approval_id: int) -> None:
     from motcua.signing.services import request_remote
 
     request_remote(approval_id)
+
+
+def initial_result(actor: Actor, dossier_id: int, document_id: int | None = None) -> DossierFile:
+    """The specialist's initials (ký nháy) on a result before it goes to the leader: the result (by default
+    the latest) gets its QR code and result code and the specialist's signature, stored as a new result
+    file, which the leader's approval then signs too (two signatures on one file). One-shot backends only."""
+    from motcua.signing import services as signing
+
+    from .storage import store_upload
+
+    d = get_dossier(actor, dossier_id)
+    authorize_upload(actor, d, "result")
+    doc = _result_document(d, document_id)
+    if doc is None:
+        raise ValidationFailed("There is no result file to initial.", fields={"document_id": "no result file"})
+    try:
+        signed, code = signing.initial_result(d, doc)
+    except SigningError as e:
+        raise SigningFailed(str(e)) from e
+    name = f"{code}-ky-nhay.pdf"
+    obj = store_upload(io.BytesIO(signed.data), name)
+    return DossierFile.objects.create(dossier=d, kind="result", name=name, content_type=obj.content_type,
+                                      size=obj.size, sha256=obj.sha256, storage_key=obj.key,
+                                      uploaded_by_id=actor.user_id)
 
 
 # file kind -> (staff roles that may upload it, whether the applicant may)

@@ -62,14 +62,44 @@ def read_file(f: Any) -> bytes:
         return fh.read()
 
 
+def result_code_for(dossier: Any, doc: Any) -> str:
+    """The code a result will carry: the one stamped at the specialist's initials, else the next free one."""
+    return stamp.stamped_code(read_file(doc)) or next_result_code(dossier)
+
+
 def prepare(dossier: Any, doc: Any, code: str) -> tuple[bytes, pades.SignatureBox, pades.SigningSettings]:
-    """The result stamped with its QR code and code, the leader's block, and the settings."""
+    """The result stamped with its QR code and code (unless stamped before the initials), the leader's
+    block, and the settings."""
     if doc.content_type != "application/pdf":
         raise SigningError(_("Chỉ ký số được kết quả là tệp PDF; tệp “%(name)s” không phải PDF.") % {"name": doc.name})
     unit = dossier.handling_unit.name
-    stamped = stamp.stamp_result(read_file(doc), code, result_url(code))
+    data = read_file(doc)
+    if stamp.has_signatures(data):  # initialled: stamping now would count as a change after that signature
+        if stamp.stamped_code(data) != code:
+            raise SigningError(_("Tệp kết quả đã có chữ ký khác mà không có mã kết quả của hồ sơ; hãy tải lên bản "
+                                 "chưa ký."))
+        stamped = data
+    else:
+        stamped = stamp.stamp_result(data, code, result_url(code))
     box = stamp.leader_box(stamped, title=_("Lãnh đạo %(unit)s") % {"unit": unit})
     return stamped, box, config.signing_settings(location=unit)
+
+
+def initial_result(dossier: Any, doc: Any) -> tuple[pades.SignedPdf, str]:
+    """The specialist's initials on a result (one-shot backends): the QR code and the next result code are
+    stamped first, then the specialist signs; the leader's approval later adds the second signature."""
+    if doc.content_type != "application/pdf":
+        raise SigningError(_("Chỉ ký số được kết quả là tệp PDF; tệp “%(name)s” không phải PDF.") % {"name": doc.name})
+    data = read_file(doc)
+    if stamp.has_signatures(data):
+        raise SigningError(_("Tệp kết quả này đã được ký."))
+    code = next_result_code(dossier)
+    stamped = stamp.stamp_result(data, code, result_url(code))
+    box = stamp.initials_box(stamped, title=_("Chuyên viên thụ lý"))
+    settings = config.signing_settings(location=dossier.handling_unit.name)
+    signed = pades.sign_pdf(stamped, config.signer(label="specialist"), box, settings,
+                            reason=_("Ký nháy kết quả trình lãnh đạo"))
+    return signed, code
 
 
 def sign_result(dossier: Any, doc: Any, code: str) -> pades.SignedPdf:
@@ -113,7 +143,7 @@ def request_remote(approval_id: int) -> RemoteSignature | None:
     if approval.document is None or approval.signature_status == "signed":
         return None
     if not approval.result_code:
-        approval.result_code = next_result_code(approval.dossier)
+        approval.result_code = result_code_for(approval.dossier, approval.document)
         approval.save(update_fields=["result_code"])
     store = DbStore(approval.pk)
     try:

@@ -22,6 +22,7 @@ QR_SIZE = 76.0  # points, quiet zone included (about 27 mm)
 MARGIN = 36.0
 QUIET_ZONE = 4
 FONT_NAME = "/MotcuaCode"
+CODE_KEY = "/MotcuaResultCode"  # in the catalog: the code the QR names, so a later signer need not stamp again
 
 
 def page_geometry(data: bytes) -> tuple[int, tuple[float, float, float, float]]:
@@ -114,6 +115,32 @@ def stamp_result(data: bytes, code: str, url: str) -> bytes:
         {generic.NameObject(FONT_NAME): font})})
     stream = writer.add_object(generic.StreamObject(stream_data=content))
     writer.add_stream_to_page(index, stream, resources=resources)
+    writer.root[generic.NameObject(CODE_KEY)] = generic.TextStringObject(code)  # for a later signature
+    writer.update_root()
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def stamped_code(data: bytes) -> str | None:
+    """The result code stamped on ``data`` by :func:`stamp_result`, if any."""
+    try:
+        value = PdfFileReader(BytesIO(data), strict=False).root.get(CODE_KEY)
+    except Exception:  # noqa: BLE001 - not a readable PDF: nothing stamped
+        return None
+    return str(value) if value is not None else None
+
+
+def has_signatures(data: bytes) -> bool:
+    try:
+        return bool(list(PdfFileReader(BytesIO(data), strict=False).embedded_signatures))
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def initials_box(data: bytes, title: str = "") -> SignatureBox:
+    """The specialist's initials: bottom middle of the last page, left of the leader's block."""
+    index, (x1, y1, x2, _y2) = page_geometry(data)
+    left = x1 + MARGIN + QR_SIZE + 20
+    return SignatureBox(page=index, box=(left, y1 + MARGIN, min(left + 150, x2 - MARGIN - 240), y1 + MARGIN + 50),
+                        title=title)

@@ -171,3 +171,32 @@ def test_the_office_page_says_why_the_approval_was_not_signed(world, clock, sign
     html = page.content.decode()
     assert "Chưa ký số được kết quả: Không ký được tài liệu" in html
     assert not d.approvals.exists()
+
+
+def test_specialist_initials_then_the_leader_signs_the_same_file(world, clock, signing_on, tmp_path) -> None:  # noqa: ANN001
+    clock.set("2026-03-10 09:00")
+    d = svc.intake(world.actor("counter_a"), world.intake_request())
+    svc.start(world.actor("counter_a"), d.pk)
+    svc.forward(world.actor("specialist_a"), d.pk)  # -> 2 appraisal
+    attach_pdf(world, d)
+    initialled = svc.initial_result(world.actor("specialist_a"), d.pk)
+    code = f"{d.code}-KQ1"
+    assert initialled.name == f"{code}-ky-nhay.pdf" and initialled.kind == "result"
+    first = verify.verify_pdf(signing.read_file(initialled), signing_on.trust_roots(), allow_fetching=False)
+    assert first.valid and [s.signer for s in first.signatures] == ["Trần Thị Chuyên Viên"], first.summary
+    with pytest.raises(SigningFailed, match="đã được ký"):
+        svc.initial_result(world.actor("specialist_a"), d.pk)
+    svc.forward(world.actor("specialist_a"), d.pk)  # -> 3 approval
+    a = svc.approve(world.actor("leader_a"), d.pk, "Đồng ý")
+    assert a.document_id == initialled.pk and a.result_code == code  # the code stamped at the initials
+    data = signing.read_file(a.signed_document)
+    report = verify.verify_pdf(data, signing_on.trust_roots(), allow_fetching=False)
+    assert report.valid, report.summary
+    assert [s.signer for s in report.signatures] == ["Trần Thị Chuyên Viên", "Nguyễn Văn Lãnh Đạo"]
+    assert not any(s.modified_after_signing for s in report.signatures)
+    assert all(s.valid for s in pdfsig_signatures(signing_on, data, tmp_path))
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(path), str(tmp_path / "page")], check=True)
+    scanned = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "page.png")], capture_output=True, text=True)
+    assert scanned.stdout.strip() == signing.result_url(code)  # one QR code, stamped once
