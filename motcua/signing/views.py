@@ -144,3 +144,31 @@ def remote_retry(request: HttpRequest, pk: int) -> HttpResponse:
         elif rs is not None:
             messages.error(request, rs.message)
     return redirect("office:dossier", pk=a.dossier_id)
+
+
+@require_POST
+def initial(request: HttpRequest, pk: int) -> HttpResponse:
+    """The specialist's initials (ký nháy) on the dossier's latest result (or ``document`` in the form)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext
+
+    from motcua.domain.errors import DomainError
+    from motcua.dossiers import services as svc
+    from motcua.dossiers.results import SigningFailed
+
+    if not request.user.is_authenticated:
+        raise Http404
+    actor = svc.Actor.of(request.user)
+    doc = request.POST.get("document", "")
+    try:
+        f = svc.initial_result(actor, pk, int(doc) if doc.isdigit() else None)
+    except NotFound as err:
+        raise Http404 from err
+    except SigningFailed as err:
+        messages.error(request, gettext("Chưa ký số được kết quả: %(message)s") % {"message": err.message})
+    except DomainError:
+        messages.error(request, gettext("Bạn không ký nháy được kết quả của hồ sơ này."))
+    else:
+        messages.success(request, gettext("Đã ký nháy kết quả: %(name)s.") % {"name": f.name})
+    return redirect("office:dossier", pk=pk)

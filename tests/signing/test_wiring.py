@@ -200,3 +200,19 @@ def test_specialist_initials_then_the_leader_signs_the_same_file(world, clock, s
     subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(path), str(tmp_path / "page")], check=True)
     scanned = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "page.png")], capture_output=True, text=True)
     assert scanned.stdout.strip() == signing.result_url(code)  # one QR code, stamped once
+
+
+def test_the_initials_view(world, clock, signing_on, client_of) -> None:  # noqa: ANN001
+    clock.set("2026-03-10 09:00")
+    d = svc.intake(world.actor("counter_a"), world.intake_request())
+    svc.start(world.actor("counter_a"), d.pk)
+    svc.forward(world.actor("specialist_a"), d.pk)
+    url = f"/results/dossiers/{d.pk}/initial/"
+    specialist = client_of("specialist_a")
+    r = specialist.post(url, follow=True)
+    assert "Bạn không ký nháy được" in r.content.decode()  # no result file yet
+    attach_pdf(world, d)
+    r = specialist.post(url, follow=True)
+    assert r.status_code == 200 and f"Đã ký nháy kết quả: {d.code}-KQ1-ky-nhay.pdf" in r.content.decode()
+    assert client_of("citizen").post(url).status_code in (302, 404)
+    assert d.files.filter(name__endswith="-ky-nhay.pdf").count() == 1
