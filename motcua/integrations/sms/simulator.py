@@ -55,7 +55,7 @@ class Carriers:
     """Both carriers' state (thread-safe: one lock around the database and the switches)."""
 
     def __init__(self, state: Path, *, brandname: str = SIM_BRANDNAME, user: str = SIM_USER,
-                 password: str = SIM_PASSWORD, max_length: int = 160) -> None:
+                 password: str = SIM_PASSWORD, max_length: int = 459) -> None:
         self.db = sqlite3.connect(str(state), check_same_thread=False)
         self.db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" + SCHEMA)
         self.lock = threading.Lock()
@@ -236,7 +236,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--brandname", default=SIM_BRANDNAME)
     parser.add_argument("--user", default=SIM_USER)
     parser.add_argument("--password", default=SIM_PASSWORD)
-    parser.add_argument("--max-length", type=int, default=160, help="longest text accepted")
+    parser.add_argument("--max-length", type=int, default=459, help="longest text accepted (three segments)")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME=VALUE",
                         help='a fault switch at start, VALUE in JSON (e.g. http_500=3, viettel_error=\'["99",2]\')')
 
