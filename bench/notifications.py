@@ -4,8 +4,8 @@ for 10,000 staff members built (target: under a minute).
 
 Set-up (not timed): the demo province (``motcua demo --dossiers 0``), ``--n`` open dossiers
 bulk-loaded over the last 15 days (many overdue or approaching), ``--staff`` extra staff members
-with e-mail addresses, each with one role at a random unit; the SMS and Zalo simulators and an
-SMTP sink (``python -m aiosmtpd -c aiosmtpd.handlers.Sink``) as subprocesses.
+with e-mail addresses, each with one role at a random unit with an overdue dossier (so each gets a digest); the
+SMS and Zalo simulators and an SMTP sink (``python -m aiosmtpd -c aiosmtpd.handlers.Sink``) as subprocesses.
 
 Timed:
 - ``record``: the applicant notifications of ``--send`` dossiers recorded and queued (what the event
@@ -77,13 +77,19 @@ def main() -> None:
 
 def add_staff(n: int) -> float:
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
     from motcua.units.choices import Role
-    from motcua.units.models import StaffRole, Unit
+    from motcua.units.models import StaffRole
 
     t0 = time.perf_counter()
     rng = random.Random(11)
-    units = list(Unit.objects.exclude(parent__isnull=True).values_list("pk", flat=True))
+    from motcua.dossiers.models import Dossier
+
+    # units with an overdue dossier received or handled there: every member has a digest to get
+    late = Dossier.objects.filter(status__in=[2, 4, 6], due_at__lt=timezone.now())
+    units = sorted(set(late.values_list("receiving_unit_id", flat=True).distinct())
+                   | set(late.values_list("handling_unit_id", flat=True).distinct()))
     User = get_user_model()  # noqa: N806
     users = User.objects.bulk_create([User(username=f"bench_staff_{i}", email=f"staff{i}@bench.example.vn",
                                            first_name="Cán bộ", last_name=f"Số {i}", password="!")
