@@ -8,10 +8,12 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
@@ -117,3 +119,53 @@ def test_leader_signs_citizen_downloads_and_the_qr_says_valid(page_of, browser, 
             anonymous.context.close()
     finally:
         citizen.context.close()
+
+
+WEBHOOK_SECRET = "browser-webhook-secret-0123456789"  # noqa: S105
+
+
+@pytest.fixture(scope="module")
+def remote_signer(served_pki: test_pki.Pki) -> Iterator[str]:
+    """The remote signing simulator as a real server (a subprocess), its URL."""
+    cmd = [sys.executable, "-m", "motcua.integrations.remote_signer.simulator", "--port", "0", "--pki",
+           str(served_pki.dir), "--webhook-secret", WEBHOOK_SECRET]
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline() if process.stdout else ""
+    assert "listening on" in line, line
+    yield line.strip().rsplit(" ", 1)[-1]
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture
+def remote_on(served_pki, remote_signer: str, site, monkeypatch: pytest.MonkeyPatch) -> Iterator[httpx.Client]:  # noqa: ANN001
+    from motcua.signing.models import RemoteSignature
+
+    for name, value in {"MOTCUA_SIGNING_PKI_DIR": str(served_pki.dir), "MOTCUA_SIGNING_ON_APPROVAL": "1",
+                        "MOTCUA_SIGNING_BACKEND": "remote", "MOTCUA_REMOTE_SIGNER_URL": remote_signer,
+                        "MOTCUA_REMOTE_SIGNER_CA_NAME": "motcua-test-ca",
+                        "MOTCUA_REMOTE_SIGNER_WEBHOOK_SECRET": WEBHOOK_SECRET,
+                        "MOTCUA_REMOTE_SIGNER_CALLBACK_URL": f"{site.url}/results/callbacks/remote-signer/"}.items():
+        monkeypatch.setenv(name, value)
+    with httpx.Client(base_url=remote_signer, timeout=5) as sim:
+        sim.post("/_sim/reset", json={}).raise_for_status()
+        sim.post("/_sim/faults", json={"manual_confirm": True}).raise_for_status()
+        yield sim
+    RemoteSignature.objects.all().delete()  # they point at approvals, which the event-log purge deletes in SQL
+
+
+def test_the_leader_page_waits_for_the_phone_and_updates_itself(page_of, world, clock, remote_on) -> None:  # noqa: ANN001
+    from motcua.dossiers.models import Approval
+
+    d = at_leader_step(world, clock)
+    leader = page_of("leader_a")
+    leader.goto(f"/office/dossiers/{d.pk}/")
+    act(leader, "approve", note="Đồng ý, ký trên điện thoại")
+    waiting = leader.locator(".remote-signature")
+    expect(waiting).to_contain_text("Đang chờ xác nhận trên điện thoại")
+    url = leader.url
+    tid = Approval.objects.get(dossier=d).remote.transaction_id
+    remote_on.post("/_sim/confirm", json={"transaction_id": tid}).raise_for_status()  # the leader's phone
+    expect(waiting).to_contain_text("Đã ký số", timeout=20_000)  # htmx polled; no reload
+    assert leader.url == url
+    expect(waiting.get_by_role("link", name=f"{d.code}-KQ1")).to_be_visible()
