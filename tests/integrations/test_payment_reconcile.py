@@ -169,3 +169,32 @@ def test_the_demo_history_pays_online_a_share_of_the_paid_fees_once(world):  # n
     assert 0 < expected < 10 and Payment.objects.filter(state=State.PAID).count() == expected
     assert demo.history() == 0 and PaymentAccount.objects.filter(unit=world.province).exists()
     assert f"{expected} giao dịch" in out.getvalue()
+
+
+def test_an_abandoned_attempt_expires_and_a_late_payment_is_still_found(world, account, platform,  # noqa: ANN001
+                                                                         monkeypatch):  # noqa: ANN001
+    p = started(world)
+    Payment.objects.filter(pk=p.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert services.query_open(jobs.gateway()) == 1
+    assert Payment.objects.get(pk=p.pk).state == State.EXPIRED  # older than the attempt's lifetime, unpaid
+    pay(platform, p)  # the citizen had kept the page open
+    services.query_open(jobs.gateway())
+    p.refresh_from_db()
+    assert p.state == State.PAID and p.dossier.fees_paid == 2000 and not p.surplus
+    monkeypatch.setattr(jobs, "SETTINGS", dataclasses.replace(jobs.SETTINGS, query_window=60.0))
+    late = started(world)
+    Payment.objects.filter(pk=late.pk).update(created_at=timezone.now() - timedelta(hours=1), state=State.EXPIRED)
+    assert late.pk not in [x.pk for x in services.to_query(timezone.now(), jobs.SETTINGS.query_window)]
+
+
+def test_the_daily_job_reconciles_every_unit_with_an_account(world, account, platform):  # noqa: ANN001
+    from motcua.jobs import periodic, registry
+
+    assert registry.get_handler(jobs.DESTINATION) is services.fetch_bill
+    assert {"payment.query", "payment.reconcile"} <= set(periodic.jobs())
+    started(world)
+    PaymentAccount.objects.create(unit=world.communes["a"], account="1", bank="VCB", account_name="Xã A")
+    assert jobs.reconcile_daily.call() == "2"
+    runs = {r.unit_id: r for r in Reconciliation.objects.all()}
+    assert set(runs) == {world.department.pk, world.communes["a"].pk}
+    assert runs[world.department.pk].checked == 1 and runs[world.communes["a"].pk].checked == 0
