@@ -198,3 +198,17 @@ def test_the_daily_job_reconciles_every_unit_with_an_account(world, account, pla
     runs = {r.unit_id: r for r in Reconciliation.objects.all()}
     assert set(runs) == {world.department.pk, world.communes["a"].pk}
     assert runs[world.department.pk].checked == 1 and runs[world.communes["a"].pk].checked == 0
+
+
+def test_a_payment_confirmed_after_the_dossier_was_withdrawn_is_kept_for_a_refund(world, account, platform):  # noqa: ANN001
+    from motcua.dossiers import services as svc
+
+    p = started(world)
+    svc.withdraw(world.actor("citizen"), p.dossier_id, "Không còn nhu cầu")
+    pay(platform, p)  # the citizen paid on the platform's page all the same
+    services.query_open(jobs.gateway())
+    p.refresh_from_db()
+    assert p.state == State.PAID and p.surplus and p.dossier.fees_paid == 0
+    run = reconcile.compare(Reconciliation.objects.create(unit=world.department, day=clock.local_date(timezone.now()),
+                                                          created_at=timezone.now()), jobs.gateway())
+    assert [d.kind for d in Difference.objects.filter(run=run)] == [Kind.SURPLUS]

@@ -37,6 +37,7 @@ from .models import OPEN, Notice, Payment, PaymentAccount, State
 
 log = logging.getLogger("motcua.payment")
 SYSTEM_NAME = "Nền tảng thanh toán"
+CLOSED = (Status.NOT_RECEIVED, Status.WITHDRAWN, Status.STOPPED)  # a fee paid after this is refunded
 PAYABLE = (Status.NEW, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.FINANCIAL, Status.PROCESSED)
 
 
@@ -227,8 +228,13 @@ def _update(p: Payment, **fields: Any) -> None:
 def record_paid(p: Payment) -> None:
     """The dossier's side of a paid attempt (in the caller's transaction, dossier row locked): the
     financial obligation fulfilled (status 6 -> 4, ``payment``), or ``fees_paid`` raised in place;
-    a payment for nothing owed any more is surplus (kept for a refund, the dossier unchanged)."""
+    a payment for nothing owed any more, or for a dossier refused, withdrawn or stopped meanwhile,
+    is surplus (kept for a refund and listed by the reconciliation, the dossier unchanged)."""
     d = Dossier.objects.select_for_update(of=("self",)).select_related("version").get(pk=p.dossier_id)
+    if d.status in CLOSED:
+        _update(p, surplus=True, last_error="Hồ sơ đã dừng (không tiếp nhận, rút, dừng xử lý): cần hoàn trả")
+        log.error("payment %s of closed dossier %s: surplus", p.reference, d.code)
+        return
     if d.fees_due - d.fees_paid < p.amount:
         _update(p, surplus=True, last_error="Hồ sơ không còn khoản phải nộp: thu thừa, cần hoàn trả")
         log.error("payment %s of dossier %s paid while nothing is owed: surplus", p.reference, d.code)
