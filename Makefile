@@ -22,10 +22,11 @@ demo: export MOTCUA_NATIONAL_PORTAL_URL ?= http://127.0.0.1:$(SIM_PORT)
 demo: install  ## install, load the demo province on SQLite, serve on http://127.0.0.1:$(PORT) with the job worker and the portal simulator
 	$(BIN)/motcua demo
 	@echo "motcua: http://127.0.0.1:$(PORT)/  (citizens: /portal/, staff: /office/, dashboard: /reports/dashboard/, admin: /admin/, API docs: /api/v1/docs)"
-	@echo "beside it: motcua worker (jobs, outbox: /admin/jobs/outboxmessage/) and the national portal simulator on http://127.0.0.1:$(SIM_PORT)/ (faults: POST /_sim/faults)"
+	@echo "beside it: motcua worker (jobs, outbox: /admin/jobs/outboxmessage/), the national portal simulator on http://127.0.0.1:$(SIM_PORT)/ (faults: POST /_sim/faults) and the test PKI's OCSP/CRL/timestamp services (signing)"
 	@$(BIN)/motcua simulate national-portal --port $(SIM_PORT) & sim=$$!; \
+	$(BIN)/python -m motcua.signing.pki serve & pki=$$!; \
 	$(BIN)/motcua worker & worker=$$!; \
-	trap 'kill $$worker $$sim 2>/dev/null; wait $$worker $$sim 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$worker $$sim $$pki 2>/dev/null; wait $$worker $$sim $$pki 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/motcua runserver 0.0.0.0:$(PORT)
 
 test: install  ## lint, migration check and the whole suite on SQLite and PostgreSQL (if reachable)

@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from motcua.domain import process as rules
 from motcua.domain.errors import DomainError
@@ -28,9 +27,6 @@ Run = Callable[[svc.Actor, int, dict[str, Any]], Dossier]
 
 # the approval's signing refusals (motcua.dossiers.results.SigningFailed / UnsignedResult) as the page
 # says them; to move into reasons.REASONS (requests-signwire.md)
-reasons.REASONS.setdefault("signing_failed", gettext_noop("Chưa ký số được kết quả: %(message)s"))
-reasons.REASONS.setdefault("unsigned_result", gettext_noop(
-    "Kết quả chưa được ký số nên không trả trực tuyến được; hãy trả trực tiếp hoặc qua bưu chính."))
 
 
 @dataclass(frozen=True)

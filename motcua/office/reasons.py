@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 REASONS = {
+    "signing_failed": gettext_noop("Chưa ký số được kết quả: %(message)s"),
+    "unsigned_result": gettext_noop("Kết quả chưa được ký số nên không trả trực tuyến được; hãy trả trực tiếp "
+                                    "hoặc qua bưu chính."),
     "skips_required": gettext_noop("Không được bỏ qua bước bắt buộc: %(steps)s."),
     "needs_approval": gettext_noop("Bước “%(step)s” là bước phê duyệt: hồ sơ chỉ chuyển tiếp khi lãnh đạo "
                                    "phê duyệt."),

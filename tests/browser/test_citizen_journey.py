@@ -133,7 +133,7 @@ def test_citizen_applies_online_supplements_and_receives_the_result(page: Page, 
     clock.set("2025-09-11 09:00")
     process_to_result(page_of, code)
     clock.set("2025-09-11 15:30")
-    return_result(counter, code, method="online")
+    return_result(counter, code, method="counter")  # online returns need a signed result: test_signed_result.py
     download_result_and_rate(page)
     d.refresh_from_db()
     assert d.status == 10 and d.received_at is not None and d.returned_at > d.received_at

@@ -26,6 +26,9 @@ class Command(BaseCommand):
             n = generate(opts["dossiers"], province, end - timedelta(days=730), end,
                          progress=lambda k: self.stdout.write(f"  {k} hồ sơ...", ending="\r"))
             self.stdout.write(f"Đã tạo {n} hồ sơ mẫu.")
+        from motcua.signing import demo as signing_demo
+
+        signing_demo.prepare(self.stdout, count=60)  # signed electronic results in the history (test PKI)
         from motcua.integrations.national_portal import demo as national_portal_demo
 
         national_portal_demo.prepare(province, self.stdout)
