@@ -9,7 +9,13 @@ used by both ends (motcua and its simulator): the QUERY *reply* is signed like a
 ``MaLoi|MaDoiTac|ThoiGianGD|secret``. Checksums are compared with ``hmac.compare_digest``.
 
 Transaction states (``TrangThaiGD``): 1 paid, 3 pending (the bank timed out: ask again later),
-4 failed. A confirm is a success when ``MaLoi == "00"``."""
+4 failed. A confirm is a success when ``MaLoi == "00"``.
+
+Also fixed here, where section 2 is silent (the simulator follows them; a real platform's
+specification replaces them in this module only): the confirm's ``LoaiBanTin`` is "CONFIRM"; the
+platform's ``error_code`` "0" is success, "1" a bad checksum or partner, "2" an unknown MaThamChieu;
+GET_BILL answers the PDF in base64 as ``BienLai``; motcua answers a confirm with ``MaLoi`` "00"
+accepted, "01" bad checksum, "02" unknown reference, "03" amount mismatch, "04" malformed."""
 
 from __future__ import annotations
 

@@ -150,6 +150,7 @@ class Kind(models.TextChoices):
     AMOUNT = "amount", _("Số tiền khác nhau")
     PENDING_LONG = "pending_long", _("Chờ thanh toán quá lâu")
     SURPLUS = "surplus", _("Thu thừa, cần hoàn trả")
+    UNANSWERED = "unanswered", _("Nền tảng không trả lời tra cứu")
 
 
 class Difference(models.Model):

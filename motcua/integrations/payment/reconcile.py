@@ -2,7 +2,8 @@
 ledger: every payment of the unit's dossiers created that day, and every one still open, is
 QUERYed and compared. Differences: paid there but not here (a lost confirm: then settled, and
 listed), paid here but not there, amounts that differ, an attempt unpaid for too long, a surplus
-(paid twice). The run and its rows are kept for the accountant's page and its Excel export."""
+(paid twice, or for a dossier closed meanwhile), and a payment the platform did not answer for.
+The run and its rows are kept for the accountant's page and its Excel export."""
 
 from __future__ import annotations
 
@@ -75,7 +76,7 @@ def compare(run: Reconciliation, gateway: PaymentGateway) -> Reconciliation:
         try:
             status = gateway.query(p.reference, timezone.now())
         except GatewayError as exc:
-            rows.append(Difference(run=run, payment=p, kind=Kind.PENDING_LONG, ours=ours(p),
+            rows.append(Difference(run=run, payment=p, kind=Kind.UNANSWERED, ours=ours(p),
                                    note=f"Không tra cứu được: {exc}"[:500]))
             continue
         checked += 1
