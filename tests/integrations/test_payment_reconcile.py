@@ -212,3 +212,12 @@ def test_a_payment_confirmed_after_the_dossier_was_withdrawn_is_kept_for_a_refun
     run = reconcile.compare(Reconciliation.objects.create(unit=world.department, day=clock.local_date(timezone.now()),
                                                           created_at=timezone.now()), jobs.gateway())
     assert [d.kind for d in Difference.objects.filter(run=run)] == [Kind.SURPLUS]
+
+
+def test_a_payment_the_platform_does_not_answer_for_is_listed(world, account, platform):  # noqa: ANN001
+    p = started(world)
+    platform.faults(http_500=1)
+    run = reconcile.compare(Reconciliation.objects.create(unit=world.department, day=clock.local_date(timezone.now()),
+                                                          created_at=timezone.now()), jobs.gateway())
+    diff = Difference.objects.get(run=run)
+    assert (diff.payment_id, diff.kind, run.checked) == (p.pk, Kind.UNANSWERED, 0) and "HTTP 500" in diff.note
