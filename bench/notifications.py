@@ -17,6 +17,10 @@ Timed:
   delivered to the SMTP sink in batches of 100 over one connection each.
 
     .venv/bin/python bench/notifications.py --db sqlite --n 20000 --staff 10000 --send 1000
+
+Measured (2 shared cores under load, 2026-12-02; bench/RESULTS.md): SQLite 63 SMS/s, 59 Zalo/s, 56
+e-mails/s, PostgreSQL 37, 29, 29 /s (commits dominate); the 10,000-staff digest built in 6.5 s (SQLite)
+and 6.8 s (PostgreSQL), sent at 276 and 102 digests/s.
 """
 
 from __future__ import annotations
