@@ -9,6 +9,7 @@ no-op at their end."""
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -261,7 +262,11 @@ def on_event(d: Dossier, ev: DossierEvent) -> None:
     kind = kind_of(ev)
     if kind is None or ev.at < clock.now() - HISTORY:
         return
-    notify(d, ev, kind)
+    try:
+        with transaction.atomic():  # a savepoint: a failure here leaves the dossier's change intact
+            notify(d, ev, kind)
+    except Exception:  # noqa: BLE001 - a notification must never block a legal operation on a dossier
+        log.exception("notifications of event %s (dossier %s) not recorded", ev.pk, d.code)
 
 
 def notify(d: Dossier, ev: DossierEvent, kind: str) -> list[Notification]:
@@ -319,8 +324,12 @@ def deliver(message: Any) -> None:
     pending = list(Notification.objects.filter(pk__in=message.payload.get("ids") or [], status=NS.QUEUED)
                    .select_related("dossier").order_by("pk"))
     failures = []
+    # stop well inside the message's lease, so that no other worker takes it while this one still sends
+    deadline = time.monotonic() + outbox.CONFIG.jobs_lease / 2
     with Senders() as senders:
         for n in pending:
+            if time.monotonic() > deadline:
+                raise Retry(f"lease nearly over: {len(pending) - pending.index(n)} left for the next attempt")
             if still_opted_out(n):
                 _settle(n, NS.OPTED_OUT)
                 continue

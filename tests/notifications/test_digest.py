@@ -97,3 +97,21 @@ def test_the_worker_builds_it_from_the_digest_hour(world, flagged, email_on, clo
     assert tasks.build_digest.call() == "not yet"
     clock.set("2025-09-10 07:05")
     assert tasks.build_digest.call() == "2"  # at 7:05 only the overdue one is flagged (b and the monitor)
+
+
+def test_a_batch_stops_inside_its_lease_and_the_rest_follows(world, flagged, email_on, monkeypatch):  # noqa: ANN001
+    import dataclasses
+
+    from motcua.jobs import outbox
+    from motcua.jobs.models import OutboxMessage
+    from motcua.jobs.worker import Worker
+
+    digest.build(real_clock.now())
+    normal = outbox.CONFIG
+    monkeypatch.setattr(outbox, "CONFIG", dataclasses.replace(normal, jobs_lease=0.0))
+    Worker(worker_id="test", once=True, own_connections=False).run()
+    assert email_on.messages == [] and set(Notification.objects.values_list("status", flat=True)) == {Status.QUEUED}
+    assert "lease nearly over" in OutboxMessage.objects.filter(destination=services.DESTINATION).first().last_error
+    monkeypatch.setattr(outbox, "CONFIG", normal)
+    drain()
+    assert len(email_on.messages) == 3

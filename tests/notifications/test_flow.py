@@ -182,3 +182,13 @@ def test_the_citizen_sets_channels_and_opts_out_on_the_portal(world, client):  #
     assert services.prefs_for(world.users["citizen"].pk).opted_out("sms")
     client.force_login(world.users["counter_a"])
     assert client.get("/notifications/preferences/").status_code == 403  # staff work in the office
+
+
+def test_a_failing_notification_never_blocks_the_dossier(world, channels, monkeypatch, caplog):  # noqa: ANN001
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("template store down")
+
+    monkeypatch.setattr(services, "render", broken)
+    d = received(world)  # the receipt itself goes through
+    assert d.pk and d.events.count() == 1 and not Notification.objects.exists()
+    assert "not recorded" in caplog.text and "template store down" in caplog.text
