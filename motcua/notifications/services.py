@@ -122,6 +122,11 @@ def set_preference(*, user_id: int | None = None, phone: str = "", email: str = 
     """Record a recipient's choice (exactly one key: the account, a phone number or an address)."""
     key = ({"user_id": user_id} if user_id else {"phone": normalize_phone(phone)} if phone
            else {"email": email.strip().lower()})
+    if not any(key.values()):
+        from motcua.domain.errors import ValidationFailed
+
+        raise ValidationFailed("A mobile number, an e-mail address or an account is required.",
+                               fields={"phone" if phone else "email": "invalid"})
     pref, _ = Preference.objects.get_or_create(**key)
     if channels is not None:
         pref.channels = [c for c in channels if c in Channel.values]

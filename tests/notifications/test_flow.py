@@ -192,3 +192,13 @@ def test_a_failing_notification_never_blocks_the_dossier(world, channels, monkey
     d = received(world)  # the receipt itself goes through
     assert d.pk and d.events.count() == 1 and not Notification.objects.exists()
     assert "not recorded" in caplog.text and "template store down" in caplog.text
+
+
+def test_a_preference_needs_a_usable_key(db):  # noqa: ANN001
+    from motcua.domain.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed):
+        services.set_preference(phone="0263 3822 123", opted_out=True)  # a landline: no SMS to stop
+    with pytest.raises(ValidationFailed):
+        services.set_preference(email="  ", opted_out=True)
+    assert services.set_preference(phone="+84 912 345 678", opted_out=True).phone == "84912345678"
