@@ -314,6 +314,8 @@ def part_intake(args: Any) -> dict[str, Any]:
     if args.stored:
         common.motcua(url, "generate", str(args.stored), "--seed", "5")
     common.analyze(url)
+    if "DJANGO_SETTINGS_MODULE" not in os.environ:  # c alone: the payloads read the generator's names
+        common.setup_django(url)
     tokens = issue_tokens(url)
     log = common.SQLITE_DIR / "np_gunicorn.log"
     common.SQLITE_DIR.mkdir(parents=True, exist_ok=True)
