@@ -14,7 +14,17 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from motcua.api.docs import NO_CONTROL, errors
+
+from . import mapping
+
 router = Router()
+# the confirm as the platform sends it; read by the service itself (not validated here: a malformed
+# or forged confirm is answered with its MaLoi, never with a 422 the platform would not understand)
+_TEXT = {"type": "string", "maxLength": 500, "pattern": NO_CONTROL}
+CONFIRM_SCHEMA = {"type": "object", "additionalProperties": False, "properties": {
+    **{f: _TEXT for f in (*mapping.CONFIRM_FIELDS, "PhienBan", "MaXacThuc") if f != "SoTien"},
+    "SoTien": {"type": "integer", "minimum": 0, "maximum": 10**15}}}
 
 
 class ConfirmAnswer(Schema):
@@ -25,8 +35,9 @@ class ConfirmAnswer(Schema):
     MoTa: str = ""
 
 
-@router.post("/national/confirm", auth=None, response=ConfirmAnswer, summary="Payment confirm (IPN) callback",
-             openapi_extra={"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}})
+@router.post("/national/confirm", auth=None, response={200: ConfirmAnswer, **errors(404, public=True)},
+             summary="Payment confirm (IPN) callback",
+             openapi_extra={"requestBody": {"content": {"application/json": {"schema": CONFIRM_SCHEMA}}}})
 def national_confirm(request: HttpRequest) -> dict[str, Any]:
     from . import jobs, services
 
