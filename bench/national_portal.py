@@ -21,6 +21,8 @@ c. The outbox's cost on API intake: the core intake benchmark's requests (bench_
    PostgreSQL database, one with the integration off and one with MOTCUA_NATIONAL_PORTAL_URL set
    (no worker runs: only the enqueue is measured); --rounds rounds of one --duration run of each,
    alternating which goes first. Reported: median throughput and p50/p99 of each; target < 15%.
+p. (--parts p) The same cost paired in one process: intakes through Django's test client, the
+   integration switched off and on between two requests, --pairs pairs; median time of each.
 
     .venv/bin/python bench/national_portal.py [--quick] [--pg] [--parts a,b,c]
 """
@@ -359,6 +361,58 @@ def part_intake(args: Any) -> dict[str, Any]:
             "target_cost": 0.15}
 
 
+def part_paired(args: Any) -> dict[str, Any]:
+    """In one process, intakes alternately with the integration off and on (Django's test client,
+    no HTTP server, PostgreSQL): a paired measure of the enqueue's cost that load drift on a shared
+    machine cannot bias (as bench_verify_events.py's paired part)."""
+    import dataclasses
+
+    from bench_api_intake import payloads
+    from bench_verify_events import SLUGS, _templates
+
+    url = common.db_url("postgres", "motcua_bench_np_paired")
+    common.create_db(url)
+    common.seed(url)
+    os.environ.update(MOTCUA_SECRET_KEY=SECRET, MOTCUA_EVENT_CHAIN_KEY=CHAIN_KEY, MOTCUA_RATE_API="100000000/m",
+                      MOTCUA_ALLOWED_HOSTS="testserver")
+    common.setup_django(url)
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from motcua.core.models import ApiToken
+    from motcua.integrations.national_portal import jobs as np_jobs
+
+    off_cfg = dataclasses.replace(np_jobs.CONFIG, national_portal_url="")
+    on_cfg = dataclasses.replace(np_jobs.CONFIG, national_portal_url="http://127.0.0.1:9",
+                                 national_portal_dstcode=DSTCODE, national_portal_unit_code=UNIT)
+    users = get_user_model().objects
+    tokens = [ApiToken.issue(users.get(username=f"motcua.{s}"), "bench")[1] for s in SLUGS]
+    bodies = payloads(_templates(Client()), 2 * args.pairs + 50)
+    clients = [Client(HTTP_AUTHORIZATION=f"Bearer {t}") for t in tokens]
+    times: dict[str, list[float]] = {"off": [], "on": []}
+    for i in range(2 * args.pairs + 20):
+        k, body = bodies[i]
+        on = (i // 2 + i) % 2 == 0  # alternate which of the pair goes first
+        np_jobs.CONFIG = on_cfg if on else off_cfg
+        t = time.perf_counter()
+        r = clients[k].post("/api/v1/dossiers", body, content_type="application/json")
+        dt = time.perf_counter() - t
+        assert r.status_code == 201, r.content[:300]
+        if i >= 20:  # warm-up
+            times["on" if on else "off"].append(dt)
+    from django.db import connections
+
+    from motcua.jobs.models import OutboxMessage
+
+    queued = OutboxMessage.objects.count()
+    connections.close_all()
+    if not args.keep:
+        common.drop_db(url)
+    off, on = statistics.median(times["off"]), statistics.median(times["on"])
+    return {"pairs": len(times["on"]), "off_median_ms": round(1000 * off, 2), "on_median_ms": round(1000 * on, 2),
+            "cost": round(on / off - 1, 3), "added_ms": round(1000 * (on - off), 2), "messages_enqueued": queued}
+
+
 # ---- main -----------------------------------------------------------------------------------
 
 def machine() -> dict[str, Any]:
@@ -380,6 +434,7 @@ def main() -> None:
     p.add_argument("--duration", type=float, default=10.0, help="c: seconds per run")
     p.add_argument("--workers", type=int, default=2, help="c: gunicorn workers per server")
     p.add_argument("--concurrency", type=int, default=2, help="c: requests in flight")
+    p.add_argument("--pairs", type=int, default=300, help="p: paired in-process intakes (off / on)")
     p.add_argument("--stored", type=int, default=20_000, help="c: dossiers stored before the intake runs")
     args = p.parse_args()
     if args.quick:
@@ -416,6 +471,8 @@ def main() -> None:
                 common.drop_db(url)
     if "c" in parts:
         out["intake"] = part_intake(args)
+    if "p" in parts:
+        out["paired"] = part_paired(args)
     out["load_after"] = Path("/proc/loadavg").read_text().split()[:3]
     common.emit(out, args.json)
 
