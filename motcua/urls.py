@@ -26,6 +26,7 @@ urlpatterns = [
     path("office/national-portal/", include("motcua.integrations.national_portal.urls")),
     path("office/post/", include("motcua.integrations.post.urls")),
     path("payments/", include("motcua.integrations.payment.urls")),
+    path("notifications/", include("motcua.notifications.urls")),  # unsubscribe links are built on this path
     path("results/", include("motcua.signing.urls")),
     path("office/", include("motcua.office.urls")),
     path("documents/", include("motcua.documents.urls")),

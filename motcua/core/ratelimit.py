@@ -52,6 +52,8 @@ def rule_for(request: HttpRequest) -> tuple[str, str, Callable[[str, HttpRequest
         return "lookup", CONFIG.rate_lookup, _ip_key
     if request.method == "POST" and path in SIGN_IN_PATHS:
         return "login", CONFIG.rate_login, _ip_key
+    if path == "/api/v1/payments/national/confirm":
+        return None  # the platform's callback: authenticated by its checksum; a refused one waits for QUERY
     if path.startswith("/api/"):
         return "api", CONFIG.rate_api, _api_key
     return None

@@ -367,6 +367,8 @@ def _approvals(first: int, last: int) -> None:
     with connection.cursor() as cur:
         cur.execute(
             "INSERT INTO dossiers_approval (dossier_id, event_id, document_id, document_sha256, approved_by_id, "
-            "approved_at, signature_status, signed_document_id, signer, certificate_serial, signed_at) "
-            "SELECT dossier_id, id, NULL, '', NULL, at, %s, NULL, '', '', NULL FROM dossiers_dossierevent "
+            "approved_at, signature_status, signed_document_id, signer, certificate_serial, signed_at, "
+            "result_code, issuer, signature_sha256, signature_level) "
+            "SELECT dossier_id, id, NULL, '', NULL, at, %s, NULL, '', '', NULL, NULL, '', '', '' "
+            "FROM dossiers_dossierevent "
             "WHERE dossier_id BETWEEN %s AND %s AND action = 'approve'", ["pending", first, last])

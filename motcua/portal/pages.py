@@ -7,6 +7,7 @@ from typing import Any
 from motcua.dossiers import services as svc
 from motcua.dossiers.choices import ActionChoices, FileKind
 from motcua.dossiers.models import Dossier
+from motcua.integrations.payment import services as payment_services
 
 from . import services
 from .choices import PLAIN_STATUS
@@ -44,4 +45,5 @@ def dossier_context(user, pk: int) -> dict[str, Any]:  # noqa: ANN001
         "other_files": [f for f in files if f.kind == FileKind.ATTACHMENT],
         "supplement": services.supplement_request(d), "rating": Rating.objects.filter(dossier=d).first(),
         "can_rate": services.can_rate(d), "documents": documents(user, d),
+        "payment": payment_services.offer(user, d),
     }

@@ -85,6 +85,9 @@ def index_of(unit: Unit, figs: Figures, period: Period) -> UnitIndex:
     synced = synced_measure(unit, period)
     if synced is not None:
         m["dossiers_synced"] = synced
+    from motcua.integrations.payment.indicators import payment_measures
+
+    m.update({k: v for k, v in payment_measures(unit, period).items() if v.denominator})  # 0 of 0: N/A
     return UnitIndex(unit, figs, ind.score_index(version_for(period), m))
 
 

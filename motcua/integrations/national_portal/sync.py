@@ -197,7 +197,8 @@ def dossier_record(d: Dossier, events: Sequence[DossierEvent] | None = None,
         "HinhThuc": RESULT_FORM.get(d.result_delivery, 1), "NgayKetThucXuLy": _t(d.ended_at),
         "DonViXuLy": d.handling_unit.name, "GhiChu": "", "NoiNopHoSo": d.receiving_unit.name,
         "HoSoCoThanhPhanSoHoa": 1 if components else 0, "TaiKhoanDuocXacThucVoiVNeID": 0,
-        "DuocThanhToanTrucTuyen": 0, "NgayTuChoi": _t(refused),
+        "DuocThanhToanTrucTuyen": 1 if d.payments.filter(state="paid").exists() else 0,  # type: ignore[attr-defined]
+        "NgayTuChoi": _t(refused),
         "DinhDanhCHS": ([{"LoaiDinhDanh": 1 if len(ident) == 12 else 2, "SoDinhDanh": ident}]
                         if ident.isdigit() and len(ident) in (9, 12) else []),
         "TaiLieuNop": [{

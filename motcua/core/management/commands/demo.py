@@ -35,6 +35,12 @@ class Command(BaseCommand):
         from motcua.integrations.post import demo as post_demo
 
         post_demo.prepare(self.stdout)
+        from motcua.integrations.payment import demo as payment_demo
+
+        payment_demo.prepare(self.stdout)
+        from motcua.notifications import demo as notifications_demo
+
+        notifications_demo.prepare(self.stdout)
         from motcua.reports import readmodel
 
         if readmodel.pending():
