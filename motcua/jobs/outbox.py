@@ -17,19 +17,26 @@ from . import registry
 from .models import UNDELIVERED, OutboxMessage, Status
 
 
-def enqueue(destination: str, key: str, payload: dict[str, Any], ordering_key: str | None = None) -> OutboxMessage:
+def enqueue(destination: str, key: str, payload: dict[str, Any], ordering_key: str | None = None, *,
+            new_key: bool = False, first: bool = False) -> OutboxMessage:
     """Record a message for ``destination`` in the current transaction (nothing is sent if it rolls
     back). ``key`` is the idempotency key: enqueueing it again returns the first message.
-    Messages sharing ``ordering_key`` (default: ``key``) are delivered in the order enqueued."""
+    Messages sharing ``ordering_key`` (default: ``key``) are delivered in the order enqueued.
+    The hot path's shortcuts, for callers that know: ``new_key`` (the key cannot exist yet, e.g.
+    made of an event's id: no savepoint to catch a duplicate) and ``first`` (no earlier message of
+    the ordering key can exist: no look-up of one to wait behind)."""
     registry.get_handler(destination)  # an unknown destination is a programming error: fail now
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                message = OutboxMessage.objects.create(destination=destination, key=key, payload=payload,
-                                                       ordering_key=ordering_key or key)
-        except IntegrityError:
-            return OutboxMessage.objects.get(key=key)
-        if not _waits_behind(message):
+    fields = {"destination": destination, "key": key, "payload": payload, "ordering_key": ordering_key or key}
+    with transaction.atomic(savepoint=False):
+        if new_key:
+            message = OutboxMessage.objects.create(**fields)
+        else:
+            try:
+                with transaction.atomic():
+                    message = OutboxMessage.objects.create(**fields)
+            except IntegrityError:
+                return OutboxMessage.objects.get(key=key)
+        if first or not _waits_behind(message):
             schedule(message)
     return message
 

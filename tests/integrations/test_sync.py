@@ -113,6 +113,9 @@ def test_every_event_reaches_the_portal_in_order(world, portal_on):  # noqa: ANN
     assert events >= 9 and OutboxMessage.objects.filter(destination="national_portal").count() == events
     drain()
     assert_same(portal_on, d)
+    # one push carried every event: the later messages were marked delivered with it, never run
+    covered = OutboxMessage.objects.filter(destination="national_portal", status=Status.DELIVERED, attempts=0)
+    assert covered.count() == events - 1
     seen = portal_view(portal_on, d.code)
     assert seen["MaTTHC"] == "1.001193" and seen["KenhThucHien"] == 1 and seen["LoaiDoiTuong"] == 1
     assert seen["DinhDanhCHS"] == [{"LoaiDinhDanh": 1, "SoDinhDanh": "068123456789"}]

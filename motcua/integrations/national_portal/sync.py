@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -34,6 +34,7 @@ from motcua.dossiers.choices import ActionChoices, FileKind
 from motcua.dossiers.models import Dossier, DossierEvent, DossierFile
 from motcua.jobs import outbox
 from motcua.jobs.models import UNDELIVERED, OutboxMessage
+from motcua.jobs.models import Status as MessageStatus
 from motcua.jobs.registry import Undeliverable
 from motcua.units.choices import Role
 
@@ -60,23 +61,31 @@ def ordering_key(dossier_id: int) -> str:
 def on_event(d: Dossier, event: DossierEvent) -> None:
     """The dossier services' hook, in their transaction: this event is to reach the portal."""
     if enabled():
-        enqueue(d.pk, event.seq)
+        enqueue(d.pk, event.seq, from_event=True)
 
 
-def enqueue(dossier_id: int, seq: int, *, force: bool = False) -> OutboxMessage:
+def enqueue(dossier_id: int, seq: int, *, force: bool = False, from_event: bool = False) -> OutboxMessage:
     """Mark the dossier pending up to ``seq`` and enqueue its delivery (in the caller's transaction).
     A failed dossier stays failed (its dead letter holds the new message back) until ``force``."""
-    rows = DossierSync.objects.filter(dossier_id=dossier_id)
-    if not force:
-        rows = rows.exclude(state=SyncState.FAILED)
-    if not rows.update(wanted_seq=seq, state=SyncState.PENDING) and not (
-            not force and DossierSync.objects.filter(dossier_id=dossier_id).update(wanted_seq=seq)):
+    first = from_event and seq == 1  # a new dossier's first event (intake, submission): nothing before it
+    if first:
         DossierSync.objects.bulk_create([DossierSync(dossier_id=dossier_id, wanted_seq=seq)],
                                         update_conflicts=True, unique_fields=["dossier"],
                                         update_fields=["wanted_seq", "state"])
+    else:
+        rows = DossierSync.objects.filter(dossier_id=dossier_id)
+        if not force:
+            rows = rows.exclude(state=SyncState.FAILED)
+        if not rows.update(wanted_seq=seq, state=SyncState.PENDING) and not (
+                not force and DossierSync.objects.filter(dossier_id=dossier_id).update(wanted_seq=seq)):
+            DossierSync.objects.bulk_create([DossierSync(dossier_id=dossier_id, wanted_seq=seq)],
+                                            update_conflicts=True, unique_fields=["dossier"],
+                                            update_fields=["wanted_seq", "state"])
     key = f"np:{dossier_id}:{seq}" + (f":again:{uuid.uuid4().hex[:12]}" if force else "")
+    # an event's (dossier, seq) is unique and dossiers are never deleted: the key is new unless a
+    # backfill already queued it (then it goes the careful way)
     return outbox.enqueue(DESTINATION, key, {"dossier": dossier_id, "seq": seq, "force": force},
-                          ordering_key=ordering_key(dossier_id))
+                          ordering_key=ordering_key(dossier_id), new_key=first or force, first=first)
 
 
 def backfill(dossiers: Iterable[Dossier] | None = None, batch: int = 2000) -> int:
@@ -276,7 +285,8 @@ def _load(dossier_id: int) -> Dossier | None:
             .filter(pk=dossier_id).first())
 
 
-def push(dossier_id: int, client: NationalPortal, state: DossierSync, *, from_seq: int | None = None) -> int:
+def push(dossier_id: int, client: NationalPortal, state: DossierSync, *, from_seq: int | None = None,
+         renew: Callable[[], object] | None = None) -> int:
     """Bring the portal up to date with the dossier: the dossier, then its unacknowledged trail
     rows. Progress is saved on ``state`` as it goes. Returns the trail rows sent."""
     # the events first, the dossier row after: the snapshot sent is then at least as new as the
@@ -310,6 +320,8 @@ def push(dossier_id: int, client: NationalPortal, state: DossierSync, *, from_se
         client.push_trail(rows[i:i + size])
         state.synced_seq = max(state.synced_seq, todo[min(i + size, len(todo)) - 1].seq)
         DossierSync.objects.filter(pk=state.pk).update(synced_seq=state.synced_seq)
+        if renew is not None:
+            renew()  # a long trail keeps the message's lease: no second worker pushes it meanwhile
     return len(rows)
 
 
@@ -335,14 +347,31 @@ def deliver(message: OutboxMessage) -> None:
     if client is None:
         raise RuntimeError("Kết nối Cổng DVCQG đang tắt (MOTCUA_NATIONAL_PORTAL_URL chưa đặt)")
     DossierSync.objects.filter(pk=state.pk).update(attempts=F("attempts") + 1, last_attempt_at=timezone.now())
+    def renew() -> None:
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            leased_until=timezone.now() + timedelta(seconds=CONFIG.jobs_lease))
+
     try:
-        push(dossier_id, client, state, from_seq=0 if p.get("force") else None)
+        push(dossier_id, client, state, from_seq=0 if p.get("force") else None, renew=renew)
     except Exception as exc:
         final = isinstance(exc, Undeliverable) or message.attempts >= CONFIG.jobs_max_attempts
         DossierSync.objects.filter(pk=state.pk).update(
             state=SyncState.FAILED if final else SyncState.PENDING, last_error=f"{exc}"[:2000])
         raise
     _finish(state)
+    _covered(message, state.synced_seq)
+
+
+def _covered(message: OutboxMessage, synced_seq: int) -> int:
+    """Mark the dossier's later messages whose event this delivery carried as delivered, in one
+    UPDATE (after an outage a dossier's backlog then costs one push, not one task per event).
+    Re-pushes are never covered: they must send everything again."""
+    now = timezone.now()
+    return (OutboxMessage.objects.filter(destination=DESTINATION, ordering_key=message.ordering_key,
+                                         status=MessageStatus.PENDING, id__gt=message.pk,
+                                         payload__seq__lte=synced_seq)
+            .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now)).exclude(key__contains=":again:")
+            .update(status=MessageStatus.DELIVERED, delivered_at=now, last_error=""))
 
 
 def push_now(d: Dossier, client: NationalPortal) -> int:
