@@ -28,6 +28,10 @@ def enqueue(destination: str, key: str, payload: dict[str, Any], ordering_key: s
     registry.get_handler(destination)  # an unknown destination is a programming error: fail now
     fields = {"destination": destination, "key": key, "payload": payload, "ordering_key": ordering_key or key}
     with transaction.atomic(savepoint=False):
+        if new_key and first:  # the hot path: the delivery task (named by the key) first, then one INSERT
+            from .tasks import deliver_message
+
+            return OutboxMessage.objects.create(**fields, task_id=deliver_message.enqueue(key).id)
         if new_key:
             message = OutboxMessage.objects.create(**fields)
         else:

@@ -9,9 +9,17 @@ from django_tasks import task
 
 
 @task()
-def deliver_message(message_id: int) -> str:
+def deliver_message(message_id: int | str) -> str:
+    """Deliver an outbox message, named by its id or (when the task was enqueued before the message
+    row was written, in the same transaction) by its key."""
     from . import outbox
+    from .models import OutboxMessage
 
+    if isinstance(message_id, str):
+        found = OutboxMessage.objects.filter(key=message_id).values_list("id", flat=True).first()
+        if found is None:
+            return "skipped"
+        message_id = found
     return outbox.deliver(message_id)
 
 

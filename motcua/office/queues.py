@@ -157,7 +157,9 @@ def apply_filters(qs: QuerySet[Dossier], f: Filters, now: datetime) -> QuerySet[
     exact = {"procedure_id": f.procedure, "procedure__field_id": f.field, "channel": f.channel,
              "status": f.status}
     qs = qs.filter(**{k: v for k, v in exact.items() if v is not None})
-    if f.sync in ("failed", "pending", "synced"):
+    if f.sync == "pending":  # a new dossier has no sync row until its first delivery
+        qs = qs.filter(Q(portal_sync__state="pending") | Q(portal_sync__isnull=True))
+    elif f.sync in ("failed", "synced"):
         qs = qs.filter(portal_sync__state=f.sync)
     if f.due == "overdue":
         qs = qs.filter(due_at__lt=now)

@@ -218,6 +218,20 @@ def _run_batch(run: ReconciliationRun, ids: Sequence[int], client: Any, pace: Pa
     dossiers = (Dossier.objects.filter(pk__in=ids).order_by("pk")
                 .select_related("procedure__field", "version", "receiving_unit", "handling_unit"))
     syncs = {s.dossier_id: s for s in DossierSync.objects.filter(dossier_id__in=ids)}
+    from motcua.jobs.models import OutboxMessage
+    from motcua.jobs.models import Status as MessageStatus
+
+    from .jobs import DESTINATION
+
+    # a new dossier has no sync row until its first delivery: a queued message says it is pending
+    unsynced = [i for i in ids if i not in syncs]
+    if unsynced:
+        queued = set(OutboxMessage.objects.filter(
+            destination=DESTINATION, status=MessageStatus.PENDING,
+            ordering_key__in=[f"np:{i}" for i in unsynced]).values_list("ordering_key", flat=True))
+        for i in unsynced:
+            if f"np:{i}" in queued:
+                syncs[i] = DossierSync(dossier_id=i, state=SyncState.PENDING, wanted_seq=1, synced_seq=0)
     rows: list[Difference] = []
     done = 0
     try:

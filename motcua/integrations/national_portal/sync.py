@@ -67,12 +67,10 @@ def on_event(d: Dossier, event: DossierEvent) -> None:
 def enqueue(dossier_id: int, seq: int, *, force: bool = False, from_event: bool = False) -> OutboxMessage:
     """Mark the dossier pending up to ``seq`` and enqueue its delivery (in the caller's transaction).
     A failed dossier stays failed (its dead letter holds the new message back) until ``force``."""
-    first = from_event and seq == 1  # a new dossier's first event (intake, submission): nothing before it
-    if first:
-        DossierSync.objects.bulk_create([DossierSync(dossier_id=dossier_id, wanted_seq=seq)],
-                                        update_conflicts=True, unique_fields=["dossier"],
-                                        update_fields=["wanted_seq", "state"])
-    else:
+    # a new dossier's first event (intake, submission): nothing before it; its sync row is written
+    # by the delivery (until then the dossier reads as pending: ``status_of``, ``sync_state``)
+    first = from_event and seq == 1
+    if not first:
         rows = DossierSync.objects.filter(dossier_id=dossier_id)
         if not force:
             rows = rows.exclude(state=SyncState.FAILED)
