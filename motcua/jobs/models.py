@@ -35,12 +35,15 @@ class OutboxMessage(models.Model):
     task_id = models.UUIDField(_("mã công việc"), null=True, blank=True)  # its latest delivery task
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     delivered_at = models.DateTimeField(_("gửi xong lúc"), null=True, blank=True)
+    # written by the intake path without a delivery task: the worker schedules it within a second
+    unpublished = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("thông điệp gửi đi")
         verbose_name_plural = _("hàng đợi gửi đi")
         ordering = ["id"]
-        indexes = [models.Index(fields=["destination", "ordering_key", "id"], name="jobs_outbox_stream")]
+        indexes = [models.Index(fields=["destination", "ordering_key", "id"], name="jobs_outbox_stream"),
+                   models.Index(fields=["id"], condition=models.Q(unpublished=True), name="jobs_outbox_unpublished")]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=Status.values), name="jobs_outbox_status_valid"),
         ]

@@ -28,9 +28,11 @@ class Worker(DBWorker):
         self.own_connections = own_connections  # False: run inside a caller's transaction (tests)
 
     def tick(self) -> None:
-        """At most once a second: enqueue the periodic jobs that are due."""
+        """At most once a second: schedule the messages written without a task, and enqueue the
+        periodic jobs that are due."""
         if time.monotonic() >= self._next_tick:
             self._next_tick = time.monotonic() + 1.0
+            outbox.publish()
             periodic.enqueue_due()
 
     def shutdown(self, signum: int, frame: FrameType | None) -> None:
@@ -53,6 +55,7 @@ class Worker(DBWorker):
     def run(self) -> None:
         logger.info("motcua worker %s started", self.worker_id)
         if self.batch:
+            outbox.publish()  # what the intake path wrote without a task
             outbox.sweep()  # --once after a crash: pick up what a dead worker left
         while self.running:
             if self.own_connections:
