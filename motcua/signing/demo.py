@@ -79,9 +79,12 @@ def serve_if_free(pki: test_pki.Pki) -> Any:
 
 
 def approve_events(limit: int) -> Any:
-    """The newest history approvals of dossiers that were processed or returned, without an Approval row."""
-    return (DossierEvent.objects.filter(action="approve", approval__isnull=True,
-                                        dossier__status__in=(Status.PROCESSED, Status.RETURNED))
+    """The newest history approvals of dossiers that were processed or returned whose result is not
+    signed (the bulk importer gives each imported approval a pending Approval row)."""
+    from django.db.models import Q
+
+    return (DossierEvent.objects.filter(Q(approval__isnull=True) | Q(approval__signature_status="pending"),
+                                        action="approve", dossier__status__in=(Status.PROCESSED, Status.RETURNED))
             .select_related("dossier__procedure", "dossier__handling_unit").order_by("-at")[:limit])
 
 
@@ -125,7 +128,8 @@ def sign_history(ev: DossierEvent) -> Approval:
     signed = services.sign_result(d, draft, code)  # outside the transaction: the TSA and OCSP calls
     with transaction.atomic():
         draft.save()
-        approval = Approval.objects.create(dossier=d, event=ev, document=draft, document_sha256=draft.sha256,
-                                           approved_by_id=ev.actor_id, approved_at=ev.at, result_code=code)
+        approval, _ = Approval.objects.update_or_create(
+            event=ev, defaults={"dossier": d, "document": draft, "document_sha256": draft.sha256,
+                                "approved_by_id": ev.actor_id, "approved_at": ev.at, "result_code": code})
         services.record_signature(approval, signed, ev.actor_id)
     return approval
