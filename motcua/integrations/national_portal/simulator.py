@@ -43,6 +43,8 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
+from motcua.integrations.simkit import parse_fault
+
 from . import mapping
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -438,16 +440,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--session-ttl", type=float, default=1800.0, help="seconds a session lives")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME=VALUE",
                         help="a fault switch at start, VALUE in JSON (e.g. http_500=3, delay=2, lookup_blind=true)")
-
-
-def parse_fault(text: str) -> tuple[str, object]:
-    name, sep, value = text.partition("=")
-    if not sep:
-        raise SystemExit(f"--fault {text!r}: expected NAME=VALUE")
-    try:
-        return name, json.loads(value)
-    except ValueError:
-        return name, value
 
 
 def run(opts: dict[str, Any], out: IO[str] = sys.stdout) -> None:

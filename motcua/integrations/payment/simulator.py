@@ -49,6 +49,8 @@ from typing import IO, Any
 from urllib.parse import parse_qs, urlencode, urlparse
 from urllib.request import Request, urlopen
 
+from motcua.integrations.simkit import parse_fault
+
 from . import mapping
 
 SIM_PARTNER = "MOTCUA"
@@ -380,16 +382,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where the payer's browser is sent back")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME=VALUE",
                         help="a fault switch at start, VALUE in JSON (e.g. lose_confirm=1, pending=5)")
-
-
-def parse_fault(text: str) -> tuple[str, object]:
-    name, sep, value = text.partition("=")
-    if not sep:
-        raise SystemExit(f"--fault {text!r}: expected NAME=VALUE")
-    try:
-        return name, json.loads(value)
-    except ValueError:
-        return name, value
 
 
 def run(opts: dict[str, Any], out: IO[str] = sys.stdout) -> None:

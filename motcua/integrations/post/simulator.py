@@ -43,6 +43,8 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import parse_qs, urlparse
 
+from motcua.integrations.simkit import parse_fault
+
 from . import mapping
 
 SIM_CUSTOMER = "MOTCUA"
@@ -341,16 +343,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="every N seconds, every open order moves one status on (0: only by /_sim/advance)")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME=VALUE",
                         help="a fault switch at start, VALUE in JSON (e.g. delay=3, empty_pool=true)")
-
-
-def parse_fault(text: str) -> tuple[str, object]:
-    name, sep, value = text.partition("=")
-    if not sep:
-        raise SystemExit(f"--fault {text!r}: expected NAME=VALUE")
-    try:
-        return name, json.loads(value)
-    except ValueError:
-        return name, value
 
 
 def _autopilot(post: Post, every: float) -> None:

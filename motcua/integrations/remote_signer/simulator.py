@@ -43,6 +43,8 @@ from typing import IO, Any
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, utils
 
+from motcua.integrations.simkit import parse_fault
+
 from . import mapping
 
 DEFAULT_SECRET = "motcua-sim-remote-signer-webhook-secret"  # noqa: S105 - the simulator's, refused in production
@@ -279,16 +281,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--webhook-secret", default=DEFAULT_SECRET, help="shared secret of the callbacks' HMAC")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME=VALUE",
                         help="a fault switch at start, VALUE in JSON (e.g. slow=2, refuse=true, certificate=revoked)")
-
-
-def parse_fault(text: str) -> tuple[str, object]:
-    name, sep, value = text.partition("=")
-    if not sep:
-        raise SystemExit(f"--fault {text!r}: expected NAME=VALUE")
-    try:
-        return name, json.loads(value)
-    except ValueError:
-        return name, value
 
 
 def run(opts: dict[str, Any], out: IO[str] = sys.stdout) -> None:

@@ -36,6 +36,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO, Any
 
+from motcua.integrations.simkit import parse_fault
+
 from . import mapping
 
 SIM_BRANDNAME = "MOTCUA"
@@ -239,16 +241,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-length", type=int, default=459, help="longest text accepted (three segments)")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME=VALUE",
                         help='a fault switch at start, VALUE in JSON (e.g. http_500=3, viettel_error=\'["99",2]\')')
-
-
-def parse_fault(text: str) -> tuple[str, object]:
-    name, sep, value = text.partition("=")
-    if not sep:
-        raise SystemExit(f"--fault {text!r}: expected NAME=VALUE")
-    try:
-        return name, json.loads(value)
-    except ValueError:
-        return name, value
 
 
 def run(opts: dict[str, Any], out: IO[str] = sys.stdout) -> None:

@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import parse_qs
 
+from motcua.integrations.simkit import parse_fault
+
 from . import mapping
 
 SIM_APP_ID = "1234567890"
@@ -246,16 +248,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--token-ttl", type=float, default=3600.0, help="seconds an access token lives")
     parser.add_argument("--fault", action="append", default=[], metavar="NAME=VALUE",
                         help="a fault switch at start, VALUE in JSON (e.g. quota=0, http_500=3)")
-
-
-def parse_fault(text: str) -> tuple[str, object]:
-    name, sep, value = text.partition("=")
-    if not sep:
-        raise SystemExit(f"--fault {text!r}: expected NAME=VALUE")
-    try:
-        return name, json.loads(value)
-    except ValueError:
-        return name, value
 
 
 def run(opts: dict[str, Any], out: IO[str] = sys.stdout) -> None:
