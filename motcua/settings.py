@@ -41,6 +41,12 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.integrations.payment",
     "motcua.signing",
+    "motcua.fees",
+    "motcua.digitization",
+    "motcua.docstore",
+    "motcua.certcopy",
+    "motcua.feedback",
+    "motcua.open311",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,12 @@ urlpatterns = [
     path("payments/", include("motcua.integrations.payment.urls")),
     path("notifications/", include("motcua.notifications.urls")),  # unsubscribe links are built on this path
     path("results/", include("motcua.signing.urls")),
+    path("office/fees/", include("motcua.fees.urls")),
+    path("office/digitization/", include("motcua.digitization.urls")),
+    path("office/certified-copies/", include("motcua.certcopy.urls")),
+    path("documents-store/", include("motcua.docstore.urls")),  # the citizen's store (portal) and staff views
+    path("feedback/", include("motcua.feedback.urls")),
+    path("open311/v2/", include("motcua.open311.urls")),
     path("office/", include("motcua.office.urls")),
     path("documents/", include("motcua.documents.urls")),
     path("portal/", include("motcua.portal.urls")),

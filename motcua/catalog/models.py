@@ -88,6 +88,8 @@ class ProcedureVersion(models.Model):
     steps = models.JSONField(_("trình tự thực hiện"), default=list, blank=True)
     keywords = models.JSONField(_("từ khóa"), default=list, blank=True)
     cutoff_time = models.TimeField(_("giờ chốt riêng"), null=True, blank=True)
+    fee_pay_later = models.BooleanField(_("cho phép nộp phí sau"), default=False,
+                                        help_text=_("Hồ sơ được chuyển bước dù phí, lệ phí của giai đoạn đó chưa nộp."))
 
     class Meta:
         verbose_name = _("phiên bản thủ tục")
@@ -149,6 +151,9 @@ class Component(models.Model):
     required = models.BooleanField(_("bắt buộc"), default=True)
     must_digitize = models.BooleanField(_("phải số hóa"), default=False)
     form_template = models.CharField(_("mẫu đơn, tờ khai"), max_length=500, blank=True)
+    # the kind of document (giấy khai sinh, CCCD, ...), matched against a citizen's stored
+    # documents to offer reuse (motcua/docstore); blank: not reusable
+    document_type = models.CharField(_("loại giấy tờ"), max_length=40, blank=True, default="")
 
     class Meta:
         verbose_name = _("thành phần hồ sơ")

@@ -46,10 +46,15 @@ class Action(StrEnum):
     SEND_BACK = "send_back"  # the leader sends the dossier back to an earlier step, with a note
     FINISH = "finish"  # processed, result at the one-stop department
     RETURN = "return"  # result handed to the applicant
+    FEE_PAID = "fee_paid"  # a fee collected (cash at the counter, online, by post): status kept
+    POSTAL = "postal"  # a postal pick-up or delivery order's progress: status kept
 
 
 S = Status
 _ACTIVE = frozenset({S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.FINANCIAL})
+# statuses in which money or a parcel may still move for the dossier (not refused, withdrawn,
+# stopped or returned): the status-keeping FEE_PAID and POSTAL actions
+_PAYABLE = frozenset({S.NEW}) | _ACTIVE | frozenset({S.PROCESSED})
 
 # action -> (statuses it may start from, status it leads to; None keeps the current status)
 TRANSITIONS: dict[Action, tuple[frozenset[Status | None], Status | None]] = {
@@ -71,6 +76,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status | None], Status | None]] = {
     Action.SEND_BACK: (frozenset({S.PROCESSING}), None),
     Action.FINISH: (frozenset({S.PROCESSING}), S.PROCESSED),
     Action.RETURN: (frozenset({S.PROCESSED}), S.RETURNED),
+    Action.FEE_PAID: (_PAYABLE, None),
+    Action.POSTAL: (_PAYABLE, None),
 }
 
 TERMINAL = frozenset({S.NOT_RECEIVED, S.WITHDRAWN, S.STOPPED, S.RETURNED})

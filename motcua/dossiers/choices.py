@@ -38,6 +38,8 @@ class ActionChoices(models.TextChoices):
     SEND_BACK = Action.SEND_BACK, _("Trả lại để xử lý lại")
     FINISH = Action.FINISH, _("Hoàn thành xử lý")
     RETURN = Action.RETURN, _("Trả kết quả")
+    FEE_PAID = Action.FEE_PAID, _("Nộp phí, lệ phí")
+    POSTAL = Action.POSTAL, _("Bưu chính")
 
 
 class VerdictChoices(models.TextChoices):

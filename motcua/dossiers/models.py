@@ -73,6 +73,9 @@ class Dossier(models.Model):
                                related_name="held_dossiers", verbose_name=_("người đang xử lý"))
     fees_due = models.PositiveBigIntegerField(_("phí, lệ phí phải nộp"), default=0)
     fees_paid = models.PositiveBigIntegerField(_("đã nộp"), default=0)
+    # the fee lines computed from the catalog version at intake (motcua/fees): name, basis (per
+    # dossier, set, page, copy), quantity, unit amount, total and when it is collected (1, 2, 4)
+    fee_lines = models.JSONField(_("chi tiết phí, lệ phí"), default=list, blank=True)
     row_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -121,6 +124,11 @@ class DossierComponent(models.Model):
     name = models.CharField(_("tên thành phần"), max_length=1000)
     originals = models.PositiveSmallIntegerField(_("bản chính"), default=0)
     copies = models.PositiveSmallIntegerField(_("bản sao"), default=0)
+    pages = models.PositiveSmallIntegerField(_("số trang"), default=0)
+    # digitization (Circular 01/2023): the component was scanned or uploaded and marked digitized
+    digitized_at = models.DateTimeField(_("số hóa lúc"), null=True, blank=True)
+    digitized_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("người số hóa"), db_index=False)
 
     class Meta:
         verbose_name = _("thành phần hồ sơ đã nộp")

@@ -78,6 +78,8 @@ PERMISSIONS: dict[Action, tuple[frozenset[str], str, bool]] = {
     Action.SEND_BACK: (frozenset({R.LEADER}), "handling", False),
     Action.FINISH: (frozenset({R.SPECIALIST, R.LEADER}), "handling", False),
     Action.RETURN: (frozenset({R.COUNTER_OFFICER}), "receiving", False),
+    Action.FEE_PAID: (frozenset({R.COUNTER_OFFICER}), "receiving", False),
+    Action.POSTAL: (frozenset({R.COUNTER_OFFICER}), "receiving", False),
 }
 
 
@@ -150,6 +152,11 @@ Mutator = Callable[[Dossier, datetime], dict[str, Any] | None]
 # outbox registers here: motcua/integrations/national_portal/sync.py)
 EVENT_HOOKS: list[Callable[[Dossier, DossierEvent], None]] = []
 
+# called with (actor, dossier, action) under the row lock before a transition is applied; a guard
+# refuses by raising a DomainError (motcua/fees blocks a stage whose fee is unpaid). The system
+# actor's transitions (imports, the outside systems' callbacks) are guarded too.
+TRANSITION_GUARDS: list[Callable[[Actor, Dossier, Action], None]] = []
+
 
 def _event(d: Dossier, actor: Actor, role: str, action: Action, old: int | None, new: int,
            at: datetime, note: str = "", data: dict[str, Any] | None = None,
@@ -189,6 +196,8 @@ def transition(actor: Actor, dossier_id: int, action: Action, *, expected_versio
         if expected_version is not None and d.row_version != expected_version:
             raise Conflict("The dossier was changed by someone else; reload it and try again.",
                            fields={"version": f"current version is {d.row_version}"})
+        for guard in TRANSITION_GUARDS:
+            guard(actor, d, action)
         at = at if (at is not None and actor.system) else clock.now()
         old = Status(d.status)
         resume = _resume_status(d) if action is Action.SUPPLEMENT else None

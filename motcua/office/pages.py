@@ -24,7 +24,7 @@ from motcua.integrations.post import services as post_services
 from motcua.units.choices import Role
 from motcua.units.models import Unit
 
-from . import actions, bulk, intake, queues
+from . import actions, bulk, intake, queues, sections
 from .forms import FilterForm, IntakeForm, UploadForm
 
 # ---- queues ---------------------------------------------------------------------------------
@@ -117,6 +117,7 @@ def dossier_context(actor: svc.Actor, pk: int) -> dict[str, Any]:
             "step_late": bool(d.step_due_at and d.current_step_id and d.step_due_at < clock.now()),
             "portal_sync": national_portal_sync.page_status(actor, d),
             "postal": post_services.page_status(actor, d),
+            "sections": sections.dossier_sections(actor, d),
             **_units(d)}
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from motcua.domain.lifecycle import Action
 from motcua.dossiers import services as svc
 from motcua.dossiers.downloads import file_response
 
-from . import actions, bulk, intake, pages, queues
+from . import actions, bulk, intake, pages, queues, sections
 from .errors import friendly, status_of
 from .forms import FilterForm, IntakeForm, UploadForm
 from .reasons import of_error
@@ -204,17 +205,27 @@ def intake_page(request: HttpRequest) -> HttpResponse:
                                                       "found": intake.search_procedures(q),
                                                       "no_counter": setup is not None})
     form = IntakeForm(request.POST or None, **pages.intake_form_kwargs(setup))
+    base = {"setup": setup, "form": form, "code": code,
+            "preview": intake.preview_due(setup.version, setup.receiving[0])}
     if request.method == "POST" and form.is_valid():
+        section_errors = sections.validate_intake(actor, setup, request)
+        if section_errors:
+            return render(request, "office/intake.html",
+                          base | {"error": _("Vui lòng kiểm tra lại các mục được đánh dấu."),
+                                  "section_errors": section_errors,
+                                  "sections": sections.intake_sections(actor, setup, request)}, status=422)
         try:
-            d = svc.intake(actor, pages.intake_request(setup, form))
+            with transaction.atomic():  # the sections' parts (scans, fees, reuse) land with the dossier or not at all
+                d = svc.intake(actor, pages.intake_request(setup, form))
+                sections.apply_intake(actor, setup, request, d)
         except DomainError as err:
-            return render(request, "office/intake.html", {"setup": setup, "form": form, "code": code,
-                                                          "error": friendly(err),
-                                                          "field_errors": err.fields}, status=status_of(err))
+            return render(request, "office/intake.html",
+                          base | {"error": friendly(err), "field_errors": err.fields,
+                                  "sections": sections.intake_sections(actor, setup, request)},
+                          status=status_of(err))
         messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": d.code})
         return redirect("office:dossier", pk=d.pk)
-    ctx = {"setup": setup, "form": form, "code": code,
-           "preview": intake.preview_due(setup.version, setup.receiving[0])}
+    ctx = base | {"sections": sections.intake_sections(actor, setup, request)}
     return render(request, "office/intake.html", ctx, status=422 if form.is_bound else 200)
 
 

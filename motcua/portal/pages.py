@@ -9,7 +9,7 @@ from motcua.dossiers.choices import ActionChoices, FileKind
 from motcua.dossiers.models import Dossier
 from motcua.integrations.payment import services as payment_services
 
-from . import services
+from . import sections, services
 from .choices import PLAIN_STATUS
 from .models import Rating
 
@@ -45,5 +45,5 @@ def dossier_context(user, pk: int) -> dict[str, Any]:  # noqa: ANN001
         "other_files": [f for f in files if f.kind == FileKind.ATTACHMENT],
         "supplement": services.supplement_request(d), "rating": Rating.objects.filter(dossier=d).first(),
         "can_rate": services.can_rate(d), "documents": documents(user, d),
-        "payment": payment_services.offer(user, d),
+        "payment": payment_services.offer(user, d), "sections": sections.dossier_sections(user, d),
     }

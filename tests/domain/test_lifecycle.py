@@ -55,6 +55,8 @@ EXPECTED: dict[tuple[Action, int | None], int | str] = {
     (A.SEND_BACK, 4): SAME,
     (A.FINISH, 4): 9,
     (A.RETURN, 9): 10,
+    # a fee collected, a parcel's progress: recorded in any status but refused, withdrawn, stopped, returned
+    **{(a, s): SAME for a in (A.FEE_PAID, A.POSTAL) for s in (1, 2, 4, 5, 6, 9)},
 }
 
 ALL_PAIRS = [(a, s) for a in Action for s in STATUSES]
@@ -70,7 +72,7 @@ def _id(pair: tuple[Action, int | None]) -> str:
 
 def test_every_action_has_a_transition_entry():
     assert set(TRANSITIONS) == set(Action)
-    assert len(ALL_PAIRS) == 17 * 11
+    assert len(ALL_PAIRS) == 19 * 11
 
 
 @pytest.mark.parametrize("pair", ALL_PAIRS, ids=[_id(p) for p in ALL_PAIRS])
@@ -121,8 +123,9 @@ def test_status_sets():
     assert {int(s) for s in TERMINAL} == {3, 7, 8, 10}
     assert {int(s) for s in OPEN} == {1, 2, 4, 5, 6}
     assert {int(s) for s in CLOCK_RUNNING} == {2, 4, 6}
-    # processed (9) is neither open nor terminal: the only way on is returning the result
-    assert allowed_actions(Status.PROCESSED) == [A.RETURN]
+    # processed (9) is neither open nor terminal: the only way on is returning the result (a fee
+    # collected at the result and a postal delivery's progress keep it processed)
+    assert allowed_actions(Status.PROCESSED) == [A.RETURN, A.FEE_PAID, A.POSTAL]
 
 
 def test_every_open_status_can_still_end():
