@@ -10,6 +10,7 @@ population database) is N/A and scores nothing, never a made-up number.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -80,6 +81,12 @@ def synced_measure(unit: Unit, period: Period) -> ind.Measure | None:
     return ind.Measure(synced, total)
 
 
+# other apps' measures (digitization, the document store, certified copies, feedback): each
+# provider returns {measure name: Measure} for a unit and period, registered in its AppConfig.ready();
+# a measure of 0 of 0 is N/A (dropped), and a provider's measure replaces the figures' one of that name
+MEASURE_PROVIDERS: list[Callable[[Unit, Period], dict[str, ind.Measure]]] = []
+
+
 def index_of(unit: Unit, figs: Figures, period: Period) -> UnitIndex:
     m = measures(figs)
     synced = synced_measure(unit, period)
@@ -88,6 +95,8 @@ def index_of(unit: Unit, figs: Figures, period: Period) -> UnitIndex:
     from motcua.integrations.payment.indicators import payment_measures
 
     m.update({k: v for k, v in payment_measures(unit, period).items() if v.denominator})  # 0 of 0: N/A
+    for provider in MEASURE_PROVIDERS:
+        m.update({k: v for k, v in provider(unit, period).items() if v.denominator})
     return UnitIndex(unit, figs, ind.score_index(version_for(period), m))
 
 
