@@ -9,6 +9,18 @@ from motcua.dossiers.models import Dossier
 from motcua.units.models import Unit
 
 
+def _app_demo(app: str, out) -> None:  # noqa: ANN001
+    import importlib
+
+    try:
+        module = importlib.import_module(f"motcua.{app}.demo")
+    except ModuleNotFoundError as err:
+        if err.name != f"motcua.{app}.demo":
+            raise
+        return
+    module.prepare(out)
+
+
 class Command(BaseCommand):
     help = "Migrate and load the demo province (idempotent); generate demo dossiers if there are none."
 
@@ -29,6 +41,10 @@ class Command(BaseCommand):
         from motcua.signing import demo as signing_demo
 
         signing_demo.prepare(self.stdout, count=60)  # signed electronic results in the history (test PKI)
+        # the history's digitized components, certified copies, stored documents and their reuse,
+        # counter fees and feedback cases: each app's demo, in this order (each reads the previous)
+        for app in ("digitization", "certcopy", "docstore", "fees", "feedback"):
+            _app_demo(app, self.stdout)
         from motcua.integrations.national_portal import demo as national_portal_demo
 
         national_portal_demo.prepare(province, self.stdout)
