@@ -23,7 +23,7 @@ _VERSION_SCALARS = (
     "results", "legal_basis", "requirements", "competent_agency", "executing_agency",
     "receiving_address", "steps", "keywords",
 )
-_COMPONENT_FIELDS = ("name", "originals", "copies", "required", "must_digitize", "form_template")
+_COMPONENT_FIELDS = ("name", "originals", "copies", "required", "must_digitize", "form_template", "document_type")
 
 
 def version_in_force(procedure: Procedure | int, on: date) -> ProcedureVersion:
