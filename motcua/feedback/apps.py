@@ -1,3 +1,4 @@
+"""Citizen feedback and complaints (PAKN) with working-time deadlines, and ratings that follow up (issue 12)."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +7,11 @@ class FeedbackConfig(AppConfig):
     name = "motcua.feedback"
     label = "feedback"
     verbose_name = _("Phản ánh, kiến nghị")
+
+    def ready(self) -> None:
+        from motcua.reports.index766 import MEASURE_PROVIDERS
+
+        from . import indicators
+
+        if indicators.feedback_measures not in MEASURE_PROVIDERS:
+            MEASURE_PROVIDERS.append(indicators.feedback_measures)

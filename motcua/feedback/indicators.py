@@ -1,0 +1,99 @@
+"""The three Decision 766 satisfaction measures of a unit and period (registered in
+``motcua.reports.index766.MEASURE_PROVIDERS`` by the app config).
+
+``feedback_on_time``       cases of the unit's subtree (responsible unit) handled in the period
+                           (answered, refused or closed in ``[S, E)``) and judged on time as of the
+                           period's end, over those cases plus the open cases already late at the end:
+                           an overdue unanswered case counts against the unit, as a late dossier does
+``feedback_satisfaction``  answers rated in ``[S, E)``: satisfied / rated
+``dossier_satisfaction``   100% - (late rate + share of dossiers with a complaint or a "dislike"):
+                           numerator ``to_process - late - complained``, denominator ``to_process``
+                           (the dossier figures of the handling unit's subtree, as every report);
+                           ``complained`` = dossiers of the subtree with a complaint case (kind
+                           complaint) received in the period or a dissatisfied rating given in it,
+                           each dossier once; a late dossier with a complaint counts in both terms,
+                           as the formula adds the two rates. Never below 0.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+
+from motcua.calendars.services import calendar_for
+from motcua.domain import feedback as fb
+from motcua.domain.indicators import Measure
+from motcua.units.models import Unit
+
+from .choices import Kind
+from .models import Case, CaseEvent
+
+
+def dossier_satisfaction(to_process: int, late: int, complained: int) -> Measure:
+    """100% - (late / to_process + complained / to_process), as a measure (never below 0)."""
+    return Measure(max(0, to_process - late - complained), to_process)
+
+
+def on_time_counts(unit: Unit, start: datetime, end: datetime, as_of: datetime) -> tuple[int, int]:
+    """(handled on time, handled + open and late) of the unit's subtree for ``[start, end)``."""
+    from .services import clock_of
+
+    ended = Q(answered_at__gte=start, answered_at__lt=end) | Q(refused_at__gte=start, refused_at__lt=end) | Q(
+        answered_at__isnull=True, refused_at__isnull=True, closed_at__gte=start, closed_at__lt=end)
+    still_open = Q(received_at__lt=end) & (Q(answered_at__isnull=True) | Q(answered_at__gte=end)) & (
+        Q(refused_at__isnull=True) | Q(refused_at__gte=end)) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
+    qs = Case.objects.filter(Q(unit_path__startswith=unit.path) & (ended | still_open)).select_related("unit")
+    cal = calendar_for(unit.province_id)
+    cases = list(qs)
+    events = _events_of([c.pk for c in cases])
+    on_time = total = 0
+    for c in cases:
+        clock = clock_of(c)
+        clock = fb.CaseClock(clock.received_at, clock.limits, events.get(c.pk, []), clock.publish_required)
+        j = fb.judge(cal, clock, as_of)
+        handled = j.ended_at is not None and start <= j.ended_at < end
+        if handled:
+            total += 1
+            on_time += 0 if j.is_late else 1
+        elif j.ended_at is None and j.is_late:
+            total += 1
+    return on_time, total
+
+
+def _events_of(ids: list[int]) -> dict[int, list[fb.CaseEvent]]:
+    out: dict[int, list[fb.CaseEvent]] = {}
+    for i in range(0, len(ids), 1000):
+        for case_id, at, action in CaseEvent.objects.filter(case_id__in=ids[i:i + 1000]).values_list(
+                "case_id", "at", "action"):
+            out.setdefault(case_id, []).append(fb.CaseEvent(at, fb.CaseAction(action)))
+    return out
+
+
+def complained_dossiers(unit: Unit, start: datetime, end: datetime) -> set[int]:
+    from motcua.portal.choices import Score
+    from motcua.portal.models import Rating
+
+    complaints = Case.objects.filter(kind=Kind.COMPLAINT, dossier__handling_path__startswith=unit.path,
+                                     received_at__gte=start, received_at__lt=end).values_list("dossier_id", flat=True)
+    dislikes = Rating.objects.filter(score=Score.DISSATISFIED, dossier__handling_path__startswith=unit.path,
+                                     created_at__gte=start, created_at__lt=end).values_list("dossier_id", flat=True)
+    return {d for d in complaints if d is not None} | set(dislikes)
+
+
+def feedback_measures(unit: Unit, period: Any) -> dict[str, Measure]:
+    """The measure provider: the three satisfaction measures of ``unit`` for ``period``."""
+    from motcua.reports.services import compute_figures
+
+    on_time, total = on_time_counts(unit, period.start, period.end, period.as_of)
+    rated = Case.objects.filter(unit_path__startswith=unit.path, rated_at__gte=period.start,
+                                rated_at__lt=period.end)
+    figs = compute_figures(unit, period.start, period.end)
+    c = figs.counts
+    return {
+        "feedback_on_time": Measure(on_time, total),
+        "feedback_satisfaction": Measure(rated.filter(satisfied=True).count(), rated.count()),
+        "dossier_satisfaction": dossier_satisfaction(
+            c["to_process"], c["late"], len(complained_dossiers(unit, period.start, period.end))),
+    }
