@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "docstore"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("documents/<int:pk>/file/", views.my_file, name="file"),
+    path("office/dossiers/<int:dossier_id>/documents/<int:pk>/file/", views.staff_file, name="staff_file"),
+    path("office/intake/", views.intake_offers, name="intake_offers"),
+]

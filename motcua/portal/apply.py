@@ -47,13 +47,14 @@ def _preview(version: ProcedureVersion, dests: list[catalog.Destination], unit_i
 def _save(request: HttpRequest, version: ProcedureVersion, form: ApplicationForm, draft: Draft | None) -> Any:
     app = services.Application(**{k: form.cleaned_data[k] for k in _APP_FIELDS})
     uploads = [services.Upload(f, f.name, cid) for cid, f in form.uploads()]
+    reuses = services.reuse_choices(form.reuses())
     draft_id = draft.pk if draft else None
     if request.POST.get("action") == "submit":
-        d = services.save_and_submit(request.user, version, app, uploads, draft_id)
+        d = services.save_and_submit(request.user, version, app, uploads, draft_id, reuses=reuses)
         messages.success(request, _("Đã nộp hồ sơ %(code)s. Bộ phận một cửa sẽ kiểm tra và tiếp nhận.")
                          % {"code": d.code})
         return redirect("portal:dossier", pk=d.pk)
-    saved = services.save_draft(request.user, version, app, uploads, draft_id)
+    saved = services.save_draft(request.user, version, app, uploads, draft_id, reuses=reuses)
     messages.success(request, _("Đã lưu nháp. Bạn có thể quay lại hoàn thiện và nộp sau."))
     return redirect("portal:draft", pk=saved.pk)
 
@@ -64,8 +65,10 @@ def _application(request: HttpRequest, version: ProcedureVersion, draft: Draft |
     if not version.accepts_channel(Channel.ONLINE) or not dests:
         return render(request, "portal/apply.html", {**ctx, "unavailable": True})
     initial = draft.data if draft else prefill(request.user, version, dests)
+    holder = request.POST.get("applicant_id_number", "") if request.method == "POST" else initial.get(
+        "applicant_id_number", "")
     form = ApplicationForm(request.POST or None, request.FILES or None, version=version, destinations=dests,
-                           initial=initial)
+                           initial=initial, offers=services.store_offers(request.user, version, holder))
     status = 200
     if request.method == "POST":
         status = 422

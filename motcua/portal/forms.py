@@ -80,6 +80,16 @@ def component_key(c: Component) -> str:
     return f"file_{c.pk}"
 
 
+def reuse_key(c: Component) -> str:
+    return f"reuse_{c.pk}"
+
+
+def _offer_label(doc: Any) -> str:
+    until = f", {_('hiệu lực đến')} {doc.valid_until:%d/%m/%Y}" if doc.valid_until else ""
+    number = f" ({doc.number})" if doc.number else ""
+    return f"{_('Dùng giấy tờ đã có trong kho')}: {doc.title[:80]}{number}{until}"
+
+
 class ApplicationForm(forms.Form):
     """The online application: where to submit, the applicant, the request and one file per
     component. Files are optional here (a draft may be incomplete); submission checks them."""
@@ -100,9 +110,10 @@ class ApplicationForm(forms.Form):
     result_delivery = forms.ChoiceField(label=_("Nhận kết quả"), choices=ResultDelivery.choices)
 
     def __init__(self, *args: Any, version: ProcedureVersion, destinations: list[Destination],
-                 **kwargs: Any) -> None:
+                 offers: dict[int, list[Any]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.components = list(version.components.order_by("order"))
+        self.offers = offers or {}
         self.fields["receiving_unit"].choices = [
             (d.receiving.pk, f"{d.receiving.name} ({d.handling.name})") for d in destinations]
         types = version.applicant_types or list(ApplicantType.values)
@@ -111,13 +122,32 @@ class ApplicationForm(forms.Form):
             self.fields[component_key(c)] = forms.FileField(
                 label=c.name, required=False,
                 widget=forms.FileInput(attrs={"accept": ACCEPT}))
+            if self.offers.get(c.pk):  # the document store (motcua/docstore): the service checks the choice
+                self.fields[reuse_key(c)] = forms.CharField(
+                    label=_("Giấy tờ trong kho dữ liệu"), required=False, max_length=20,
+                    widget=forms.Select(choices=[("", _("Không dùng, tải tệp lên"))]
+                                        + [(d.pk, _offer_label(d)) for d in self.offers[c.pk]]))
+
+    def clean(self) -> dict[str, Any]:
+        cd = super().clean()
+        for c in self.components:
+            if cd.get(reuse_key(c)) and cd.get(component_key(c)):
+                self.add_error(reuse_key(c),
+                               _("Chọn dùng giấy tờ đã có trong kho hoặc tải tệp lên, không chọn cả hai."))
+        return cd
+
+    def reuses(self) -> list[tuple[int, str]]:
+        """(component id, chosen stored document id) where the applicant uses a document of their store."""
+        return [(c.pk, self.cleaned_data[reuse_key(c)]) for c in self.components
+                if self.cleaned_data.get(reuse_key(c))]
 
     def uploads(self) -> list[tuple[int, Any]]:
         return [(c.pk, self.cleaned_data[component_key(c)]) for c in self.components
                 if self.cleaned_data.get(component_key(c))]
 
-    def component_fields(self) -> list[tuple[Component, Any]]:
-        return [(c, self[component_key(c)]) for c in self.components]
+    def component_fields(self) -> list[tuple[Component, Any, Any]]:
+        return [(c, self[component_key(c)], self[reuse_key(c)] if reuse_key(c) in self.fields else None)
+                for c in self.components]
 
 
 class MultipleFileInput(forms.FileInput):

@@ -92,15 +92,40 @@ def _store(draft: Draft, component_ids: set[int], uploads: Sequence[Upload]) -> 
             "storage_key": obj.key})
 
 
+# ---- the citizen's document store (motcua/docstore): "use a document you already have" --------------
+
+REUSE_PREFIX = "reuse_"  # kept in the draft's data as reuse_<component id> = stored document id
+
+
+def store_offers(user, version: ProcedureVersion, holder: str) -> dict[int, list[Any]]:  # noqa: ANN001
+    """{component id: the applicant's valid stored documents of its type} (the store's own rule of who sees what)."""
+    from motcua.docstore import services as store
+
+    return store.portal_offers(user, version.components.all(), holder)
+
+
+def reuse_choices(pairs: Sequence[tuple[int, Any]]) -> list[Any]:
+    from motcua.docstore.services import ReuseChoice
+
+    return [ReuseChoice(int(cid), int(v) if str(v).isdigit() else -1) for cid, v in pairs]
+
+
+def _draft_reuses(draft: Draft, component_ids: set[int]) -> list[Any]:
+    from motcua.docstore.services import parse_choices
+
+    return parse_choices(draft.data, REUSE_PREFIX, sorted(component_ids))
+
+
 @transaction.atomic
 def save_draft(user, version: ProcedureVersion, app: Application, uploads: Sequence[Upload] = (),  # noqa: ANN001
-               draft_id: int | None = None) -> Draft:
+               draft_id: int | None = None, reuses: Sequence[Any] = ()) -> Draft:
     """Create or update the applicant's draft for ``version``'s procedure; a new file for a
-    component replaces the one uploaded before."""
+    component replaces the one uploaded before. ``reuses`` (ReuseChoice) are kept with the data
+    and checked when the draft is submitted."""
     draft = get_draft(user, draft_id, lock=True) if draft_id else Draft(owner=user, procedure=version.procedure)
     if draft.procedure_id != version.procedure_id:
         raise NotFound("Draft not found.")
-    draft.data = asdict(app)
+    draft.data = {**asdict(app), **{f"{REUSE_PREFIX}{r.component_id}": r.document_id for r in reuses}}
     draft.save()
     _store(draft, set(version.components.values_list("pk", flat=True)), uploads)
     return draft
@@ -142,26 +167,33 @@ def submit_draft(user, draft_id: int) -> Dossier:  # noqa: ANN001
     draft = get_draft(user, draft_id, lock=True)
     version = _version_for(draft)
     files = {f.component_id: f for f in draft.files.all()}
-    missing = [c.name for c in version.components.order_by("order") if c.required and c.pk not in files]
+    reuses = _draft_reuses(draft, set(version.components.values_list("pk", flat=True)))
+    reused = {r.component_id for r in reuses}
+    missing = [c.name for c in version.components.order_by("order")
+               if c.required and c.pk not in files and c.pk not in reused]
     if missing:
         raise Refused(_("Vui lòng tải lên các thành phần bắt buộc: %(names)s.") % {"names": "; ".join(missing)},
                       fields={"components": "missing"})
     actor = svc.Actor.of(user)
-    d = svc.intake(actor, _intake_request(user, version, Application.from_data(draft.data), set(files)))
+    d = svc.intake(actor, _intake_request(user, version, Application.from_data(draft.data), set(files) | reused))
     submitted = {dc.component_id: dc.pk for dc in d.components.all()}
     for cid, f in files.items():
-        if cid in submitted:
+        if cid in submitted and cid not in reused:
             with closing(get_storage().open(f.storage_key)) as fh:
                 svc.attach_file(actor, d.pk, fh, f.name, FileKind.COMPONENT, submitted[cid])
+    if reuses:
+        from motcua.docstore import services as store
+
+        store.apply_reuses(actor, d, store.citizen_documents(user), reuses, "portal")
     draft.delete()
     return d
 
 
 @transaction.atomic
 def save_and_submit(user, version: ProcedureVersion, app: Application, uploads: Sequence[Upload] = (),  # noqa: ANN001
-                    draft_id: int | None = None) -> Dossier:
+                    draft_id: int | None = None, reuses: Sequence[Any] = ()) -> Dossier:
     """Save the form and submit it at once: all of it, or nothing (the draft stays as it was)."""
-    draft = save_draft(user, version, app, uploads, draft_id)
+    draft = save_draft(user, version, app, uploads, draft_id, reuses)
     return submit_draft(user, draft.pk)
 
 
