@@ -117,10 +117,34 @@ def labelled(fields: Sequence[tuple[str, Any]]) -> list[Flowable]:
     return [para(f"{text(label)}: <b>{text(value) or DOTS}</b>", FIELD) for label, value in fields]
 
 
-def signature(role: str, name: str) -> list[Flowable]:
-    """A signature block: the capacity, room to sign, then the printed name."""
+SIGN_ROOM = 14 * mm  # the blank room of a signature block, where a hand or a digital signature goes
+
+
+class SignatureSpot(Flowable):
+    """The blank room of a signature block that also notes where it landed: ``spots[key]`` becomes
+    (0-based page, (x1, y1, x2, y2) in PDF points), the first time it is drawn (the first copy of a
+    form printed twice). A digital signature's visible block is then placed exactly there."""
+
+    def __init__(self, key: str, spots: dict[str, tuple[int, tuple[float, float, float, float]]],
+                 height: float = SIGN_ROOM) -> None:
+        super().__init__()
+        self.key, self.spots, self.height, self.width = key, spots, height, 0.0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        return avail_width, self.height
+
+    def draw(self) -> None:
+        x, y = self.canv.absolutePosition(0, 0)
+        page = self.canv.getPageNumber() - 1
+        self.spots.setdefault(self.key, (page, (x, y, x + self.width, y + self.height)))
+
+
+def signature(role: str, name: str, spot: SignatureSpot | None = None) -> list[Flowable]:
+    """A signature block: the capacity, room to sign (``spot`` notes where, for a digital signature),
+    then the printed name."""
     return [para(f"<b>{text(role.upper())}</b>", CENTER), para("<i>(Ký và ghi rõ họ tên)</i>", SMALL_CENTER),
-            Spacer(1, 14 * mm), para(f"<b>{text(name)}</b>", CENTER)]
+            spot or Spacer(1, SIGN_ROOM), para(f"<b>{text(name)}</b>", CENTER)]
 
 
 def side_by_side(cells: Sequence[list[Flowable]], width: float) -> Table:
@@ -130,9 +154,11 @@ def side_by_side(cells: Sequence[list[Flowable]], width: float) -> Table:
     return t
 
 
-def signatures(blocks: Sequence[tuple[str, str]], width: float) -> Table:
-    """Signature blocks side by side: (capacity, printed name)."""
-    return side_by_side([signature(role, name) for role, name in blocks], width)
+def signatures(blocks: Sequence[tuple[str, str]], width: float,
+               spots: dict[int, SignatureSpot] | None = None) -> Table:
+    """Signature blocks side by side: (capacity, printed name); ``spots`` by block index."""
+    return side_by_side([signature(role, name, (spots or {}).get(i)) for i, (role, name) in enumerate(blocks)],
+                        width)
 
 
 def grid(rows: Sequence[Sequence[Any]], widths: Sequence[float], repeat: int = 1,

@@ -16,6 +16,7 @@ from . import facts
 from .layout import (
     BODY,
     DOTS,
+    SignatureSpot,
     content_width,
     header,
     para,
@@ -27,6 +28,7 @@ from .layout import (
     time_and_date,
     title,
 )
+from .qr import verification_block
 
 PAGE = A5
 Body = Callable[[Dossier, DossierEvent], list[str]]
@@ -98,8 +100,11 @@ LETTERS = {letter.slug: letter for letter in (
 RECIPIENTS = style("recipients", 8, leading=10)
 
 
-def render_letter(d: Dossier, letter: Letter, ev: DossierEvent) -> bytes:
-    """The one layout every letter uses."""
+def render_letter(d: Dossier, letter: Letter, ev: DossierEvent, *, spots: dict | None = None,
+                  verification: tuple[str, str] | None = None) -> bytes:
+    """The one layout every letter uses. ``spots`` (a dict) receives where the signer's block landed
+    (key ``signer``) for a digital signature; ``verification`` = (code, url) prints the signed letter's
+    verification code and QR code."""
     width = content_width(PAGE)
     unit = d.receiving_unit if letter.issued_by == "receiving" else d.handling_unit
     story: list[Flowable] = [header(facts.issuer(unit, f"Số: {DOTS}", ev.at), width), *title(letter.label),
@@ -108,5 +113,8 @@ def render_letter(d: Dossier, letter: Letter, ev: DossierEvent) -> bytes:
     story += [para(markup, BODY) for markup in letter.body(d, ev)]
     recipients = [para("<b><i>Nơi nhận:</i></b>", RECIPIENTS), para("- Như trên;", RECIPIENTS),
                   para("- Lưu: hồ sơ " + text(d.code) + ".", RECIPIENTS)]
-    story += [Spacer(1, 8), side_by_side([recipients, signature(letter.signer, ev.actor_name)], width)]
+    spot = SignatureSpot("signer", spots) if spots is not None else None
+    story += [Spacer(1, 8), side_by_side([recipients, signature(letter.signer, ev.actor_name, spot)], width)]
+    if verification is not None:
+        story += [Spacer(1, 6), verification_block(*verification, width)]
     return render(story, PAGE, f"{letter.label} {d.code}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+from typing import Any
 
 import segno
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -89,3 +90,23 @@ def _dark_runs(row: list[bool]) -> list[tuple[int, int]]:
             runs.append((start, x - start))
             start = None
     return runs
+
+
+VERIFY_QR_SIZE = 56.0  # points (about 20 mm): a signed letter's verification QR
+
+
+def verification_block(code: str, url: str, width: float, with_qr: bool = True) -> Any:
+    """What a signed letter prints under its signatures: its verification code and where to check it,
+    with the QR code of that page (the receipt, which already has the tracking QR, prints the line only)."""
+    from reportlab.platypus import Table, TableStyle
+
+    from .layout import para, style, text
+
+    line = para(f"Văn bản được ký số. Mã kiểm tra: <b>{text(code)}</b>. Quét mã QR hoặc truy cập {text(url)} "
+                "để kiểm tra chữ ký số.", style("verify", 7.5, leading=9.5))
+    if not with_qr:
+        return line
+    t = Table([[QRCode(url, VERIFY_QR_SIZE), line]], colWidths=[VERIFY_QR_SIZE + 6, width - VERIFY_QR_SIZE - 6])
+    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                           ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return t

@@ -15,6 +15,7 @@ from .layout import (
     CELL,
     CELL_HEAD,
     CODE,
+    SignatureSpot,
     content_width,
     grid,
     header,
@@ -27,7 +28,7 @@ from .layout import (
     time_and_date,
     title,
 )
-from .qr import QRCode, tracking_url
+from .qr import QRCode, tracking_url, verification_block
 
 PAGE = A5
 QR_SIZE = 28 * mm
@@ -68,7 +69,8 @@ def _components(d: Dossier, width: float) -> Table:
     return t
 
 
-def _copy(d: Dossier, officer: str, copy_label: str) -> list[Flowable]:
+def _copy(d: Dossier, officer: str, copy_label: str, spots: dict | None = None,
+          verification: tuple[str, str] | None = None) -> list[Flowable]:
     width = content_width(PAGE)
     unit = d.receiving_unit
     story: list[Flowable] = [header(facts.issuer(unit, f"Số: {d.code}", d.received_at), width),
@@ -81,15 +83,22 @@ def _copy(d: Dossier, officer: str, copy_label: str) -> list[Flowable]:
                        ("Đăng ký nhận kết quả tại", d.get_result_delivery_display()),
                        ("Cán bộ tiếp nhận", officer)], start=2)
     story.append(para("Vào Sổ theo dõi hồ sơ, Quyển số: ………… Số thứ tự: …………"))
-    story.append(signatures([("Người nộp hồ sơ", d.applicant_name), ("Người tiếp nhận hồ sơ", officer)], width))
+    spot = {1: SignatureSpot("officer", spots)} if spots is not None else None
+    story.append(signatures([("Người nộp hồ sơ", d.applicant_name), ("Người tiếp nhận hồ sơ", officer)], width,
+                            spot))
+    if verification is not None:
+        story += [Spacer(1, 4), verification_block(*verification, width, with_qr=False)]
     return story
 
 
-def render_receipt(d: Dossier, copies: int = 1) -> bytes:
-    """The receipt; ``copies`` = 2 prints both copies the form asks for, one per page."""
+def render_receipt(d: Dossier, copies: int = 1, *, spots: dict | None = None,
+                   verification: tuple[str, str] | None = None) -> bytes:
+    """The receipt; ``copies`` = 2 prints both copies the form asks for, one per page. ``spots`` receives
+    where the receiving officer's block landed on the first copy (key ``officer``); ``verification`` =
+    (code, url) prints the signed receipt's verification code."""
     officer = facts.receiving_officer(d)
     labels = COPIES if copies > 1 else ("",)
     story: list[Flowable] = []
     for i, label in enumerate(labels):
-        story += ([PageBreak()] if i else []) + _copy(d, officer, label)
+        story += ([PageBreak()] if i else []) + _copy(d, officer, label, spots, verification)
     return render(story, PAGE, f"Giấy tiếp nhận hồ sơ {d.code}")

@@ -15,7 +15,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import Actor, get_dossier
 from motcua.units.models import Unit
 
-from . import book, facts
+from . import book, facts, signed
 from .control import render_control_slip
 from .letters import LETTERS, Letter, render_letter
 from .receipt import render_receipt
@@ -100,7 +100,8 @@ def render_document(actor: Actor, dossier_id: int, slug: str) -> tuple[str, byte
     if not doc.applies(d, _actions(d)):
         raise NotFound(NOT_APPLICABLE)
     with translation.override("vi"):  # official text, whatever language the page is in
-        pdf = doc.render(d, _is_staff(actor))
+        staff = _is_staff(actor)
+        pdf = signed.signed_pdf(d, slug, staff) or doc.render(d, staff)
     return f"{doc.filename}-{d.code}.pdf", pdf
 
 

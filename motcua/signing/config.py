@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from .backends import SOFTHSM_MODULE, Pkcs11Signer, RemoteHashSigner, Signer, SoftwareKeySigner, production
-from .errors import SigningError
+from .errors import SigningError, SoftwareKeyRefused
+from .i18n import _
 from .pades import SigningSettings
 from .pki import Pki, read_cert
 
@@ -137,3 +138,54 @@ def remote_user_id(username: str, env: Mapping[str, str] = os.environ) -> str:
             return id_number
     pki = configured_test_pki(env)
     return pki.signers["leader"].id_number if pki is not None and "leader" in pki.signers else ""
+
+
+# -- letters: the unit's seal certificate ------------------------------------------------------------
+
+def letters_enabled(env: Mapping[str, str] = os.environ) -> bool:
+    """``MOTCUA_SIGNING_LETTERS`` (1/0): sign the letters motcua prints; on by default except in the test
+    environment (the signing tests switch it on) and when no seal backend is available."""
+    from motcua.conf import CONFIG
+
+    default = "0" if (env.get("MOTCUA_ENV") or CONFIG.env) == "test" else "1"
+    return env.get("MOTCUA_SIGNING_LETTERS", default) not in ("0", "false", "no", "") and seal_backend(env) != "off"
+
+
+def seal_backend(env: Mapping[str, str] = os.environ) -> str:
+    """How letters are signed: ``MOTCUA_SIGNING_SEAL_BACKEND`` (software | pkcs11 | off); by default the
+    signing backend when it signs without a person (software, pkcs11), else off: a remote service asks the
+    signer's phone for every signature, which a letter printed at the counter cannot wait for."""
+    kind = env.get("MOTCUA_SIGNING_SEAL_BACKEND", "")
+    if not kind:
+        main = env.get("MOTCUA_SIGNING_BACKEND", "remote" if production() else "software")
+        kind = main if main in ("software", "pkcs11") else "off"
+    if kind not in ("software", "pkcs11", "off"):
+        raise SigningError(f"MOTCUA_SIGNING_SEAL_BACKEND must be software, pkcs11 or off, not {kind!r}")
+    return kind
+
+
+def seal_signer(unit_code: str, env: Mapping[str, str] = os.environ) -> Signer | None:
+    """The unit's seal certificate (chứng thư số của cơ quan): a key on the unit's HSM/token, labelled
+    ``MOTCUA_SIGNING_SEAL_KEY`` (``{unit}`` is replaced by the unit's code; default ``seal``), or, in
+    development, a key file (``MOTCUA_SIGNING_SEAL_KEY_FILE``, ``_SEAL_CERT_FILE``) or the test PKI's seal.
+    None when letters are not signed."""
+    kind = seal_backend(env)
+    if kind == "off":
+        return None
+    chain = _paths(env.get("MOTCUA_SIGNING_CA_CERTS", ""))
+    if kind == "pkcs11":
+        label = env.get("MOTCUA_SIGNING_SEAL_KEY", "seal").replace("{unit}", unit_code)
+        return Pkcs11Signer(token_label=env.get("MOTCUA_SIGNING_SEAL_PKCS11_TOKEN")
+                            or env["MOTCUA_SIGNING_PKCS11_TOKEN"], key_label=label,
+                            pin=env.get("MOTCUA_SIGNING_SEAL_PKCS11_PIN") or env["MOTCUA_SIGNING_PKCS11_PIN"],
+                            module=env.get("MOTCUA_SIGNING_PKCS11_MODULE", SOFTHSM_MODULE), chain=chain)
+    if production():  # a software seal key, like any software key, is for the demo and development only
+        raise SoftwareKeyRefused(_("Môi trường vận hành không cho phép ký bằng khóa phần mềm; "
+                                   "hãy dùng thiết bị ký số (token/HSM) hoặc dịch vụ ký số từ xa."))
+    if env.get("MOTCUA_SIGNING_SEAL_KEY_FILE"):
+        return SoftwareKeySigner(key=Path(env["MOTCUA_SIGNING_SEAL_KEY_FILE"]),
+                                 cert=Path(env["MOTCUA_SIGNING_SEAL_CERT_FILE"]), chain=chain)
+    pki = configured_test_pki(env)
+    if pki is None:
+        raise SigningError("no seal key configured (MOTCUA_SIGNING_SEAL_KEY_FILE) and no test PKI")
+    return _software(env, "seal" if "seal" in pki.signers else "leader")

@@ -36,3 +36,55 @@ class RemoteSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transaction_id} {self.state}"
+
+
+class ResultCode(models.Model):
+    """A reserved result code ``<dossier code>-KQ<n>``: one row per code, unique per dossier and number, so
+    two drafts initialled at the same time (or an initialled draft and a plain approval) never get the
+    same code. A code stays reserved for the result file it was made for (``document``), so trying again
+    with that file gives it the same code; a reservation never used leaves a gap in the numbers."""
+
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField()
+    code = models.CharField(max_length=80, unique=True)
+    document = models.ForeignKey("dossiers.DossierFile", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mã kết quả đã cấp")
+        verbose_name_plural = _("mã kết quả đã cấp")
+        constraints = [models.UniqueConstraint(fields=["dossier", "number"], name="signing_resultcode_number")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class SignedLetter(models.Model):
+    """A letter motcua printed (receipt, supplement request, refusal, apology, stop notice) signed once
+    for its event with the unit's seal certificate and kept: every later download is this file. ``code``
+    is its verification code (on the letter, and the public page ``/results/<code>/``)."""
+
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="signed_letters")
+    event = models.ForeignKey("dossiers.DossierEvent", on_delete=models.PROTECT, related_name="+")
+    slug = models.CharField(max_length=20)
+    copies = models.PositiveSmallIntegerField(default=1)
+    code = models.CharField(_("mã kiểm tra"), max_length=100, unique=True)
+    storage_key = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    signer = models.CharField(_("người ký"), max_length=255)
+    certificate_serial = models.CharField(max_length=64)
+    issuer = models.CharField(max_length=255)
+    signed_at = models.DateTimeField()
+    signature_sha256 = models.CharField(max_length=64)
+    signature_level = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("văn bản đã ký số")
+        verbose_name_plural = _("văn bản đã ký số")
+        constraints = [models.UniqueConstraint(fields=["event", "slug", "copies"], name="signing_letter_once")]
+
+    def __str__(self) -> str:
+        return self.code

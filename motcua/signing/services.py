@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,12 +48,45 @@ def callback_url() -> str:
     return os.environ.get("MOTCUA_REMOTE_SIGNER_CALLBACK_URL") or f"{CONFIG.public_url}{reverse('signing:callback')}"
 
 
-def next_result_code(dossier: Any) -> str:
-    """``<dossier code>-KQ<n>``: n counts the result codes the dossier already has."""
+def next_result_code(dossier: Any, document: Any = None) -> str:
+    """Reserve the dossier's next result code ``<dossier code>-KQ<n>`` (see :func:`reserve_result_code`)."""
+    return reserve_result_code(dossier, document)
+
+
+_KQ = re.compile(r"-KQ(\d+)$")
+
+
+def reserve_result_code(dossier: Any, document: Any = None) -> str:
+    """The next free ``<dossier code>-KQ<n>``, reserved for good (a ``ResultCode`` row), so that two
+    drafts initialled at the same time, or a draft initialled while another result is approved, never
+    get the same code. ``document``: the result file the code is for; asking again for the same file
+    gives its code again (a retried signature does not use up numbers).
+
+    Safe under concurrency without locking the dossier: the number is unique per dossier, so of two
+    transactions taking the same number the second waits for the first (PostgreSQL's unique index) and
+    fails, then takes the next one."""
     from motcua.dossiers.models import Approval
 
-    n = Approval.objects.filter(dossier=dossier, result_code__isnull=False).count() + 1
-    return codes.result_code(dossier.code, n)
+    from .models import ResultCode
+
+    if document is not None:  # the file's code, unless an approval has used it already (approved again)
+        kept = (ResultCode.objects.filter(dossier=dossier, document=document).order_by("-number")
+                .values_list("code", flat=True).first())
+        if kept and not Approval.objects.filter(result_code=kept).exists():
+            return kept
+    for _attempt in range(50):
+        numbers = list(ResultCode.objects.filter(dossier=dossier).values_list("number", flat=True))
+        numbers += [int(m.group(1)) for c in Approval.objects.filter(dossier=dossier, result_code__isnull=False)
+                    .values_list("result_code", flat=True) if (m := _KQ.search(c))]  # codes from before reserving
+        n = max(numbers, default=0) + 1
+        code = codes.result_code(dossier.code, n)
+        try:
+            with transaction.atomic():
+                ResultCode.objects.create(dossier=dossier, number=n, code=code, document=document)
+        except IntegrityError:
+            continue
+        return code
+    raise SigningError(_("Không cấp được mã kết quả cho hồ sơ, vui lòng thử lại."))
 
 
 def read_file(f: Any) -> bytes:
@@ -64,7 +98,7 @@ def read_file(f: Any) -> bytes:
 
 def result_code_for(dossier: Any, doc: Any) -> str:
     """The code a result will carry: the one stamped at the specialist's initials, else the next free one."""
-    return stamp.stamped_code(read_file(doc)) or next_result_code(dossier)
+    return stamp.stamped_code(read_file(doc)) or reserve_result_code(dossier, doc)
 
 
 def prepare(dossier: Any, doc: Any, code: str) -> tuple[bytes, pades.SignatureBox, pades.SigningSettings]:
@@ -93,7 +127,7 @@ def initial_result(dossier: Any, doc: Any) -> tuple[pades.SignedPdf, str]:
     data = read_file(doc)
     if stamp.has_signatures(data):
         raise SigningError(_("Tệp kết quả này đã được ký."))
-    code = next_result_code(dossier)
+    code = reserve_result_code(dossier, doc)
     stamped = stamp.stamp_result(data, code, result_url(code))
     box = stamp.initials_box(stamped, title=_("Chuyên viên thụ lý"))
     settings = config.signing_settings(location=dossier.handling_unit.name)
@@ -198,6 +232,7 @@ class ResultCheck:
     dossier_status: str
     applicant: str  # masked (codes.mask_name)
     procedure: str
+    document: str = ""  # a signed letter's title ("" for a result)
 
 
 def verify_bytes(data: bytes, *, fetch_missing: bool = False) -> verify.Report:
@@ -218,11 +253,30 @@ def verify_result(code: str) -> ResultCheck:
     a = (Approval.objects.select_related("dossier__procedure", "signed_document")
          .filter(result_code=code, signature_status="signed", signed_document__isnull=False).first())
     if a is None:
-        raise NotFound("Result not found.")
+        return verify_letter(code)
     d = a.dossier
     report = verify_bytes(read_file(a.signed_document), fetch_missing=True)
     return ResultCheck(code=code, report=report, dossier_code=d.code, dossier_status=str(d.get_status_display()),
                        applicant=codes.mask_name(d.applicant_name), procedure=d.procedure.name)
+
+
+def verify_letter(code: str) -> ResultCheck:
+    """A signed letter by its verification code (printed on it, and its QR code); NotFound if none."""
+    from motcua.documents.services import DOCUMENTS
+    from motcua.dossiers.storage import get_storage
+
+    from .models import SignedLetter
+
+    letter = SignedLetter.objects.select_related("dossier__procedure").filter(code=code).first()
+    if letter is None:
+        raise NotFound("Result not found.")
+    d = letter.dossier
+    with get_storage().open(letter.storage_key) as fh:
+        report = verify_bytes(fh.read(), fetch_missing=True)
+    doc = DOCUMENTS.get(letter.slug)
+    return ResultCheck(code=code, report=report, dossier_code=d.code, dossier_status=str(d.get_status_display()),
+                       applicant=codes.mask_name(d.applicant_name), procedure=d.procedure.name,
+                       document=_(doc.label) if doc else letter.slug)
 
 
 def retryable(e: Exception) -> bool:

@@ -29,8 +29,8 @@ CONFIG_TEMPLATE = Path(__file__).with_name("certomancer.yml")
 ARCH = "motcua"
 DEFAULT_PORT = 9620
 DEFAULT_URL = f"http://127.0.0.1:{DEFAULT_PORT}"
-KEYS = ("root", "interm", "ocsp", "tsa", "leader", "specialist", "revoked", "expired")
-SIGNERS = ("leader", "specialist", "revoked", "expired")
+KEYS = ("root", "interm", "ocsp", "tsa", "leader", "specialist", "revoked", "expired", "seal")
+SIGNERS = ("leader", "specialist", "revoked", "expired", "seal")  # seal: the unit's own certificate (letters)
 CERTS = ("root", "interm", "ocsp", "tsa", *SIGNERS)
 
 
