@@ -17,6 +17,7 @@ FLOW_COLUMNS = (
     "received", "received_online", "online_full_eligible", "online_full", "resolved_early", "resolved_on_time",
     "resolved_late", "processed", "processing_seconds", "withdrawn", "refused", "stopped", "requests",
     "rated", "rated_satisfied", "rated_dissatisfied", "digitizable", "digitized", "e_result",
+    "digitized_any", "digitized_all", "result_digitized",
 )
 STOCK_COLUMNS = ("open_on_time", "open_late", "approaching", "not_collected")
 COLUMNS = FLOW_COLUMNS + STOCK_COLUMNS
@@ -53,6 +54,9 @@ class FigureBucket(models.Model):  # noqa: DJ008 (internal rows, never displayed
     digitizable = models.IntegerField(default=0)
     digitized = models.IntegerField(default=0)
     e_result = models.IntegerField(default=0)
+    digitized_any = models.IntegerField(default=0)
+    digitized_all = models.IntegerField(default=0)
+    result_digitized = models.IntegerField(default=0)
     open_on_time = models.IntegerField(default=0)
     open_late = models.IntegerField(default=0)
     approaching = models.IntegerField(default=0)
