@@ -28,11 +28,16 @@ def pdf(tag: str) -> bytes:
     return PDF.replace(b"%%EOF", f"% {tag}\n%%EOF".encode())
 
 
+def birth_component(name: str) -> Component:
+    """A component of the birth registration's version in force."""
+    return Component.objects.get(version__procedure__code="1.001193", version__effective_to__isnull=True, name=name)
+
+
 @pytest.fixture
 def typed(world) -> dict[str, Component]:  # noqa: ANN001
     """Document types on the test catalog: the birth registration's "Giấy chứng sinh" and the certified
     copy's original ("Bản chính giấy tờ", here a birth certificate)."""
-    birth = Component.objects.get(version__procedure__code="1.001193", name="Giấy chứng sinh")
+    birth = birth_component("Giấy chứng sinh")
     original = Component.objects.get(version__procedure__code="2.000815", name="Bản chính giấy tờ")
     Component.objects.filter(pk=birth.pk).update(document_type="giay_chung_sinh")
     Component.objects.filter(pk=original.pk).update(document_type="giay_khai_sinh")
