@@ -169,13 +169,14 @@ def _status(raw: str) -> bool | None:
     return None if len(wanted) != 1 else wanted == {"open"}
 
 
-def _window(start: datetime | None, end: datetime | None, now: datetime) -> tuple[datetime, datetime]:
+def _window(start: datetime | None, end: datetime | None, now: datetime) -> tuple[datetime, datetime | None]:
+    """The requested range (both ends included), at most 90 days; by default the last 90 days."""
     if start and end and start > end:
         raise BadInput(_("start_date phải trước end_date."))
     if start and end and end - start > WINDOW:
         raise BadInput(_("Khoảng thời gian tìm kiếm không được quá 90 ngày."))
     if start is None:
-        start = (end or now) - WINDOW
+        return (end or now) - WINDOW, end
     return start, end or start + WINDOW
 
 

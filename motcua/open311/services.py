@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -129,7 +130,8 @@ def requests(filters: mapping.Filters, province: Unit | None, media_base: str) -
         qs = feedback.public_cases().filter(code__in=filters.codes)
     else:
         status = "" if filters.is_open is None else ("open" if filters.is_open else "closed")
-        qs = feedback.public_cases(status=status, start=filters.start, end=filters.end)
+        end = filters.end + timedelta(microseconds=1) if filters.end else None  # end_date is included
+        qs = feedback.public_cases(status=status, start=filters.start, end=end)
         if filters.service_codes:
             qs = qs.filter(category__code__in=filters.service_codes)
     return _answers(list(_in(qs, province)[:mapping.MAX_RESULTS]), media_base)
