@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "fees"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("dossiers/<int:pk>/cash/", views.collect, name="collect"),
+    path("receipts/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("receipts/<int:pk>/", views.receipt_pdf, name="receipt"),
+    path("pay/<str:token>/", views.pay, name="pay"),
+]

@@ -107,8 +107,17 @@ def _held_by_other(actor: svc.Actor, d: Dossier, leader_overrides: bool = True) 
     return not (leader_overrides and _leads(actor, d))
 
 
+# refusals other apps add, checked before the process rules (motcua/fees: a stage whose fee is
+# unpaid): (actor, dossier, action) -> the error the service would raise, or None
+REFUSALS: list[Callable[[svc.Actor, Dossier, Action], DomainError | None]] = []
+
+
 def refusal(actor: svc.Actor, d: Dossier, action: Action, sit: Situation) -> DomainError | None:
     """The process rule that refuses ``action`` now (the same checks the service makes), or None."""
+    for check in REFUSALS:
+        found = check(actor, d, action)
+        if found is not None:
+            return found
     try:
         if action is Action.FORWARD:
             _check_forward(actor, d, sit)

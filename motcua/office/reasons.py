@@ -35,6 +35,11 @@ REASONS = {
     "with_applicant": gettext_noop("Hồ sơ đang chờ người nộp bổ sung."),
     "awaiting_payment": gettext_noop("Hồ sơ đang chờ người nộp thực hiện nghĩa vụ tài chính."),
     "ready_to_finish": gettext_noop("Hồ sơ đã qua đủ các bước, chờ hoàn thành xử lý."),
+    "fee_unpaid_start": gettext_noop("Chưa nộp đủ phí, lệ phí thu khi tiếp nhận (còn thiếu %(amount)s): hồ sơ "
+                                     "chưa được chuyển xử lý."),
+    "fee_unpaid_supplement": gettext_noop("Chưa nộp đủ phí, lệ phí thu khi bổ sung (còn thiếu %(amount)s): chưa "
+                                          "nhận được hồ sơ bổ sung."),
+    "fee_unpaid_return": gettext_noop("Chưa nộp đủ phí, lệ phí (còn thiếu %(amount)s): chưa trả được kết quả."),
 }
 
 
