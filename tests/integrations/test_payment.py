@@ -171,7 +171,12 @@ def test_the_same_attempt_is_reused_while_open_and_no_second_payment_is_started(
 
 def test_a_financial_obligation_paid_online_moves_the_dossier_back_to_processing(
         world, account, platform, client_of):  # noqa: ANN001
+    from motcua.catalog.models import ProcedureVersion
+
     d = online_dossier(world)
+    # the procedure lets the applicant pay later: the dossier is handed to processing with its
+    # intake fee unpaid (motcua/fees guards START otherwise), and both are paid at once
+    ProcedureVersion.objects.filter(pk=d.version_id).update(fee_pay_later=True)
     svc.receive(world.actor("counter_p"), d.pk)
     svc.start(world.actor("counter_p"), d.pk)
     svc.request_payment(world.actor("specialist_p"), d.pk, 50000, "Lệ phí cấp bản sao bổ sung")

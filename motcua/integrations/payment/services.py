@@ -4,11 +4,10 @@ settles a payment), the periodic QUERY of open payments and the receipt (GET_BIL
 
 The dossier's money moves through the dossier services with the system actor: a dossier waiting
 for its financial obligation (status 6) is paid with ``payment`` (which moves it back to
-processing). In any other status no transition is due, and the lifecycle has no status-keeping
-payment action: ``fees_paid`` is then updated in place under the dossier's row lock and the
-payment row is the ledger (requested of the lead: an event for it, /work/notes/requests-payment.md).
-A status change for a mere fee would be wrong (the dossier's clock and step do not change) and an
-event under another action's name would mislead the reports that read the log."""
+processing); in any other status no transition is due and the payment is recorded as a
+status-keeping ``fee_paid`` event (method "online", the payment's reference), through
+:func:`motcua.fees.services.record_online`. What is owed at each stage comes from the dossier's fee
+lines (:mod:`motcua.fees.services`)."""
 
 from __future__ import annotations
 
@@ -22,7 +21,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from motcua.catalog.choices import FeeCollected
 from motcua.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from motcua.domain.lifecycle import Status
 from motcua.dossiers import services as svc
@@ -48,20 +46,11 @@ def system() -> svc.Actor:
 # ---- what is owed ---------------------------------------------------------------------------
 
 def not_yet_due(d: Dossier) -> int:
-    """The catalog fees collected at a later stage than the dossier has reached (code 2: at a
-    supplement, none requested yet; code 4: at the result, not yet processed). 0 when the fees
-    listed do not add up to the dossier's fee (a channel's own fee: all of it is due)."""
-    fees = d.version.fees or []
-    listed = sum(int(f.get("amount") or 0) for f in fees)
-    if listed != d.version.fee_total(d.channel):
-        return 0
-    waiting = set()
-    if d.status not in (Status.PROCESSED, Status.RETURNED):
-        waiting.add(FeeCollected.AT_RESULT)
-    if not d.supplement_requests and d.status != Status.SUPPLEMENT:
-        waiting.add(FeeCollected.AT_SUPPLEMENT)
-    return sum(int(f.get("amount") or 0) for f in fees
-               if int(f.get("collected") or FeeCollected.AT_INTAKE) in waiting)
+    """The fee lines collected at a later stage than the dossier has reached (code 2: at a
+    supplement, none requested yet; code 4: at the result, not yet processed)."""
+    from motcua.fees import services as fees
+
+    return fees.not_yet_due(d)
 
 
 def amount_due(d: Dossier) -> int:
@@ -97,14 +86,15 @@ def new_reference(d: Dossier) -> str:
     return f"MC{timezone.now():%y%m%d}{d.pk:07d}{secrets.token_hex(4).upper()}"[:40]
 
 
-def start(user: Any, dossier_id: int, ttl: float) -> Payment:
+def start(user: Any, dossier_id: int, ttl: float, *, by_token: bool = False) -> Payment:
     """The owner's pay button: the attempt to send the payer to. An open attempt younger than
     ``ttl`` seconds is reused (same reference: one payment); an older one is expired (still
     queried, so a late payment is found) and a new one is created. Commits before returning: the
-    caller then sends INIT outside the transaction."""
+    caller then sends INIT outside the transaction. ``by_token``: the payer holds the dossier's
+    signed payment link (motcua.fees.tokens, checked by the caller) and needs no account."""
     with transaction.atomic():
         d = Dossier.objects.select_for_update(of=("self",)).select_related("version").filter(pk=dossier_id).first()
-        if d is None or d.owner_id is None or d.owner_id != getattr(user, "pk", None):
+        if d is None or (not by_token and (d.owner_id is None or d.owner_id != getattr(user, "pk", None))):
             raise NotFound("Dossier not found.")
         opened = Payment.objects.filter(dossier=d, state__in=OPEN).first()
         now = timezone.now()
@@ -227,8 +217,10 @@ def _update(p: Payment, **fields: Any) -> None:
 
 def record_paid(p: Payment) -> None:
     """The dossier's side of a paid attempt (in the caller's transaction, dossier row locked): the
-    financial obligation fulfilled (status 6 -> 4, ``payment``), or ``fees_paid`` raised in place;
-    a payment for nothing owed any more, or for a dossier refused, withdrawn or stopped meanwhile,
+    financial obligation fulfilled (status 6 -> 4, ``payment``), or a ``fee_paid`` event (method
+    online, the reference); ``fees_paid`` is raised in place only for a dossier already returned
+    (a procedure that allows paying later: the lifecycle takes no event after the return); a
+    payment for nothing owed any more, or for a dossier refused, withdrawn or stopped meanwhile,
     is surplus (kept for a refund and listed by the reconciliation, the dossier unchanged)."""
     d = Dossier.objects.select_for_update(of=("self",)).select_related("version").get(pk=p.dossier_id)
     if d.status in CLOSED:
@@ -241,6 +233,11 @@ def record_paid(p: Payment) -> None:
         return
     if d.status == Status.FINANCIAL:
         svc.payment(system(), d.pk, p.amount, reference=p.reference)
+        return
+    if d.status in PAYABLE:
+        from motcua.fees import services as fees
+
+        fees.record_online(system(), d.pk, p.amount, p.reference)
         return
     Dossier.objects.filter(pk=d.pk).update(fees_paid=F("fees_paid") + p.amount, updated_at=timezone.now())
 
