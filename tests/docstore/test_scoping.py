@@ -63,5 +63,6 @@ def test_staff_see_a_store_only_through_a_dossier_they_may_see(client_of, world,
     assert _file(client_of("counter_b"), url) == 404  # commune B does not see commune A's dossier
     # through a visible dossier of another applicant: not that applicant's document
     assert _file(client_of("counter_b"), f"/documents-store/office/dossiers/{other.pk}/documents/{doc.pk}/file/") == 404
-    assert "Kho dữ liệu của người nộp" not in client_of("counter_b").get(f"/office/dossiers/{other.pk}/").content.decode()
+    page = client_of("counter_b").get(f"/office/dossiers/{other.pk}/").content.decode()
+    assert "Kho dữ liệu của người nộp" not in page
     assert client_of("citizen").get(url).status_code == 403  # not staff
