@@ -55,6 +55,7 @@ class HistoryRecord:
     # as the services write it ({"step": id, "holder": user id, "step_due_at": iso, ...}); the
     # dossier's current step, holder and step times follow from the last one, as in the services.
     data: list[dict | None] | None = None
+    result_delivery: str = "counter"  # counter, post or online (motcua.dossiers.choices.ResultDelivery)
 
 
 @dataclass
@@ -194,7 +195,7 @@ def _rows(rec: HistoryRecord, p: Projection, did: int, ts: _Timestamps,
     dossier = (
         did, rec.code, rec.receiving_unit_id, rec.handling_unit_id, rec.receiving_path, rec.handling_path,
         rec.procedure_id, rec.version_id, rec.channel, p.status, rec.applicant_type, rec.applicant_name,
-        rec.applicant_id_number, rec.applicant_phone, "", rec.applicant_address, "", "", "", "", "counter", 1,
+        rec.applicant_id_number, rec.applicant_phone, "", rec.applicant_address, "", "", "", "", rec.result_delivery, 1,
         first, ts(p.received), rec.limit_seconds, ts(due),
         ts(rec.extended_to if rec.extended_to else due), ts(rec.extended_to), json.dumps(p.pauses),
         p.supplement_requests, ts(p.ended), ts(p.returned), p.verdict, p.late, ts(p.step_started), ts(p.step_due),
@@ -233,7 +234,7 @@ def _pg_lines(rec: HistoryRecord, p: Projection, did: int, ts: _Timestamps, key:
         str(did), _e(rec.code), str(rec.receiving_unit_id), str(rec.handling_unit_id), _e(rec.receiving_path),
         _e(rec.handling_path), str(rec.procedure_id), str(rec.version_id), str(rec.channel), str(p.status),
         str(rec.applicant_type), _e(rec.applicant_name), _e(rec.applicant_id_number), _e(rec.applicant_phone), "",
-        _e(rec.applicant_address), "", "", "", "", "counter", "1", _n(first), _n(ts(p.received)),
+        _e(rec.applicant_address), "", "", "", "", rec.result_delivery, "1", _n(first), _n(ts(p.received)),
         str(rec.limit_seconds), _n(due), _n(ext or due), _n(ext), json.dumps(p.pauses),
         str(p.supplement_requests), _n(ts(p.ended)), _n(ts(p.returned)), p.verdict, str(p.late),
         _n(ts(p.step_started)), _n(ts(p.step_due)), _o(p.current_step), _o(p.holder), str(rec.fees_due),

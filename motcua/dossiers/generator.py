@@ -5,6 +5,17 @@ years, a few percent by post, certified copies and civil status dominating commu
 about 8% supplement requests (1% twice), 1.5% withdrawals, 1% refusals of online dossiers,
 0.5% stopped, and 1-3% finished late; dossiers received recently are still open.
 
+Postal service and fees (their own random stream, so the other figures do not move): a share of
+the applicants choose the result by post (7% rising to 15% over the period; most of those who
+send their dossier by post), whose return is preceded by the delivery order's ``postal`` events
+(order created, parcel collected, delivered: the data the postal integration writes) and carries
+``{"method": "post", "postal_code": ...}``; a few deliveries are cancelled by the post (the result
+stays at the counter). A dossier sent by post (channel 3) has its pick-up order's ``postal``
+events before its receipt. A fee due is paid at receipt: a ``fee_paid`` event (cash at the
+counter or by post, online for an online dossier), and ``fees_paid`` is the sum of those events.
+A postal order still on its way at the end of the period is left out (the live integration
+orders it), so every history's order is complete or cancelled.
+
 Each history follows the handling unit's internal process for its procedure, as the services
 write it: ``start`` enters the first step, a ``forward`` enters each next one, the approval step is
 left by an ``approve``; each step entered names its due time (the step's quota in working time,
@@ -27,6 +38,9 @@ from motcua.catalog.choices import Channel, OnlineLevel, VersionStatus
 from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.domain.codes import format_dossier_code
 from motcua.domain.workcal import WorkingCalendar
+from motcua.integrations.post import demo as post_demo
+from motcua.integrations.post import mapping
+from motcua.integrations.post import services as post_services
 from motcua.units.models import StaffRole, Unit
 
 from .bulk import HistoryRecord, import_history
@@ -99,6 +113,11 @@ class Generator:
         self.days = [date.fromordinal(o) for o in range(start.toordinal(), end.toordinal() + 1)
                      if self.cal.is_working_day(date.fromordinal(o))]
         self.staff = _staff(province, {t.handling.pk: t.handling.path for t in self.targets})
+        self.post_rng = random.Random(seed * 104729 + 29)  # result by post, postal and fee events
+        from .models import Dossier
+
+        # item-code serials of this run: after every dossier id there is, so a later run's codes are new
+        self.serial = Dossier.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     def _name(self) -> str:
         r = self.rng
@@ -120,6 +139,26 @@ class Generator:
     def _after(self, epoch: int, working_seconds: float) -> int:
         return self.cal.epoch_at(self.cal.ordinal_at(epoch) + int(working_seconds))
 
+    def _result_delivery(self, channel: int, frac: float) -> str:
+        share = 0.6 if channel == Channel.POST else 0.07 + 0.08 * frac
+        return "post" if self.post_rng.random() < share else "counter"
+
+    def _between(self, a: int, b: int, frac: float) -> int:
+        """The instant ``frac`` of the working time between ``a`` and ``b``."""
+        oa, ob = self.cal.ordinal_at(a), self.cal.ordinal_at(b)
+        return max(a, min(b, self.cal.epoch_at(oa + int(max(0, ob - oa) * frac))))
+
+    def _postal(self, ev: list[Event], kind: str, code: str, number: str, start: int, end: int,
+                last: int = mapping.DELIVERED, message: str = "") -> None:
+        """A postal order's events between ``start`` and ``end``: created, collected, then ``last``
+        (delivered or cancelled) at ``end`` for a delivery, just before it for a pick-up."""
+        at_last = end if kind == "delivery" else self._between(start, end, 0.9)
+        for status, at in ((mapping.REGISTERED, self._between(start, end, 0.05)),
+                           (mapping.COLLECTING, self._between(start, end, 0.4)), (last, at_last)):
+            note = post_services.NOTES[(post_services.Kind(kind), status)].format(code=code, message=message)
+            ev.append((at, "postal", note, {"postal": kind, "postal_status": status, "postal_code": code,
+                                            "order_number": number}))
+
     def record(self) -> HistoryRecord:
         r = self.rng
         t = self.targets[r.choices(range(len(self.targets)), self.weights)[0]]
@@ -130,11 +169,14 @@ class Generator:
         version = self._version_on(t, day)
         if version is not t.version:
             t = Target(version, t.receiving, t.handling, t.steps, t.weight)
-        channel = self._channel(t, di / max(1, len(self.days) - 1))
+        frac = di / max(1, len(self.days) - 1)
+        channel = self._channel(t, frac)
         limit = t.version.limit_seconds(channel)
         key = (t.receiving.pk, day)
         self.seq[key] = self.seq.get(key, 0) + 1
         code = format_dossier_code(t.receiving.code, day, self.seq[key])
+        self.serial += 1
+        post = _Post(self._result_delivery(channel, frac), code, self.serial, t.version.fee_total(channel))
         ev: list[Event] = []
         if channel == Channel.DIRECT:
             ev.append((submitted, "intake", "", None))
@@ -142,12 +184,17 @@ class Generator:
         else:
             ev.append((submitted, "submit", "", None))
             received = self._after(submitted, r.uniform(600, 4 * 3600))
+            if channel == Channel.POST:  # collected from the applicant, arrived at the counter
+                self._postal(ev, "pickup", mapping.item_code("EP", self.serial), code, submitted, received)
             if r.random() < 0.01:
                 ev.append((received, "refuse", "Hồ sơ không đúng thẩm quyền giải quyết", None))
-                return self._rec(t, code, channel, limit, ev, key)
+                return self._rec(t, code, channel, limit, ev, key, post)
             ev.append((received, "receive", "", None))
-        self._process(ev, received, limit, t)
-        return self._rec(t, code, channel, limit, ev, key)
+        if post.fee:  # collected at receipt
+            ev.append((self._after(received, self.post_rng.uniform(5, 50)), "fee_paid", "",
+                       {"amount": post.fee, "method": "online" if channel == Channel.ONLINE else "cash"}))
+        self._process(ev, received, limit, t, post)
+        return self._rec(t, code, channel, limit, ev, key, post)
 
     def _holder(self, t: Target, step: ProcessStep) -> int | None:
         staff = self.staff.get((t.handling.pk, step.role))
@@ -160,7 +207,7 @@ class Generator:
         due = step_due(self.cal, datetime.fromtimestamp(at, UTC), step)
         return {"step": step.pk, "step_name": step.name, "holder": holder, "step_due_at": due.isoformat()}
 
-    def _process(self, ev: list[Event], received: int, limit: int, t: Target) -> None:
+    def _process(self, ev: list[Event], received: int, limit: int, t: Target, post: _Post) -> None:
         r = self.rng
         clock = self._after(received, r.uniform(60, 1800))
         ev.append((clock, "start", "", self._enter(t.steps[0], clock, self._holder(t, t.steps[0]))))
@@ -195,8 +242,21 @@ class Generator:
         clock = self._after(clock, max(60.0, worked - spent))
         self._steps(ev, t, moves_from, clock)
         ev.append((clock, "finish", "", None))
-        if r.random() < 0.97:
-            ev.append((self._after(clock, r.uniform(0, 5 * 8 * 3600)), "return", "", None))
+        returned = r.random() < 0.97
+        at = self._after(clock, r.uniform(0, 5 * 8 * 3600)) if returned else 0
+        if post.result_delivery != "post":
+            if returned:
+                ev.append((at, "return", "", None))
+            return
+        code = post_demo.history_code(post.serial)
+        if not returned:  # the post gave up (nobody at the address): the result waits at the counter
+            gave_up = self._after(clock, self.post_rng.uniform(2, 4) * 8 * 3600)
+            self._postal(ev, "delivery", code, post.code, clock, gave_up, mapping.CANCELLED,
+                         "Người nhận vắng nhà, đã phát ba lần không thành công")
+            return
+        at = max(at, self._after(clock, self.post_rng.uniform(3, 8) * 3600))  # the post takes some hours
+        self._postal(ev, "delivery", code, post.code, clock, at)
+        ev.append((at, "return", post_services.RETURN_NOTE.format(code=code), {"method": "post", "postal_code": code}))
 
     def _steps(self, ev: list[Event], t: Target, first: int, end: int, stopped: bool = False) -> None:
         """The moves through the process between ``first`` (the first step is left) and ``end`` (the
@@ -225,8 +285,9 @@ class Generator:
                                                **self._enter(following, at, self._holder(t, following))}))
 
     def _rec(self, t: Target, code: str, channel: int, limit: int, ev: list[Event],
-             key: tuple[int, date]) -> HistoryRecord:
-        ev = [e for e in ev if e[0] <= self.now] or ev[:1]
+             key: tuple[int, date], post: _Post) -> HistoryRecord:
+        ev = _complete_orders([e for e in ev if e[0] <= self.now] or ev[:1])
+        paid = sum(int(data["amount"]) for _, action, _, data in ev if action == "fee_paid" and data)
         enterprise = t.version.applicant_types and 0 not in t.version.applicant_types
         return HistoryRecord(
             code=code, receiving_unit_id=t.receiving.pk, handling_unit_id=t.handling.pk,
@@ -238,13 +299,37 @@ class Generator:
             applicant_id_number=f"068{self.rng.randrange(10**8, 10**9)}",
             applicant_phone=f"09{self.rng.randrange(10**7, 10**8)}",
             applicant_address=f"{t.handling.name}, {self.province.name}",
-            fees_due=t.version.fee_total(channel), fees_paid=t.version.fee_total(channel),
+            fees_due=post.fee, fees_paid=paid, result_delivery=post.result_delivery,
             cutoff=_cutoff(t.version), sequence=(key[0], key[1].isoformat(), self.seq[key]),
         )
 
     def records(self, n: int) -> Iterator[HistoryRecord]:
         for _ in range(n):
             yield self.record()
+
+
+@dataclass(frozen=True)
+class _Post:
+    """What a record's postal and fee events need: the result's way, the dossier code, the run's
+    item-code serial of the dossier and the fee due."""
+
+    result_delivery: str
+    code: str
+    serial: int
+    fee: int
+
+
+def _complete_orders(ev: list[Event]) -> list[Event]:
+    """Leave out the ``postal`` events of an order not delivered nor cancelled by the end of the
+    period (still on its way: the live integration orders it again)."""
+    codes = {data["postal_code"] for _, action, _, data in ev if action == "postal" and data}
+    if not codes:
+        return ev
+    done = {data["postal_code"] for _, action, _, data in ev
+            if action == "postal" and data and data["postal_status"] in mapping.FINAL}
+    if done == codes:
+        return ev
+    return [e for e in ev if e[1] != "postal" or (e[3] or {}).get("postal_code") in done]
 
 
 def _staff(province: Unit, handling: dict[int, str]) -> dict[tuple[int, str], list[int]]:

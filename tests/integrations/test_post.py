@@ -138,6 +138,11 @@ def test_a_result_by_post_is_ordered_at_finish_and_returned_by_the_delivery_even
     assert ret.action == Action.RETURN and ret.actor_name == services.SYSTEM_NAME
     assert ret.data == {"method": "post", "postal_code": order.item_code}
     assert order.item_code in ret.note
+    # the order's progress as postal events (status kept at 9), the delivery just before the return
+    trail = [(e.action, e.data.get("postal_status"), e.from_status, e.to_status)
+             for e in d.events.filter(seq__gt=d.events.get(action="finish").seq).order_by("seq")]
+    assert trail == [("postal", 1, 9, 9), ("postal", 2, 9, 9), ("postal", 3, 9, 9), ("return", None, 9, 10)]
+    assert d.events.get(action="postal", data__postal_status=3).at == ret.at
     order.refresh_from_db()
     assert order.status == mapping.DELIVERED and [t.status for t in order.tracking.all()] == [1, 2, 3]
     assert_agree(post)
@@ -200,9 +205,12 @@ def test_a_dossier_sent_by_post_is_collected_then_received_at_the_counter(world,
     pull()
     order.refresh_from_db()
     assert order.status == mapping.DELIVERED
-    if hasattr(Action, "POSTAL"):  # the lifecycle's postal event (requested of the lead)
-        notes = list(d.events.filter(action="postal").values_list("note", flat=True))
-        assert len(notes) == 2 and "đã đến bộ phận một cửa" in notes[1]
+    postal = list(d.events.filter(action="postal").order_by("seq"))
+    assert [(e.data["postal"], e.data["postal_status"], e.from_status, e.to_status) for e in postal] == [
+        ("pickup", 1, 1, 1), ("pickup", 2, 1, 1), ("pickup", 3, 1, 1)]
+    assert all(e.data["postal_code"] == order.item_code and e.data["order_number"] == d.code for e in postal)
+    assert "Đã lập đơn thu gom" in postal[0].note and "đã đến bộ phận một cửa" in postal[2].note
+    assert all(e.actor_name == services.SYSTEM_NAME for e in postal)
     received = svc.receive(world.actor("counter_a"), d.pk)
     assert received.status == Status.RECEIVED and received.channel == Channel.POST
     assert_agree(post)

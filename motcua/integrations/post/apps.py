@@ -9,6 +9,7 @@ class PostConfig(AppConfig):
     verbose_name = _("Bưu chính công ích")
 
     def ready(self) -> None:
-        from . import jobs
+        from . import jobs, sections
 
         jobs.register()
+        sections.register()

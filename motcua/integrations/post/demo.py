@@ -2,18 +2,23 @@
 with their tracking histories, timed by the dossiers' own events, and (integration on) live orders
 for the dossiers still waiting on the post, sent to the simulator by the worker.
 
-- Every dossier registered by post (channel 3) that got past its registration has a pick-up order:
-  registered at its submission, collected, delivered to the counter before its receipt (or its
-  refusal), all between those two events.
-- Every dossier whose return event says ``{"method": "post", "postal_code": CODE}`` has a delivery
-  order under that code: registered after the finish, collected, delivered at the return.
+- Every order the history's ``postal`` events name (data ``{"postal": kind, "postal_status": s,
+  "postal_code": CODE, "order_number": ...}``, as the generator and the integration write them)
+  becomes that order: its kind and item code, one tracking row per event at the event's time, the
+  last status (delivered or cancelled) as the order's.
+- Histories without postal events (imported from elsewhere, or recorded at the counter): a
+  dossier registered by post (channel 3) that got past its registration gets a pick-up order
+  (code ``EP`` + the dossier id) delivered before its receipt or refusal, and a return event that
+  says ``{"method": "post", "postal_code": CODE}`` a delivery order under that code, delivered at
+  the return.
 - Integration on (``MOTCUA_POST_URL``): the pool is refilled from the post, and the dossiers still
-  registered by post (status 1) and the results by post waiting at the counter (status 9) get their
-  real orders through the services (the worker creates them; the simulator's ``--auto-advance`` or
-  ``POST /_sim/advance`` moves the parcels; the tracking pull records them, returning the results).
+  registered by post (status 1) and the results by post waiting at the counter (status 9) without
+  an active order get their real orders through the services (the worker creates them; the
+  simulator's ``--auto-advance`` or ``POST /_sim/advance`` moves the parcels; the tracking pull
+  records them, returning the results).
 
-History codes: ``EP`` + the dossier id for pick-ups, the return event's code for deliveries (the
-generator draws them with :func:`history_code`): never the simulator's ``EB`` series."""
+History codes: the generator's (:func:`history_code`, ``EH`` series for returns, ``EP`` for
+pick-ups), never the simulator's ``EB`` series."""
 
 from __future__ import annotations
 
@@ -30,7 +35,7 @@ from motcua.dossiers.choices import ResultDelivery
 from motcua.dossiers.models import Dossier, DossierEvent
 
 from . import mapping, services
-from .models import Kind, OrderState, PostalOrder, PostalProfile, TrackingEvent
+from .models import ACTIVE, Kind, OrderState, PostalOrder, PostalProfile, TrackingEvent
 
 BATCH = 500
 
@@ -42,10 +47,14 @@ def history_code(n: int) -> str:
 
 def prepare(out: IO[str]) -> None:
     profiles = _profiles()
-    pickups = _history_pickups()
-    deliveries = _history_deliveries()
+    pickups, deliveries = _history_orders()
+    pickups += _history_pickups()
+    deliveries += _history_deliveries()
     out.write(f"Bưu chính công ích: {pickups} đơn thu gom hồ sơ và {deliveries} đơn phát kết quả trong lịch sử"
               + (f", thông tin bưu chính cho {profiles} đơn vị" if profiles else "") + ".\n")
+    f = services.figures(services.system())
+    out.write(f"Bưu chính công ích: {f['received']} hồ sơ tiếp nhận qua bưu chính, {f['returned']} kết quả trả "
+              "qua bưu chính.\n")
     from .jobs import enabled
 
     if not enabled():
@@ -73,6 +82,43 @@ def _times(dossier_ids: list[int], actions: tuple[str, ...]) -> dict[int, list[t
     for dossier_id, action, at, data in rows:
         found.setdefault(dossier_id, []).append((action, at, data or {}))
     return found
+
+
+def _history_orders() -> tuple[int, int]:
+    """The orders the history's ``postal`` events name and no order holds yet: (pick-ups, deliveries)."""
+    taken = set(PostalOrder.objects.exclude(item_code="").values_list("item_code", flat=True))
+    flows: dict[str, tuple[int, str, list[tuple[int, datetime]]]] = {}
+    rows = (DossierEvent.objects.filter(action="postal").order_by("dossier_id", "seq")
+            .values_list("dossier_id", "at", "data"))
+    for dossier_id, at, data in rows.iterator(chunk_size=2000):
+        code = (data or {}).get("postal_code", "")
+        if code in taken or not mapping.valid_item_code(code) or data.get("postal") not in Kind.values:
+            continue
+        flows.setdefault(code, (dossier_id, data["postal"], []))[2].append((int(data["postal_status"]), at))
+    counts = {Kind.PICKUP: 0, Kind.DELIVERY: 0}
+    items = sorted(flows.items(), key=lambda f: f[1][0])
+    for chunk in _chunks(items):
+        dossiers = {d.pk: d for d in Dossier.objects.filter(pk__in={f[0] for _, f in chunk})
+                    .select_related("receiving_unit", "version")}
+        made = []
+        for code, (dossier_id, kind, track) in chunk:
+            d = dossiers[dossier_id]
+            unit = services.unit_party(d.receiving_unit)
+            applicant = services.applicant_party(d, unit)
+            start = track[0][1]
+            if kind == Kind.PICKUP:
+                order = _order(d, Kind.PICKUP, code, applicant, unit, services.components_of(d),
+                               f"Thu gom hồ sơ {d.code} gửi {d.receiving_unit.name}", start)
+            else:
+                order = _order(d, Kind.DELIVERY, code, unit, applicant, f"Kết quả giải quyết hồ sơ {d.code}",
+                               f"Phát kết quả cho {d.applicant_name}", start)
+            last = track[-1][0]
+            order.status, order.status_message = last, mapping.STATUS_LABELS.get(last, "")
+            order.state = OrderState.CANCELLED if last == mapping.CANCELLED else OrderState.CREATED
+            made.append((order, track))
+            counts[Kind(kind)] += 1
+        _save(made)
+    return counts[Kind.PICKUP], counts[Kind.DELIVERY]
 
 
 def _history_pickups() -> int:
@@ -136,6 +182,9 @@ def _track(start: datetime, end: datetime) -> list[tuple[int, datetime]]:
 
 
 def _save(made: list[tuple[PostalOrder, list[tuple[int, datetime]]]]) -> int:
+    taken = set(PostalOrder.objects.filter(item_code__in=[o.item_code for o, _ in made])
+                .values_list("item_code", flat=True))
+    made = [(o, rows) for o, rows in made if o.item_code not in taken]  # a code is one parcel
     if not made:
         return 0
     with transaction.atomic():
@@ -163,9 +212,12 @@ def _live(out: IO[str]) -> None:
         out.write(f"Không lấy được mã bưu gửi từ Bưu điện ({exc}); đơn mới sẽ chờ mã.\n")
         added = 0
     n = 0
-    for d in (Dossier.objects.filter(Q(channel=Channel.POST, status=Status.NEW)
-                                     | Q(result_delivery=ResultDelivery.POST, status=Status.PROCESSED))
-              .select_related("receiving_unit", "version")):
+    active = PostalOrder.objects.filter(state__in=ACTIVE)
+    waiting = (Dossier.objects.filter(Q(channel=Channel.POST, status=Status.NEW)
+                                      & ~Q(pk__in=active.filter(kind=Kind.PICKUP).values("dossier_id")))
+               | Dossier.objects.filter(Q(result_delivery=ResultDelivery.POST, status=Status.PROCESSED)
+                                        & ~Q(pk__in=active.filter(kind=Kind.DELIVERY).values("dossier_id"))))
+    for d in waiting.select_related("receiving_unit", "version"):
         try:
             with transaction.atomic():
                 (services.order_pickup if d.status == Status.NEW else services.order_delivery)(d)

@@ -2,13 +2,13 @@
 transaction), creating the order at the post (the outbox handler), the tracking-code pool, and
 applying the tracking feed to orders and dossiers.
 
-Every change to a dossier goes through the dossier services with the system actor: a parcel
-collected or arrived, or an order cancelled, is a ``postal`` event (status unchanged); a result
-delivered returns the result (``return_result`` by post with the item code, status 10)."""
+Every change to a dossier goes through the dossier services with the system actor: an order
+created at the post, a parcel collected, arrived or delivered, or an order cancelled, is a ``postal``
+event (status unchanged, data :func:`postal_data`); a result delivered is then returned
+(``return_result`` by post with the item code, status 10) in the same transaction."""
 
 from __future__ import annotations
 
-import inspect
 import logging
 from dataclasses import asdict
 from datetime import datetime
@@ -65,11 +65,26 @@ def components_of(d: Dossier) -> str:
 
 # ---- ordering (in the caller's transaction) -------------------------------------------------
 
+PAPERS_AWAITED = (Status.NEW, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT)
+
+
+def pickup_applies(d: Dossier) -> bool:
+    """Whether the post may collect dossier ``d``'s papers from the applicant: a dossier registered
+    by post and not yet received, or an online dossier whose procedure asks for originals (paper
+    papers handed over) while it is still with the unit (registered, received, processing, waiting
+    for a supplement)."""
+    if d.channel == Channel.POST:
+        return d.status == Status.NEW
+    return (d.channel == Channel.ONLINE and d.status in PAPERS_AWAITED
+            and d.components.filter(originals__gt=0).exists())
+
+
 def order_pickup(d: Dossier, pickup_from: mapping.Party | None = None) -> PostalOrder:
-    """Ask the post to collect dossier ``d`` (registered by post, status NEW) from the applicant."""
-    if d.channel != Channel.POST or d.status != Status.NEW:
-        raise ValidationFailed("Only a dossier registered by post and not yet received is collected by post.",
-                               fields={"dossier": "channel 3, status 1"})
+    """Ask the post to collect dossier ``d`` (see :func:`pickup_applies`) from the applicant."""
+    if not pickup_applies(d):
+        raise ValidationFailed("Only a dossier registered by post and not yet received, or an online dossier "
+                               "whose originals are awaited, is collected by post.",
+                               fields={"dossier": "channel 3 status 1, or channel 2 with originals"})
     unit = unit_party(d.receiving_unit)
     sender = pickup_from or applicant_party(d, unit)
     if not sender.address.strip():
@@ -117,13 +132,38 @@ def _enqueue(d: Dossier, kind: Kind, sender: mapping.Party, receiver: mapping.Pa
 
 
 @transaction.atomic
-def register_by_post(actor: svc.Actor, req: svc.IntakeRequest, pickup_from: mapping.Party | None = None) -> Dossier:
+def register_by_post(actor: svc.Actor, req: svc.IntakeRequest, pickup_from: mapping.Party | None = None,
+                     address: str = "") -> Dossier:
     """An applicant sends their dossier by post: registered as channel 3 (status NEW) and its
-    pick-up ordered, in one transaction. The counter receives it once it has arrived."""
+    pick-up ordered (from ``pickup_from``, or the applicant at ``address`` or their own address), in
+    one transaction. The counter receives it once it has arrived."""
     req.channel = Channel.POST
     d = svc.intake(actor, req)
+    if pickup_from is None and address.strip():
+        pickup_from = _at(applicant_party(d, unit_party(d.receiving_unit)), address)
     order_pickup(d, pickup_from)
     return d
+
+
+def _at(party: mapping.Party, address: str = "", phone: str = "") -> mapping.Party:
+    return mapping.Party(name=party.name, address=address.strip()[:500] or party.address,
+                         phone=phone.strip()[:20] or party.phone, email=party.email, province=party.province,
+                         district=party.district)
+
+
+@transaction.atomic
+def request_pickup(user: Any, dossier_id: int, address: str = "", phone: str = "") -> PostalOrder:
+    """The applicant asks the post to collect their dossier's papers from ``address`` (default: the
+    dossier's), on their own dossier only; the order goes through the outbox like every order."""
+    from motcua.portal import services as portal
+
+    from .jobs import enabled
+
+    d = portal.my_dossier(user, dossier_id)
+    if not enabled():
+        raise ValidationFailed("The postal service is not connected.", fields={"post": "integration off"})
+    d = Dossier.objects.select_for_update(of=("self",)).select_related("receiving_unit", "version").get(pk=d.pk)
+    return order_pickup(d, _at(applicant_party(d, unit_party(d.receiving_unit)), address or "", phone or ""))
 
 
 def reorder_delivery(actor: svc.Actor, dossier_id: int) -> PostalOrder:
@@ -254,8 +294,23 @@ def _spoil_code(order: PostalOrder, reason: str) -> None:
 
 
 def _created(order: PostalOrder) -> None:
-    PostalOrder.objects.filter(pk=order.pk, state=OrderState.QUEUED).update(
-        state=OrderState.CREATED, status=mapping.REGISTERED, sent_at=timezone.now(), last_error="")
+    """The post took the order: it is created (status registered) and the dossier's ``postal`` event
+    says so, in one transaction (a dossier that can no longer take it, e.g. returned at the counter
+    meanwhile, keeps the order and logs why)."""
+    from motcua.domain.errors import DomainError
+
+    with transaction.atomic():
+        moved = PostalOrder.objects.filter(pk=order.pk, state=OrderState.QUEUED).update(
+            state=OrderState.CREATED, status=mapping.REGISTERED, sent_at=timezone.now(), last_error="")
+        if not moved:
+            return
+        note = NOTES[(Kind(order.kind), mapping.REGISTERED)].format(code=order.item_code)
+        try:
+            with transaction.atomic():
+                postal_event(order.dossier_id, note, postal_data(order, mapping.REGISTERED))
+        except DomainError as exc:
+            log.error("postal order %s created but not recorded on dossier %s: %r", order.item_code,
+                      order.dossier_id, exc)
 
 
 def _refuse(order: PostalOrder, reason: str) -> None:
@@ -319,24 +374,34 @@ def apply_row(row: mapping.TrackingRow) -> bool:
 
 
 NOTES = {
+    (Kind.PICKUP, mapping.REGISTERED): "Đã lập đơn thu gom hồ sơ tại Bưu điện (mã bưu gửi {code})",
+    (Kind.DELIVERY, mapping.REGISTERED): "Đã lập đơn phát kết quả tại Bưu điện (mã bưu gửi {code})",
     (Kind.PICKUP, mapping.COLLECTING): "Bưu điện đã nhận hồ sơ từ người nộp (mã bưu gửi {code})",
     (Kind.PICKUP, mapping.DELIVERED): "Hồ sơ gửi qua bưu chính đã đến bộ phận một cửa (mã bưu gửi {code})",
     (Kind.PICKUP, mapping.CANCELLED): "Bưu điện hủy đơn thu gom hồ sơ (mã bưu gửi {code}): {message}",
     (Kind.DELIVERY, mapping.COLLECTING): "Bưu điện đã nhận kết quả để phát (mã bưu gửi {code})",
     (Kind.DELIVERY, mapping.CANCELLED): "Bưu điện hủy đơn phát kết quả (mã bưu gửi {code}): {message}; "
                                         "kết quả còn ở bộ phận một cửa",
-    (Kind.DELIVERY, mapping.DELIVERED): "Đã phát kết quả qua bưu chính công ích (mã bưu gửi {code})",
+    (Kind.DELIVERY, mapping.DELIVERED): "Bưu điện đã phát kết quả cho người nhận (mã bưu gửi {code})",
 }
+RETURN_NOTE = "Đã trả kết quả qua bưu chính công ích (mã bưu gửi {code})"
+
+
+def postal_data(order: PostalOrder, status: int) -> dict[str, Any]:
+    """The data of a ``postal`` event: the order's kind, the parcel's status, its item code and the
+    order number (the generator's history writes the same: motcua/dossiers/generator.py)."""
+    return {"postal": str(order.kind), "postal_status": status, "postal_code": order.item_code,
+            "order_number": order.order_number}
 
 
 def _on_dossier(order: PostalOrder, row: mapping.TrackingRow) -> None:
-    """The dossier's side of a status: its event (in a savepoint: a dossier that cannot take it is
-    logged, and the feed goes on)."""
+    """The dossier's side of a status: its ``postal`` event, and for a delivered result the
+    ``return`` right after it (in one savepoint: a dossier that cannot take them is logged, and the
+    feed goes on)."""
     from motcua.domain.errors import DomainError
 
     note_text = NOTES.get((Kind(order.kind), row.status))
-    returning = (order.kind, row.status) == (Kind.DELIVERY, mapping.DELIVERED)
-    if note_text is None or not (returning or hasattr(Action, "POSTAL")):
+    if note_text is None:
         return
     note = note_text.format(code=order.item_code, message=row.message)
     try:
@@ -349,14 +414,11 @@ def _on_dossier(order: PostalOrder, row: mapping.TrackingRow) -> None:
 
 def _dossier_event(order: PostalOrder, row: mapping.TrackingRow, note: str) -> None:
     at = _event_time(order.dossier_id, row.at)
+    postal_event(order.dossier_id, note, postal_data(order, row.status), at)
     status = Dossier.objects.filter(pk=order.dossier_id).values_list("status", flat=True).get()
     if (order.kind, row.status) == (Kind.DELIVERY, mapping.DELIVERED) and status == Status.PROCESSED:
-        extra = {"at": at} if "at" in inspect.signature(svc.return_result).parameters else {}
-        svc.return_result(system(), order.dossier_id, note=note, method="post", postal_code=order.item_code,
-                          **extra)
-        return
-    postal_event(order.dossier_id, note, {"postal": order.kind, "postal_status": row.status,
-                                          "postal_code": order.item_code, "order_number": order.order_number}, at)
+        svc.return_result(system(), order.dossier_id, note=RETURN_NOTE.format(code=order.item_code),
+                          method="post", postal_code=order.item_code, at=at)
 
 
 def _event_time(dossier_id: int, reported: datetime | None) -> datetime | None:
@@ -369,14 +431,9 @@ def _event_time(dossier_id: int, reported: datetime | None) -> datetime | None:
     return min(max(reported, last or reported), timezone.now())
 
 
-def postal_event(dossier_id: int, note: str, data: dict[str, Any], at: datetime | None = None) -> Any:
-    """A ``postal`` event (status unchanged) through the dossier services, once the lifecycle has
-    the action (requested of the lead: /work/notes/requests-post.md); until then the order's
-    tracking history is the record."""
-    action = getattr(Action, "POSTAL", None)
-    if action is None:
-        return None
-    return svc.transition(system(), dossier_id, action, note=note, at=at, mutate=lambda d, when: dict(data))
+def postal_event(dossier_id: int, note: str, data: dict[str, Any], at: datetime | None = None) -> Dossier:
+    """A ``postal`` event (status unchanged) through the dossier services, by the system actor."""
+    return svc.transition(system(), dossier_id, Action.POSTAL, note=note, at=at, mutate=lambda d, when: dict(data))
 
 
 # ---- reads for the pages ----------------------------------------------------------------------
@@ -410,3 +467,51 @@ def page_status(actor: svc.Actor, d: Dossier) -> dict[str, Any] | None:
     return {"dossier_id": d.pk, "orders": orders, "arrived": arrived,
             "awaiting_receipt": arrived is not None and d.status == Status.NEW,
             "may_reorder": may_reorder(actor, d, orders), "free_codes": free_codes() if orders else None}
+
+
+def portal_status(user: Any, d: Dossier) -> dict[str, Any] | None:
+    """The citizen's dossier page's postal section: their orders with the tracking, and the offer to
+    have the post collect the papers (None: nothing goes by post for this dossier)."""
+    from .jobs import enabled
+
+    orders = orders_of(d.pk)
+    may_pickup = (enabled() and pickup_applies(d)
+                  and not any(o.kind == Kind.PICKUP and o.state in ACTIVE for o in orders))
+    if not orders and not may_pickup and d.result_delivery != ResultDelivery.POST:
+        return None
+    return {"dossier_id": d.pk, "orders": orders, "may_pickup": may_pickup, "address": d.applicant_address,
+            "phone": d.applicant_phone, "result_by_post": d.result_delivery == ResultDelivery.POST,
+            "delivery_waits": d.result_delivery == ResultDelivery.POST and d.status == Status.PROCESSED
+            and not any(o.kind == Kind.DELIVERY and o.state in ACTIVE for o in orders)}
+
+
+# ---- the figures ------------------------------------------------------------------------------
+
+def figures(actor: svc.Actor) -> dict[str, Any]:
+    """Dossiers received by post (channel 3, received) and results returned by post (``return``
+    events by post), in all and by year (local time), over the dossiers ``actor`` sees; the orders
+    on their way and the tracking-code pool."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractYear
+
+    from motcua.dossiers.models import DossierEvent
+
+    seen = svc.visible_dossiers(actor)
+    received = (seen.filter(channel=Channel.POST, received_at__isnull=False)
+                .annotate(year=ExtractYear("received_at")).values("year").annotate(n=Count("id")))
+    events = DossierEvent.objects.filter(action=Action.RETURN, data__method="post")
+    if not (actor.system or actor.scope.is_superuser):
+        events = events.filter(dossier__in=seen)
+    returned = events.annotate(year=ExtractYear("at")).values("year").annotate(n=Count("id"))
+    years: dict[int, dict[str, int]] = {}
+    for row in received:
+        years.setdefault(row["year"], {"received": 0, "returned": 0})["received"] = row["n"]
+    for row in returned:
+        years.setdefault(row["year"], {"received": 0, "returned": 0})["returned"] = row["n"]
+    orders = PostalOrder.objects.filter(state__in=ACTIVE, status__lt=mapping.DELIVERED)
+    if not (actor.system or actor.scope.is_superuser):
+        orders = orders.filter(dossier__in=seen)
+    return {"received": sum(y["received"] for y in years.values()),
+            "returned": sum(y["returned"] for y in years.values()),
+            "by_year": [{"year": y, **v} for y, v in sorted(years.items(), reverse=True)],
+            "on_the_way": dict(orders.values_list("kind").annotate(n=Count("id"))), "free_codes": free_codes()}
