@@ -8,10 +8,13 @@ dossiers (handling path) submitted in the period.
   day), plus those that reused one. The denominator is not "all dossiers": a dossier whose applicant held
   nothing reusable had nothing to reuse, and counting it would score the store's youth, not the offices'
   use of it.
-- ``citizen_store_linked`` ("kết nối kho dữ liệu của công dân"): dossiers whose every digitized component
+- ``citizen_store_linked`` ("kết nối kho dữ liệu của công dân"): dossiers whose every digitized document
   and every issued signed result is in the applicant's store (stored from it, or itself a reuse of a stored
-  document) / dossiers with at least one digitized component or a signed result issued (processed or
-  returned). A dossier without an applicant ID number cannot be linked and counts in the denominator only.
+  document) / dossiers with at least one digitized document or a signed result issued (processed or
+  returned). A "document" is a component of a document type (a paper the citizen holds: CCCD, birth
+  certificate...); a digitized application form (tờ khai) is part of the dossier, not a paper of the
+  citizen's, and is not counted. A dossier without an applicant ID number cannot be linked and counts in
+  the denominator only.
 """
 
 from __future__ import annotations
@@ -56,7 +59,8 @@ def linked_measure(unit: Any, period: Any) -> ind.Measure:
 
     from .models import Reuse, StoredDocument
 
-    digitized = DossierComponent.objects.filter(dossier=OuterRef("pk"), digitized_at__isnull=False)
+    digitized = DossierComponent.objects.filter(dossier=OuterRef("pk"), digitized_at__isnull=False,
+                                                component__document_type__gt="")
     stored_comp = StoredDocument.objects.filter(source_component=OuterRef("pk"))
     reused_comp = Reuse.objects.filter(component=OuterRef("pk"))
     unlinked_comp = digitized.filter(~Exists(stored_comp) & ~Exists(reused_comp))
