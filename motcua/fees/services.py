@@ -9,6 +9,7 @@ rules (lines, stages, gates, amounts in words) are :mod:`motcua.domain.fees`."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -177,6 +178,9 @@ def next_number(unit_id: int, year: int) -> int:
         return int(cur.fetchone()[0])
 
 
+_AMOUNT = re.compile(r"^-?(\d+|\d{1,3}(\.\d{3})+)$")
+
+
 class _Repeat(Exception):
     def __init__(self, receipt: FeeReceipt) -> None:
         self.receipt = receipt
@@ -187,8 +191,8 @@ def parse_amount(value: Any, field: str = "amount") -> int:
     if isinstance(value, bool):
         value = None
     if isinstance(value, str):
-        value = value.strip().replace(".", "").replace(" ", "")
-        value = int(value) if value.isdigit() else None
+        text = value.strip()  # "52000", or "52.000" with thousands grouped as Vietnamese write them
+        value = int(text.replace(".", "")) if _AMOUNT.match(text) else None
     elif isinstance(value, float) and value.is_integer():
         value = int(value)
     if not isinstance(value, int):
