@@ -31,6 +31,8 @@ __all__ = ["CASE_HOOKS", "acknowledge", "answer", "close", "provide_info", "publ
 A = fb.CaseAction
 R = Role
 HANDLERS = frozenset({R.SPECIALIST, R.LEADER})
+# a case sent to the province itself (no unit chosen, no procedure) is dispatched by its administrators
+DISPATCHERS = HANDLERS | {R.ADMIN}
 # called with (case, event) for every step recorded, in its transaction (notifications register here)
 CASE_HOOKS: list[Callable[[Case, CaseEvent], None]] = []
 Mutator = Callable[[Case, datetime], dict[str, Any] | None]
@@ -40,7 +42,7 @@ def _roles(action: fb.CaseAction, c: Case) -> frozenset[str]:
     if action is A.ANSWER and c.kind == Kind.FOLLOWUP:
         return frozenset({R.LEADER})  # the handling unit's leader answers for a dissatisfied rating
     return {
-        A.ACKNOWLEDGE: HANDLERS, A.TRANSFER: HANDLERS, A.REQUEST_INFO: HANDLERS, A.ANSWER: HANDLERS,
+        A.ACKNOWLEDGE: DISPATCHERS, A.TRANSFER: DISPATCHERS, A.REQUEST_INFO: HANDLERS, A.ANSWER: HANDLERS,
         A.REFUSE: frozenset({R.LEADER}), A.PUBLISH: frozenset({R.LEADER}), A.CLOSE: HANDLERS,
         A.PROVIDE_INFO: frozenset({R.SPECIALIST, R.LEADER, R.COUNTER_OFFICER, "sender"}),
         A.RATE: frozenset({"sender"}),
