@@ -8,6 +8,7 @@ class SigningConfig(AppConfig):
     verbose_name = _("Chữ ký số")
 
     def ready(self) -> None:
-        from . import tasks
+        from . import sections, tasks
 
         tasks.register()
+        sections.register()

@@ -129,9 +129,17 @@ def approval_backend(env: Mapping[str, str] = os.environ) -> str:
     return "remote" if kind == "remote" else "oneshot"
 
 
-def remote_user_id(username: str, env: Mapping[str, str] = os.environ) -> str:
-    """The signer's ID number at the remote service: ``MOTCUA_REMOTE_SIGNER_USERS`` (``username:ID,...``);
-    outside production, the test PKI's leader for anyone not listed."""
+def remote_user_id(user: Any, env: Mapping[str, str] = os.environ) -> str:
+    """The signer's ID number (CCCD) at the remote service, which knows signers by it: the staff member's
+    own, from their profile (``user.staff_profile.id_number``, see requests-signing.md); else
+    ``MOTCUA_REMOTE_SIGNER_USERS`` (``username:ID,...``, kept for the demo and for staff without a profile
+    yet); outside production, the test PKI's leader for anyone else. ``user``: a user or a username."""
+    if user is not None and not isinstance(user, str):
+        profile = getattr(user, "staff_profile", None)  # a missing one-to-one row raises an AttributeError
+        id_number = str(getattr(profile, "id_number", "") or "").strip()
+        if id_number:
+            return id_number
+    username = user if isinstance(user, str) else (user.get_username() if user is not None else "")
     for pair in env.get("MOTCUA_REMOTE_SIGNER_USERS", "").split(","):
         name, _sep, id_number = pair.strip().partition(":")
         if name == username and id_number:

@@ -182,8 +182,7 @@ def request_remote(approval_id: int) -> RemoteSignature | None:
     store = DbStore(approval.pk)
     try:
         data, box, settings = prepare(approval.dossier, approval.document, approval.result_code)
-        username = approval.approved_by.get_username() if approval.approved_by else ""
-        signer = config.signer(user_id=config.remote_user_id(username))
+        signer = config.signer(user_id=config.remote_user_id(approval.approved_by))
         record = remote.request_signature(data, signer, box, settings, store, doc_id=approval.result_code,
                                           callback_url=callback_url())
     except SigningError as e:

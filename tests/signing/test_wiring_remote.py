@@ -53,7 +53,9 @@ def signed(a: Approval) -> bool:
     return a.signature_status == "signed"
 
 
-def test_the_leader_waits_for_the_phone_then_the_callback_signs(world, clock, remote_on, client_of, pki) -> None:  # noqa: ANN001
+def test_the_leader_waits_for_the_phone_then_the_callback_signs(world, clock, remote_on, client_of, pki,  # noqa: ANN001
+                                                                 caplog) -> None:
+    caplog.set_level("INFO", logger="motcua.signing.audit")
     remote_on.faults(manual_confirm=True)
     a = approved(world, clock)
     rs = a.remote
@@ -64,10 +66,17 @@ def test_the_leader_waits_for_the_phone_then_the_callback_signs(world, clock, re
     assert "Đang chờ xác nhận trên điện thoại" in page and f'hx-get="/results/remote/{rs.pk}/"' in page
     fragment = leader.get(f"/results/remote/{rs.pk}/").content.decode()
     assert "Đang chờ xác nhận trên điện thoại" in fragment and 'hx-trigger="every 3s"' in fragment
+    events = list(a.dossier.events.values_list("seq", "hash"))
     remote_on.confirm(rs.transaction_id)
     wait_until(lambda: signed(a))
     rs.refresh_from_db()
     assert rs.state == "signed" and rs.finished_at is not None and rs.signed_sha256 == a.signed_document.sha256
+    # the audit trail: the APPROVE event's Approval row and the transaction's row, and one log line; the
+    # append-only event log is left as it was
+    assert a.signed_at is not None and a.signature_sha256 and a.event.data["signature"] == "requested"
+    assert list(a.dossier.events.values_list("seq", "hash")) == events
+    lines = [r.getMessage() for r in caplog.records if r.name == "motcua.signing.audit"]
+    assert len(lines) == 1 and f"transaction={rs.transaction_id}" in lines[0] and a.result_code in lines[0]
     assert a.signer == "Nguyễn Văn Lãnh Đạo" and a.signature_level == "B-LTA"
     report = verify.verify_pdf(signing.read_file(a.signed_document), pki.trust_roots(), allow_fetching=False)
     assert report.valid, report.summary
