@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from motcua.certcopy import services
 from motcua.catalog.services import import_catalog, load_sample_catalog
+from motcua.certcopy import services
 from motcua.dossiers import services as svc
 from tests.signing.conftest import pki  # noqa: F401 - the session's test PKI
 

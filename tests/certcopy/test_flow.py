@@ -201,5 +201,16 @@ def test_another_procedures_dossier_is_not_certified_here(copy_world, clock, cli
     c = client_of("counter_a")
     assert c.post(reverse("certcopy:certify", args=[d.pk]),
                   form([("b.pdf", original_pdf(), "application/pdf")])).status_code == 403
-    assert reverse("certcopy:certify", args=[d.pk]) not in c.get(reverse("office:dossier", args=[d.pk])).content.decode()
+    page = c.get(reverse("office:dossier", args=[d.pk])).content.decode()
+    assert reverse("certcopy:certify", args=[d.pk]) not in page
     assert Dossier.objects.get(pk=d.pk).status == Status.RECEIVED
+
+
+def test_an_unpaid_fee_refuses_before_signing(copy_world, clock, client_of) -> None:  # noqa: ANN001
+    pytest.importorskip("motcua.fees.services")
+    clock.set("2026-03-10 09:00")
+    d = received(copy_world, paid=False)
+    r = client_of("counter_a").post(reverse("certcopy:certify", args=[d.pk]),
+                                    form([("b.pdf", original_pdf(), "application/pdf")]))
+    assert r.status_code == 422 and "Chưa nộp đủ phí" in errors_of(r)
+    assert not CertifiedCopy.objects.exists() and not d.files.exists() and not RegisterCounter.objects.exists()
