@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field, StrictInt
 
 from motcua.dossiers import services as svc
@@ -88,4 +88,4 @@ def fees(request: HttpRequest, dossier_id: int):  # noqa: ANN201
 def cash(request: HttpRequest, dossier_id: int, body: CashIn):  # noqa: ANN201
     r = services.collect_cash(svc.Actor.of(request.user), dossier_id, body.amount, body.payer,
                               method=body.method, client_key=body.key, expected_version=body.version)
-    return 201, _receipt(r)
+    return Status(201, _receipt(r))
