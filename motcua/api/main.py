@@ -129,6 +129,7 @@ from motcua.integrations.national_portal.api import router as national_portal_ro
 from motcua.integrations.national_portal.api_catalog import router as national_catalog_router  # noqa: E402
 from motcua.integrations.payment.api import router as payment_router  # noqa: E402
 from motcua.signing.api import router as results_router  # noqa: E402
+from motcua.fees.api import router as fees_router  # noqa: E402
 
 api.add_router("/units", units_router, tags=["units"])
 api.add_router("/catalog", catalog_router, tags=["catalog"])
@@ -140,3 +141,4 @@ api.add_router("/integrations/national-portal/catalog", national_catalog_router,
 api.add_router("/integrations/national-portal", national_portal_router, tags=["integrations"])
 api.add_router("/payments", payment_router, tags=["payments"])
 api.add_router("/results", results_router, tags=["results"])
+api.add_router("/dossiers", fees_router, tags=["fees"])
