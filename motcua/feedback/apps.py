@@ -11,7 +11,9 @@ class FeedbackConfig(AppConfig):
     def ready(self) -> None:
         from motcua.reports.index766 import MEASURE_PROVIDERS
 
-        from . import indicators
+        from . import handling, indicators, notify
 
         if indicators.feedback_measures not in MEASURE_PROVIDERS:
             MEASURE_PROVIDERS.append(indicators.feedback_measures)
+        if notify.on_step not in handling.CASE_HOOKS:
+            handling.CASE_HOOKS.append(notify.on_step)

@@ -486,7 +486,7 @@ def open_followup(rating: Any) -> Case:
                  sender_name=d.applicant_name, sender_phone=d.applicant_phone, sender_email=d.applicant_email,
                  sender_id_number=d.applicant_id_number, owner_id=d.owner_id, channel=Channel.RATING,
                  source_rating_id=rating.pk, unit=unit, unit_path=unit.path, urgency=Urgency.FOLLOWUP,
-                 attributes={"criteria": dict(getattr(rating, "criteria", None) or {})},
+                 attributes={"criteria": _criteria_of(rating)},
                  limits_version=version.version, received_at=now, updated_at=now, code=_temp_code())
         refresh(c, now, [fb.CaseEvent(now, fb.CaseAction.SUBMIT)])
         c.save()
@@ -495,6 +495,14 @@ def open_followup(rating: Any) -> Case:
         record_event(c, system(), Role.ADMIN, fb.CaseAction.SUBMIT, "", now,
                      note="Tự động mở từ đánh giá không hài lòng", data={"rating_id": rating.pk})
     return c
+
+
+def _criteria_of(rating: Any) -> dict[str, Any]:
+    """The rating's answers to the survey's criteria, {criterion code: level name} (if it has any)."""
+    answers = getattr(rating, "answers", None)
+    if answers is None or not hasattr(answers, "values_list"):
+        return {}
+    return {code: name for code, name in answers.values_list("criterion__code", "level_name")}
 
 
 def __getattr__(name: str) -> Any:

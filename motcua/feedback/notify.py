@@ -1,0 +1,66 @@
+"""What a case's step tells its sender: the answer, the refusal, the request for information, the
+follow-up's outcome. Recorded through motcua.notifications (the outbox) in the step's transaction,
+on the channels the sender takes; a failure never blocks the step.
+
+It needs the notification kind ``feedback`` and its templates (requested of the lead:
+/work/notes/requests-feedback.md); until they exist nothing is sent and the sender reads the news on
+the portal's case page."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.urls import reverse
+
+from motcua.conf import CONFIG
+from motcua.domain.feedback import CaseAction
+
+from .models import Case, CaseEvent
+
+log = logging.getLogger("motcua.feedback")
+KIND = "feedback"
+TOLD = {CaseAction.ANSWER: "answer", CaseAction.REFUSE: "refuse", CaseAction.REQUEST_INFO: "request_info"}
+
+
+def available() -> bool:
+    from motcua.notifications.choices import Kind
+
+    return KIND in Kind.values
+
+
+def on_step(c: Case, ev: CaseEvent) -> None:
+    """The handling steps' hook (``handling.CASE_HOOKS``)."""
+    action = CaseAction(ev.action)
+    if action not in TOLD or c.anonymous or not (c.sender_phone or c.sender_email) or not available():
+        return
+    try:
+        with transaction.atomic():
+            tell(c, ev, TOLD[action])
+    except Exception:  # noqa: BLE001 - a notification must never block a step of the handling
+        log.exception("notification of feedback event %s (case %s) not recorded", ev.pk, c.code)
+
+
+def values_of(c: Case, what: str) -> dict[str, str]:
+    from motcua.notifications.services import local_time
+
+    return {"code": c.code, "unit": c.unit.name, "link": f"{CONFIG.public_url}{reverse('feedback:case', args=[c.pk])}",
+            "what": what, "due": local_time(c.due_at)}
+
+
+def tell(c: Case, ev: CaseEvent, what: str) -> int:
+    from motcua.notifications import conf
+    from motcua.notifications.choices import Channel
+    from motcua.notifications.services import prefs_for, record
+
+    prefs = prefs_for(c.owner_id, c.sender_phone, c.sender_email)
+    language = prefs.language()
+    n = 0
+    for channel in prefs.channels():
+        if channel not in conf.SETTINGS.enabled:
+            continue
+        recipient = c.sender_email if channel == Channel.EMAIL else c.sender_phone
+        if recipient and record(f"fb{ev.pk}:{channel}:{recipient}", KIND, channel, recipient, language,
+                                values_of(c, what), opted_out=prefs.opted_out(channel), user_id=c.owner_id):
+            n += 1
+    return n
