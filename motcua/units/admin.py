@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import StaffRole, Unit
+from .models import StaffProfile, StaffRole, Unit
 
 
 class StaffRoleInline(admin.TabularInline):
@@ -24,3 +24,10 @@ class StaffRoleAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["user__username", "user__last_name", "unit__name"]
     autocomplete_fields = ["user", "unit"]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "id_number"]
+    search_fields = ["user__username", "user__last_name", "id_number"]
+    autocomplete_fields = ["user"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -88,3 +89,20 @@ class StaffRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.get_role_display()} - {self.unit}"
+
+
+class StaffProfile(models.Model):
+    """A staff member's identity: the citizen ID number (CCCD, 12 digits) a remote signing service
+    knows them by (motcua.signing.config.remote_user_id)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile",
+                                verbose_name=_("người dùng"))
+    id_number = models.CharField(_("số định danh cá nhân (CCCD)"), max_length=12, unique=True,
+                                 validators=[RegexValidator(r"^\d{12}$", _("Số định danh gồm 12 chữ số."))])
+
+    class Meta:
+        verbose_name = _("hồ sơ cán bộ")
+        verbose_name_plural = _("hồ sơ cán bộ")
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.id_number}"
