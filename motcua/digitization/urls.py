@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "digitization"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/components/<int:component_id>/", views.component, name="component"),
+    path("<int:pk>/result/", views.result, name="result"),
+]

@@ -156,12 +156,16 @@ def _windows(acc: _Acc, p: Profile, evs: list[tuple[int, str]], cal: WorkingCale
 
 @dataclass(frozen=True)
 class Files:
-    """What the dossier's stored files say (now): it has components the catalog says must be
-    digitized / every one of them has a file / it has a result file."""
+    """What the dossier's digitization marks and signed results say (now): it has components the
+    catalog says must be digitized / every one of them is marked digitized / any of its components
+    is / every one is; its result is marked digitized / it has a signed electronic result."""
 
     digitizable: bool = False
     digitized: bool = False
-    result: bool = False
+    result: bool = False  # a signed electronic result
+    any: bool = False
+    all: bool = False
+    result_digitized: bool = False
 
 
 NO_FILES = Files()
@@ -184,13 +188,24 @@ def contribution(p: Profile, events: Sequence[tuple[int, str]], cal: WorkingCale
     requests = [at for at, a in evs if a == A.REQUEST_SUPPLEMENT.value]
     pairs = list(zip(requests, requests[1:], strict=False))
     processed = final.end if final.received is not None and final.end_reason == A.FINISH.value else None
-    if final.received is not None and files.digitizable:
-        acc.add(final.received, "digitizable")
-        if files.digitized:
-            acc.add(final.received, "digitized")
-    if processed is not None and files.result:
-        acc.add(processed, "e_result")
+    if final.received is not None:
+        _digitization(acc, final.received, files)
+    if processed is not None:
+        for column, flag in (("e_result", files.result), ("result_digitized", files.result_digitized)):
+            if flag and column in COL:
+                acc.add(processed, column)
     return Contribution(Counter({k: n for k, n in acc.out.items() if n}), pairs)
+
+
+def _digitization(acc: _Acc, received: int, files: Files) -> None:
+    """Counted at receipt (the separate columns once the read model has them: reports 0006)."""
+    if files.digitizable:
+        acc.add(received, "digitizable")
+        if files.digitized:
+            acc.add(received, "digitized")
+    for column, flag in (("digitized_any", files.any), ("digitized_all", files.all)):
+        if flag and column in COL:
+            acc.add(received, column)
 
 
 def encode(deltas: Deltas) -> str:

@@ -27,8 +27,11 @@ Every count figure is a set of dossiers, decided by :func:`memberships` from the
 ``online_full_eligible``   received in the period, procedure version offered fully online
 ``online_full``            ... and received through channel 2
 ``digitizable`` /          received in the period with components the catalog says must be
-``digitized``              digitized / and every one of them has a stored file
-``e_result``               processed, with a stored result file
+``digitized``              digitized (Circular 01/2023) / and every one of them marked digitized
+``digitized_any`` /        received in the period with at least one component marked digitized /
+``digitized_all``          with components, every one of them marked digitized
+``result_digitized``       processed, its result marked digitized (signed, or a scan of the paper)
+``e_result``               processed, with a signed electronic result (Decree 45/2020)
 ``rated``                  the applicant rated the handling in ``[S, E)``
 ``rated_satisfied`` /      ... satisfied or "acceptable" / dissatisfied ("dislike")
 ``rated_dissatisfied``
@@ -56,7 +59,7 @@ COUNT_FIGURES = (
     "resolved_in_time", "processed", "in_progress_on_time", "in_progress_late", "late", "not_late", "about_to_be_late",
     "supplement_requested", "withdrawn", "refused", "stopped", "not_collected", "received_online",
     "online_full_eligible", "online_full", "digitizable", "digitized", "e_result",
-    "rated", "rated_satisfied", "rated_dissatisfied",
+    "digitized_any", "digitized_all", "result_digitized", "rated", "rated_satisfied", "rated_dissatisfied",
 )
 _RESOLVED = {C.EARLY: "resolved_early", C.ON_TIME: "resolved_on_time", C.LATE: "resolved_late"}
 _IN_PROGRESS = {C.IN_PROGRESS_ON_TIME: "in_progress_on_time", C.IN_PROGRESS_LATE: "in_progress_late"}
@@ -64,13 +67,17 @@ _IN_PROGRESS = {C.IN_PROGRESS_ON_TIME: "in_progress_on_time", C.IN_PROGRESS_LATE
 
 @dataclass(frozen=True)
 class Extras:
-    """Facts outside the event log: stored files (digitization, electronic results)."""
+    """Facts outside the event log: the digitization marks and the signed results
+    (:mod:`motcua.reports.storedfiles`)."""
 
     digitizable: Set[int] = frozenset()  # dossiers with components that must be digitized
-    digitized: Set[int] = frozenset()  # ... all of them with a file
-    with_result_file: Set[int] = frozenset()
+    digitized: Set[int] = frozenset()  # ... all of them marked digitized
+    e_result: Set[int] = frozenset()  # with a signed electronic result
     has_component_files: bool = False  # the province stores component scans at all
     has_result_files: bool = False  # the province stores result files at all
+    digitized_any: Set[int] = frozenset()  # at least one component marked digitized
+    digitized_all: Set[int] = frozenset()  # every component marked digitized
+    result_digitized: Set[int] = frozenset()  # the result marked digitized
 
 
 def _within(t: int | None, start: int, end: int) -> bool:
@@ -120,10 +127,16 @@ def _channels(f: Facts, extras: Extras, keys: list[str]) -> list[str]:
             out.append("received_online")
         if f.online_full_procedure:
             out += ["online_full_eligible", "online_full"] if f.channel == 2 else ["online_full_eligible"]
-        if f.id in extras.digitizable:
-            out += ["digitizable", "digitized"] if f.id in extras.digitized else ["digitizable"]
-    if "processed" in keys and f.id in extras.with_result_file:
-        out.append("e_result")
+        out += _digitization(f.id, extras)
+    if "processed" in keys:
+        out += [k for k in ("e_result", "result_digitized") if f.id in getattr(extras, k)]
+    return out
+
+
+def _digitization(i: int, extras: Extras) -> list[str]:
+    out = [k for k in ("digitized_any", "digitized_all") if i in getattr(extras, k)]
+    if i in extras.digitizable:
+        out += ["digitizable", "digitized"] if i in extras.digitized else ["digitizable"]
     return out
 
 
@@ -176,6 +189,9 @@ def _rates(c: Counter[str], extras: Extras) -> dict[str, Rate]:
         "online_full_rate": _rate(c, "online_full", "online_full_eligible"),
         "digitization_rate": _rate(c, "digitized", "digitizable", extras.has_component_files, NO_DATA),
         "e_result_rate": _rate(c, "e_result", "processed", extras.has_result_files, NO_DATA),
+        "digitized_any_rate": _rate(c, "digitized_any", "received", extras.has_component_files, NO_DATA),
+        "digitized_all_rate": _rate(c, "digitized_all", "received", extras.has_component_files, NO_DATA),
+        "result_digitized_rate": _rate(c, "result_digitized", "processed", extras.has_result_files, NO_DATA),
         "online_payment_rate": Rate(None, "", "", NO_DATA),
         "satisfaction_rate": _rate(c, "rated_satisfied", "rated"),
     }

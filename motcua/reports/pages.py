@@ -251,7 +251,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (gettext_noop("Trường hợp khác"), ("supplement_requested", "withdrawn", "refused", "stopped",
                                         "not_collected")),
     (gettext_noop("Dịch vụ công trực tuyến và số hóa"), ("online_full_eligible", "online_full", "digitizable",
-                                                          "digitized", "e_result")),
+                                                          "digitized", "digitized_any", "digitized_all",
+                                                          "result_digitized", "e_result")),
     (gettext_noop("Mức độ hài lòng"), ("rated", "rated_satisfied", "rated_dissatisfied")),
 )
 RATE_LABELS = {
@@ -262,6 +263,9 @@ RATE_LABELS = {
     "online_full_rate": gettext_noop("Tỷ lệ hồ sơ trực tuyến toàn trình"),
     "digitization_rate": gettext_noop("Tỷ lệ số hóa hồ sơ"),
     "e_result_rate": gettext_noop("Tỷ lệ cấp kết quả điện tử"),
+    "digitized_any_rate": gettext_noop("Tỷ lệ hồ sơ có thành phần đã số hóa"),
+    "digitized_all_rate": gettext_noop("Tỷ lệ hồ sơ số hóa toàn bộ thành phần"),
+    "result_digitized_rate": gettext_noop("Tỷ lệ hồ sơ có kết quả đã số hóa"),
     "online_payment_rate": gettext_noop("Tỷ lệ thanh toán trực tuyến"),
     "satisfaction_rate": gettext_noop("Tỷ lệ hài lòng"),
 }

@@ -170,9 +170,12 @@ def bucket_figures_many(units: list[Unit], start: datetime, end: datetime, f: Fi
     pairs = _pairs(units, f, procs, s, e)
     has_components, has_results = storedfiles.province_stores(units[0].province_id) if units else (False, False)
     extras = Extras(has_component_files=has_components, has_result_files=has_results)
+    marks = ({} if not units or "digitized_any" in COLUMNS
+             else storedfiles.counted_marks([u.path for u in units], start, end, procs, f.channel))
     out = {}
     for u in units:
         flow, at_end, at_start = _sums(by_path[u.path], days)
+        flow.update(marks.get(u.path, {}))
         c = _counts(flow, at_end, at_start, pairs[u.pk], extras)
         total = flow["processing_seconds"]
         avg = ind.average(Decimal(total) / 3600, c["processed"])
@@ -214,9 +217,10 @@ def _counts(flow: Counter[str], at_end: Counter[str], at_start: Counter[str], pa
     c["supplement_requested"] = flow["requests"] - pairs
     # as the event-log path: a province that stores no scans (no result files) at all has no data
     if extras.has_component_files:
-        c["digitizable"], c["digitized"] = flow["digitizable"], flow["digitized"]
+        for k in ("digitizable", "digitized", "digitized_any", "digitized_all"):
+            c[k] = flow[k]
     if extras.has_result_files:
-        c["e_result"] = flow["e_result"]
+        c["e_result"], c["result_digitized"] = flow["e_result"], flow["result_digitized"]
     return c
 
 

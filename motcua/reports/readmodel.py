@@ -142,10 +142,12 @@ def _events(ids: list[int]) -> dict[int, list[tuple[int, str]]]:
 
 
 def files_of(ids: list[int]) -> dict[int, Files]:
-    """The stored-file facts of the dossiers ``ids`` (those with any)."""
-    digitizable, digitized = storedfiles.digitization(ids)
-    results = storedfiles.with_result_file(ids)
-    return {i: Files(i in digitizable, i in digitized, i in results) for i in digitizable | results}
+    """The digitization marks and signed results of the dossiers ``ids`` (those with any)."""
+    m = storedfiles.digitization(ids)
+    signed = storedfiles.electronic_results(ids)
+    results = storedfiles.digitized_results(ids)
+    return {i: Files(i in m.digitizable, i in m.digitized, i in signed, i in m.any, i in m.all, i in results)
+            for i in m.digitizable | m.any | signed | results}
 
 
 def apply_dossiers(ids: Iterable[int]) -> int:

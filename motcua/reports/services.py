@@ -98,22 +98,25 @@ def period_of(first_day: date, last_day: date) -> Period:
 
 
 def load_extras(unit: Unit, facts: list[Facts], filters: Filters, period: Period, chunk: int = 500) -> Extras:
-    """Stored files behind the digitization and electronic-result rates (see
-    :func:`~motcua.reports.storedfiles.province_stores` for N/A)."""
+    """The digitization marks and signed results behind the digitization and electronic-result
+    rates (see :func:`~motcua.reports.storedfiles.province_stores` for N/A)."""
     has_components, has_results = storedfiles.province_stores(unit.province_id, filters.basis)
     start, end = period.epochs
     received = [f.id for f in facts if f.received is not None and start <= f.received < end]
     processed = [f.id for f in facts if f.end is not None and f.end_reason == "finish" and start <= f.end < end]
-    digitizable: set[int] = set()
-    digitized: set[int] = set()
-    results: set[int] = set()
+    marks = storedfiles.Marks()
     for ids in _chunks(received if has_components else [], chunk):
-        some, done = storedfiles.digitization(ids)
-        digitizable |= some
-        digitized |= done
+        part = storedfiles.digitization(ids)
+        for name in ("digitizable", "digitized", "any", "all"):
+            getattr(marks, name).update(getattr(part, name))
+    signed: set[int] = set()
+    results: set[int] = set()
     for ids in _chunks(processed if has_results else [], chunk):
-        results |= storedfiles.with_result_file(ids)
-    return Extras(frozenset(digitizable), frozenset(digitized), frozenset(results), has_components, has_results)
+        signed |= storedfiles.electronic_results(ids)
+        results |= storedfiles.digitized_results(ids)
+    return Extras(frozenset(marks.digitizable), frozenset(marks.digitized), frozenset(signed), has_components,
+                  has_results, digitized_any=frozenset(marks.any), digitized_all=frozenset(marks.all),
+                  result_digitized=frozenset(results))
 
 
 def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:

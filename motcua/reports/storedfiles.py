@@ -1,41 +1,116 @@
-"""The figures that come from stored files rather than from the event log: which received dossiers
-had components to digitize and whether all of them were scanned, and which processed dossiers have
-an electronic result. Both statistics paths ask these two questions: the event-log computation at
-read time, the read model when it applies a dossier (a trigger on the files table queues it)."""
+"""The figures that come from the digitization marks and the signed results rather than from the
+event log (issue 10, parts 5 and 8):
+
+- at receipt: the dossier has components the catalog says must be digitized (Circular 01/2023)
+  and whether every one of them is marked digitized; whether any / every component it has is
+  marked digitized;
+- at the end of processing: whether its result is marked digitized (motcua/digitization
+  ``DigitizedResult``: the signed electronic result or a scan of the paper one) and whether it has
+  a signed electronic result (an approval with a signed file, Decree 45/2020).
+
+Both statistics paths ask these questions: the event-log computation at read time, the read model
+when it applies a dossier (triggers on the files, components and digitized results queue it).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
 
-from motcua.dossiers.models import DossierComponent, DossierFile
+from motcua.dossiers.models import Approval, DossierComponent, DossierFile
 
 
 def province_stores(province_id: int, basis: str = "handling") -> tuple[bool, bool]:
     """Does the province store component scans / result files at all (matched on the handling or
-    receiving path)? A province that stores none has no data: those rates are N/A, not 0%."""
+    receiving path)? A province that stores none does not use motcua for them: those rates are N/A,
+    not 0%. (Every digitization mark has its file, so a province with marks stores files.)"""
     root = Q(**{f"dossier__{basis}_path__startswith": f"/{province_id}/"})
     return (DossierFile.objects.filter(root, kind="component").exists(),
             DossierFile.objects.filter(root, kind="result").exists())
 
 
-def digitization(dossiers: Any) -> tuple[set[int], set[int]]:
-    """(digitizable, digitized) among ``dossiers`` (ids, or a queryset of ``dossier_id`` values):
-    dossiers with components that must be digitized, and those whose every such component has a file."""
-    digitizable: set[int] = set()
-    digitized: set[int] = set()
-    rows = (DossierComponent.objects.filter(dossier_id__in=dossiers, component__must_digitize=True)
-            .values("dossier_id").annotate(n=Count("id", distinct=True),
-                                           scanned=Count("id", filter=Q(files__isnull=False), distinct=True)))
+@dataclass
+class Marks:
+    """Dossier ids by what their components' digitization marks say."""
+
+    digitizable: set[int] = field(default_factory=set)  # has components that must be digitized
+    digitized: set[int] = field(default_factory=set)  # ... every one of them marked digitized
+    any: set[int] = field(default_factory=set)  # at least one component marked digitized
+    all: set[int] = field(default_factory=set)  # has components, every one marked digitized
+
+
+def digitization(dossiers: Any) -> Marks:
+    """The component marks of ``dossiers`` (ids, or a queryset of ``dossier_id`` values)."""
+    out = Marks()
+    done = Q(digitized_at__isnull=False)
+    must = Q(component__must_digitize=True)
+    rows = (DossierComponent.objects.filter(dossier_id__in=dossiers).values("dossier_id")
+            .annotate(n=Count("id"), marked=Count("id", filter=done), must=Count("id", filter=must),
+                      must_marked=Count("id", filter=must & done)))
     for r in rows:
-        digitizable.add(r["dossier_id"])
-        if r["scanned"] == r["n"]:
-            digitized.add(r["dossier_id"])
-    return digitizable, digitized
+        i = r["dossier_id"]
+        if r["must"]:
+            out.digitizable.add(i)
+            if r["must_marked"] == r["must"]:
+                out.digitized.add(i)
+        if r["marked"]:
+            out.any.add(i)
+            if r["marked"] == r["n"]:
+                out.all.add(i)
+    return out
 
 
-def with_result_file(dossiers: Any) -> set[int]:
-    """Those of ``dossiers`` that have a stored result file."""
-    return set(DossierFile.objects.filter(dossier_id__in=dossiers, kind="result")
+def digitized_results(dossiers: Any) -> set[int]:
+    """Those of ``dossiers`` whose result is marked digitized."""
+    from motcua.digitization.models import DigitizedResult
+
+    return set(DigitizedResult.objects.filter(dossier_id__in=dossiers).values_list("dossier_id", flat=True))
+
+
+def electronic_results(dossiers: Any) -> set[int]:
+    """Those of ``dossiers`` with a signed electronic result (an approval whose signed file is stored)."""
+    return set(Approval.objects.filter(dossier_id__in=dossiers, signature_status="signed",
+                                       signed_document__isnull=False)
                .values_list("dossier_id", flat=True).distinct())
+
+
+def counted_marks(paths: list[str], start: Any, end: Any, procedures: list[int] | None,
+                  channel: int | None) -> dict[str, dict[str, int]]:
+    """``digitized_any`` / ``digitized_all`` (received in ``[start, end)``: first INTAKE or RECEIVE
+    event) and ``result_digitized`` (processed in it: first FINISH event) per subtree path, for a
+    read model that has no columns for them yet (until reports migration 0006): the same sets as the
+    event-log computation, from the events and the marks."""
+    from django.db.models import Min
+
+    from motcua.domain.lifecycle import Action
+    from motcua.dossiers.models import DossierEvent
+
+    root = min(paths, key=len)
+    qs = DossierEvent.objects.filter(dossier__handling_path__startswith=root)
+    if procedures is not None:
+        qs = qs.filter(dossier__procedure_id__in=procedures)
+    if channel is not None:
+        qs = qs.filter(dossier__channel=channel)
+
+    def firsts(actions: tuple[str, ...]) -> dict[int, str]:
+        rows = (qs.filter(action__in=actions).values("dossier_id", "dossier__handling_path")
+                .annotate(first=Min("at")).filter(first__gte=start, first__lt=end))
+        return {r["dossier_id"]: r["dossier__handling_path"] for r in rows}
+
+    received = firsts((Action.INTAKE.value, Action.RECEIVE.value))
+    finished = firsts((Action.FINISH.value,))
+    got = set(qs.filter(dossier_id__in=list(finished), action__in=(Action.INTAKE.value, Action.RECEIVE.value),
+                        at__lt=end).values_list("dossier_id", flat=True))
+    processed = {i: p for i, p in finished.items() if i in got}
+    marks = digitization(list(received)) if received else Marks()
+    results = digitized_results(list(processed)) if processed else set()
+    out = {p: {"digitized_any": 0, "digitized_all": 0, "result_digitized": 0} for p in paths}
+    for key, ids, where in (("digitized_any", marks.any, received), ("digitized_all", marks.all, received),
+                            ("result_digitized", results, processed)):
+        for i in ids:
+            for p in paths:
+                if where[i].startswith(p):
+                    out[p][key] += 1
+    return out

@@ -18,7 +18,9 @@ EXPECTED_A = {
     "resolved_on_time": 2, "resolved_late": 3, "resolved_in_time": 6, "processed": 7, "in_progress_on_time": 2,
     "in_progress_late": 1, "late": 4, "not_late": 8, "about_to_be_late": 1, "supplement_requested": 2, "withdrawn": 1,
     "refused": 1, "stopped": 1, "not_collected": 3, "received_online": 1, "online_full_eligible": 10,
-    "online_full": 1, "digitizable": 0, "digitized": 0, "e_result": 1,  # D6 (through the services) has its result file
+    "online_full": 1, "digitizable": 0, "digitized": 0, "digitized_any": 0, "digitized_all": 0,
+    "e_result": 0,  # D6 (through the services) has its result file, not signed
+    "result_digitized": 1,  # ... returned through the services: its result is digitized on return
     "rated": 3, "rated_satisfied": 2, "rated_dissatisfied": 1,
 }
 MEMBERS_A = {
@@ -65,7 +67,8 @@ def test_commune_rates_by_the_provincial_method(month):
     assert r["satisfaction_rate"].value == D("66.66")  # 2 / 3: D1 satisfied, D17 acceptable, D2 not
     for key in ("digitization_rate", "online_payment_rate"):
         assert r[key].value is None and r[key].note == "no_data", key  # never invented
-    assert r["e_result_rate"].value == D("14.28")  # D6's result file (the services require one) of 7 processed
+    assert r["e_result_rate"].value == D("0.00")  # D6's result file (the services require one) is not signed
+    assert r["result_digitized_rate"].value == D("14.28")  # ... but digitized when returned: 1 of 7 processed
 
 
 def test_balance_to_process_equals_resolved_plus_in_progress(month):

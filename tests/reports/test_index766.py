@@ -35,10 +35,11 @@ def test_index_of_a_commune_scores_what_exists_and_leaves_the_rest_na(month):
         assert ind[key].measure is None and ind[key].points is None, key
     assert ind["average_time"].points is None  # reference only
     assert ui.figures.average_processing_hours == D("10.71")
-    # electronic results: D6 (finished through the services, which need the result file) of 7 processed
+    # electronic results: none of 7 processed is signed (D6, finished through the services, has an unsigned
+    # result file: the province stores result files, so the measure is 0%, not N/A)
     e_results = ind["e_results"]
-    assert (e_results.measure.numerator, e_results.measure.denominator, e_results.points) == (1, 7, D("0.86"))
-    assert ui.score.points == D("15.39") and ui.score.available_points == 38
+    assert (e_results.measure.numerator, e_results.measure.denominator, e_results.points) == (0, 7, D("0.00"))
+    assert ui.score.points == D("14.53") and ui.score.available_points == 38
 
 
 def test_ranking_of_the_units_of_a_province(month):
@@ -47,7 +48,7 @@ def test_ranking_of_the_units_of_a_province(month):
     # direct children that handle dossiers: the department and both communes (not the service centre)
     assert {r.index.unit.code for r in rows} == {w.department.code, w.communes["a"].code, w.communes["b"].code}
     assert rows[0].rank == 1 and rows[0].index.unit == w.communes["a"]
-    assert rows[0].index.score.points == D("15.39")  # the same as the unit's own index
+    assert rows[0].index.score.points == D("14.53")  # the same as the unit's own index
     b_row, dept_row = rows[1:]
     assert (b_row.rank, b_row.index.unit, b_row.index.score.points) == (2, w.communes["b"], 0)  # 1 late, not online
     # the department has no dossier: no indicator has data, its score is N/A, it is listed last, unranked
@@ -71,7 +72,9 @@ def storage(tmp_path):  # noqa: ANN001, ANN201
     set_storage(None)
 
 
-def test_digitization_and_electronic_result_rates_come_from_stored_files(world, clock, storage):
+def test_digitization_and_electronic_result_rates_come_from_the_marks(world, clock, storage):
+    from motcua.digitization import services as digit
+
     counter = world.actor("counter_a")
     clock.set("2026-03-02 09:00")
     scanned, paper = (svc.intake(counter, world.intake_request()) for _ in range(2))
@@ -79,18 +82,21 @@ def test_digitization_and_electronic_result_rates_come_from_stored_files(world, 
     a = world.communes["a"]
     before = compute_figures(a, period.start, period.end)
     assert before.rates["digitization_rate"].value is None  # the province stores no scans at all
+    svc.attach_file(counter, paper.pk, io.BytesIO(PDF), "scan.pdf", "component",
+                    paper.components.first().pk)  # a file, not marked digitized: counts nowhere
     for comp in scanned.components.all():
-        if comp.component and comp.component.must_digitize:
-            svc.attach_file(counter, scanned.pk, io.BytesIO(PDF), "scan.pdf", "component", comp.pk)
+        digit.digitize_component(counter, scanned.pk, comp.pk, io.BytesIO(PDF), "scan.pdf")
     for d in (scanned, paper):  # finishing needs the result file: both have one
         svc.start(counter, d.pk)
         finished(world, d.pk)
+    svc.return_result(counter, scanned.pk)  # its result is digitized on return
     figs = compute_figures(a, period.start, period.end)
     assert figs.counts == compute_figures_from_events(a, period.start, period.end).counts
     assert (figs.counts["digitized"], figs.counts["digitizable"]) == (1, 2)
+    assert (figs.counts["digitized_any"], figs.counts["digitized_all"], figs.counts["received"]) == (1, 1, 2)
     assert figs.rates["digitization_rate"].value == D("50.00")
-    assert (figs.counts["e_result"], figs.counts["processed"]) == (2, 2)
-    assert figs.rates["e_result_rate"].value == D("100.00")
+    assert (figs.counts["e_result"], figs.counts["result_digitized"], figs.counts["processed"]) == (0, 1, 2)
+    assert figs.rates["e_result_rate"].value == D("0.00")  # result files, none signed
     ind = _indicators(idx.compute_index(a, period).score)
-    assert ind["digitized"].points == D("2.50")  # 50% of a threshold of 80% x 4 points
-    assert ind["e_results"].points == D("6.00")  # 100% x 6 points
+    assert ind["digitized"].points == D("2.50")  # (1 dossier + 1 result) of (2 + 2): 50% of a threshold of 80% x 4
+    assert ind["e_results"].points == D("0.00")

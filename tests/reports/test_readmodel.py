@@ -104,15 +104,42 @@ def _store_some_files(rng: random.Random) -> None:
             comps += [DossierComponent(dossier_id=d, component=must, name="Tờ khai"),
                       DossierComponent(dossier_id=d, component=other, name="Bản sao")]
     DossierComponent.objects.bulk_create(comps)
+    marked = []
     for c in DossierComponent.objects.filter(component=must):
         if rng.random() < 0.6:
             files.append(DossierFile(dossier_id=c.dossier_id, component=c, kind="component", name="scan.pdf",
                                      content_type="application/pdf", size=1, sha256="0" * 64, storage_key="k"))
+            marked.append(c.pk)
+    for c in DossierComponent.objects.filter(component=other, dossier__components__pk__in=marked):
+        if rng.random() < 0.5:  # some dossiers have every component digitized
+            marked.append(c.pk)
+    DossierComponent.objects.filter(pk__in=marked).update(digitized_at=clock_now())
     for d in DossierEvent.objects.filter(action=Action.FINISH.value).values_list("dossier_id", flat=True):
         if rng.random() < 0.4:
             files.append(DossierFile(dossier_id=d, kind="result", name="kq.pdf", content_type="application/pdf",
                                      size=1, sha256="0" * 64, storage_key="k"))
     DossierFile.objects.bulk_create(files)
+    _digitize_and_sign_results(rng)
+
+
+def clock_now() -> datetime:
+    return datetime(2026, 7, 1, tzinfo=LOCAL_TZ)
+
+
+def _digitize_and_sign_results(rng: random.Random) -> None:
+    """The result files' dossiers: most results digitized, and the approval of some of them signed
+    with the file (the figures count marks and signatures, not files)."""
+    from motcua.digitization.models import DigitizedResult
+    from motcua.dossiers.models import Approval
+
+    results = list(DossierFile.objects.filter(kind="result"))
+    DigitizedResult.objects.bulk_create([DigitizedResult(dossier_id=f.dossier_id, file=f, digitized_at=clock_now())
+                                         for f in results if rng.random() < 0.8])
+    by_dossier = {f.dossier_id: f.pk for f in results}
+    for a in Approval.objects.filter(dossier_id__in=list(by_dossier)):
+        if rng.random() < 0.7:
+            Approval.objects.filter(pk=a.pk).update(signature_status="signed",
+                                                    signed_document_id=by_dossier[a.dossier_id])
 
 
 def test_generated_histories_same_from_read_model_and_event_log(world) -> None:  # noqa: ANN001
@@ -124,6 +151,8 @@ def test_generated_histories_same_from_read_model_and_event_log(world) -> None: 
     p = period_of(date(2025, 7, 1), date(2026, 6, 30))
     year = rs.compute_figures(world.province, p.start, p.end).counts
     assert year["digitized"] > 100 and year["digitizable"] > year["digitized"] and year["e_result"] > 100
+    assert year["digitized_any"] >= year["digitized"] > year["digitized_all"] > 20
+    assert year["processed"] > year["result_digitized"] > year["e_result"] > 100
     units = list(Unit.objects.filter(path__startswith=world.province.path).exclude(kind="service_centre"))
     months = [(date(2025, m, 1), date(2025, m + 1, 1) - timedelta(days=1)) for m in range(7, 12)]
     for unit in units:
