@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import IO, Any
 
 from django.db.models import Q, QuerySet
@@ -53,7 +53,8 @@ def _owner_of(d: Dossier) -> int | None:
 
 def _store(d: Dossier, f: DossierFile, document_type: str, title: str, source: str, *,
            component: DossierComponent | None = None, number: str = "", issuer: str = "",
-           issued_on: date | None = None, valid_until: date | None = None) -> StoredDocument | None:
+           issued_on: date | None = None, valid_until: date | None = None,
+           created_at: datetime | None = None) -> StoredDocument | None:
     """One stored document for file ``f`` of ``d`` (idempotent: a file is stored once, and a holder's
     identical file of the same type is not stored twice). None when the dossier has no holder."""
     holder = (d.applicant_id_number or "").strip()
@@ -69,7 +70,7 @@ def _store(d: Dossier, f: DossierFile, document_type: str, title: str, source: s
     return StoredDocument.objects.create(
         holder=holder, holder_type=d.applicant_type, owner_id=_owner_of(d), document_type=document_type,
         title=title[:1000], number=number[:80], issuer=issuer[:255], issued_on=issued_on, valid_until=valid_until,
-        source=source, source_dossier=d, source_component=component, file=f, created_at=clock.now())
+        source=source, source_dossier=d, source_component=component, file=f, created_at=created_at or clock.now())
 
 
 def store_component(component: DossierComponent, f: DossierFile) -> StoredDocument | None:
@@ -90,10 +91,11 @@ def _result_title(d: Dossier) -> str:
     return str(results[0]) if results else d.version.name
 
 
-def store_results(d: Dossier) -> StoredDocument | None:
+def store_results(d: Dossier, at: datetime | None = None) -> StoredDocument | None:
     """A processed or returned dossier's result goes into the store: the latest signed result (an
     electronic result: its result code, the handling unit as issuer, the signing day as issue date),
-    or, once returned without a signed one, the latest result file (a digitized result)."""
+    or, once returned without a signed one, the latest result file (a digitized result). ``at`` (the
+    demo's history) is when it was issued and stored, instead of now and the signing day."""
     if d.status not in RESULT_READY:
         return None
     document_type = types.result_type(d.procedure.code)
@@ -101,18 +103,18 @@ def store_results(d: Dossier) -> StoredDocument | None:
     approval = (d.approvals.filter(signature_status="signed", signed_document__isnull=False)
                 .select_related("signed_document").order_by("-signed_at", "-pk").first())
     if approval is not None:
-        issued = clock.local_date(approval.signed_at or approval.approved_at)
+        issued = clock.local_date(at or approval.signed_at or approval.approved_at)
         return _store(d, approval.signed_document, document_type, _result_title(d), Source.E_RESULT,
                       number=approval.result_code or "", issuer=issuer, issued_on=issued,
-                      valid_until=types.valid_until(document_type, issued))
+                      valid_until=types.valid_until(document_type, issued), created_at=at)
     if d.status != 10:
         return None
     f = d.files.filter(kind="result").order_by("-uploaded_at", "-pk").first()
     if f is None:
         return None
-    issued = clock.local_date(d.ended_at or d.returned_at or clock.now())
+    issued = clock.local_date(at or d.ended_at or d.returned_at or clock.now())
     return _store(d, f, document_type, _result_title(d), Source.RESULT_SCAN, issuer=issuer, issued_on=issued,
-                  valid_until=types.valid_until(document_type, issued))
+                  valid_until=types.valid_until(document_type, issued), created_at=at)
 
 
 # ---- reading ------------------------------------------------------------------------------------
