@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from motcua.calendars.services import calendar_for
 from motcua.domain import feedback as fb
@@ -72,28 +72,40 @@ def _events_of(ids: list[int]) -> dict[int, list[fb.CaseEvent]]:
 
 
 def complained_dossiers(unit: Unit, start: datetime, end: datetime) -> set[int]:
+    """Dossiers of the subtree with a complaint received or a dissatisfied rating given in ``[start, end)``
+    (one query: the union of both)."""
     from motcua.portal.choices import Score
     from motcua.portal.models import Rating
 
     complaints = Case.objects.filter(kind=Kind.COMPLAINT, dossier__handling_path__startswith=unit.path,
-                                     received_at__gte=start, received_at__lt=end).values_list("dossier_id", flat=True)
+                                     received_at__gte=start, received_at__lt=end).values_list("dossier_id")
     dislikes = Rating.objects.filter(score=Score.DISSATISFIED, dossier__handling_path__startswith=unit.path,
-                                     created_at__gte=start, created_at__lt=end).values_list("dossier_id", flat=True)
-    return {d for d in complaints if d is not None} | set(dislikes)
+                                     created_at__gte=start, created_at__lt=end).values_list("dossier_id")
+    return {d for (d,) in complaints.union(dislikes) if d is not None}
 
 
-def feedback_measures(unit: Unit, period: Any) -> dict[str, Measure]:
-    """The measure provider: the three satisfaction measures of ``unit`` for ``period``."""
-    from motcua.reports.services import compute_figures
-
+def case_measures(unit: Unit, period: Any) -> dict[str, Measure]:
+    """The two measures read from the feedback cases alone (the dashboard shows them too)."""
     on_time, total = on_time_counts(unit, period.start, period.end, period.as_of)
-    rated = Case.objects.filter(unit_path__startswith=unit.path, rated_at__gte=period.start,
-                                rated_at__lt=period.end)
-    figs = compute_figures(unit, period.start, period.end)
-    c = figs.counts
+    rated = (Case.objects.filter(unit_path__startswith=unit.path, rated_at__gte=period.start, rated_at__lt=period.end)
+             .aggregate(n=Count("pk"), ok=Count("pk", filter=Q(satisfied=True))))
     return {
         "feedback_on_time": Measure(on_time, total),
-        "feedback_satisfaction": Measure(rated.filter(satisfied=True).count(), rated.count()),
+        "feedback_satisfaction": Measure(rated["ok"], rated["n"]),
+    }
+
+
+
+def feedback_measures(unit: Unit, period: Any, figures: Any = None) -> dict[str, Measure]:
+    """The measure provider: the three satisfaction measures of ``unit`` for ``period``. ``figures``:
+    the unit's figures of the period when the index already has them (else they are computed)."""
+    from motcua.reports.services import compute_figures
+
+    c = (figures or compute_figures(unit, period.start, period.end)).counts
+    return case_measures(unit, period) | {
         "dossier_satisfaction": dossier_satisfaction(
             c["to_process"], c["late"], len(complained_dossiers(unit, period.start, period.end))),
     }
+
+
+feedback_measures.wants_figures = True  # type: ignore[attr-defined]  # index_of may pass its figures

@@ -186,3 +186,18 @@ def hot_spots(unit: Unit, start: datetime, end: datetime, top: int = 10) -> dict
         "procedures": [(f"{p['procedure__code']} - {p['procedure__name']}", p["n"], p["late"]) for p in procs],
         "units": [(u["unit__name"], u["n"], u["late"]) for u in units],
     }
+
+
+def dashboard_section(unit: Unit, period: Any) -> dict[str, Any]:
+    """The dashboard's feedback hot spots: the month's cases by procedure and by unit, with the
+    cases overdue now (the unit's queue) and the month's on-time and satisfaction measures."""
+    from motcua.domain.indicators import rate
+
+    from .indicators import case_measures
+
+    m = case_measures(unit, period)
+    now = clock.now()
+    overdue = Case.objects.filter(Q(unit_path__startswith=unit.path) & overdue_q(now)).count()
+    return {"spots": hot_spots(unit, period.start, period.end), "overdue": overdue,
+            "on_time": rate(m["feedback_on_time"].numerator, m["feedback_on_time"].denominator),
+            "satisfaction": rate(m["feedback_satisfaction"].numerator, m["feedback_satisfaction"].denominator)}

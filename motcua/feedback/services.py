@@ -89,7 +89,10 @@ def limits_versions() -> tuple[fb.LimitsVersion, ...]:
 
 
 def limits_for(unit: Unit, urgency: str, on: datetime) -> tuple[fb.LimitsVersion, fb.Limits]:
-    province = Unit.objects.only("code").get(pk=unit.province_id).code
+    from motcua.core.refcache import cached
+
+    pid = unit.province_id
+    province = cached("unit_code", str(pid), lambda: Unit.objects.only("code").get(pk=pid).code)
     v = fb.version_in_force(limits_versions(), province, clock.local_date(on))
     return v, v.limits(urgency)
 

@@ -62,6 +62,8 @@ def dashboard_context(q: ReportQuery) -> dict[str, Any]:
 
 
 def build_dashboard(q: ReportQuery, now: datetime) -> dict[str, Any]:
+    from motcua.feedback.queries import dashboard_section as feedback_section  # issue 12: feedback hot spots
+
     figs = svc.compute_figures(q.unit, q.period.start, q.period.end)
     ranking = idx.ranking(q.unit, q.period)
     return {
@@ -72,6 +74,7 @@ def build_dashboard(q: ReportQuery, now: datetime) -> dict[str, Any]:
         "hot_procedures": hot_procedures(q), "hot_units": hot_units(q, figs, ranking),
         "late_url": q.url("reports:drill", "in_progress_late"), "today": today_charts(q),
         "late_steps": late_steps_of_unit(q.unit.path, q.period.start, q.period.end, now).as_dict(),
+        "feedback": feedback_section(q.unit, q.period),
     }
 
 
