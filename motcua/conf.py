@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,6 +19,120 @@ DEV_SECRET = "motcua-development-only-secret-key-do-not-use-in-production"
 
 class ConfigError(RuntimeError):
     """Raised at start when the environment describes an invalid configuration."""
+
+
+SOFTHSM_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
+
+
+@dataclass(frozen=True)
+class SigningConfig:
+    """Digital signatures (motcua.signing, README "Configuration"): trust, timestamps, the backend that
+    signs results at approval, the unit's seal that signs letters, and the remote signing service."""
+
+    pki_dir: str = ""  # MOTCUA_SIGNING_PKI_DIR: a test PKI (development and test only); "" = <repo>/var/pki
+    trust_roots: tuple[str, ...] = ()  # PEM files of the trusted roots; none: the test PKI's (never in production)
+    ca_certs: tuple[str, ...] = ()  # PEM files of intermediate CAs
+    tsa_url: str | None = None  # RFC 3161 TSA; None (unset): the test PKI's; "": no timestamp (B-B)
+    lta: bool = True  # a document timestamp after the validation data (B-LTA)
+    backend: str = "software"  # software | pkcs11 | remote (production default: remote; refuses software)
+    on_approval: bool = True  # the leader's approval signs the result (off by default in the test environment)
+    key_file: str = ""  # software key (PEM) and its certificate, or a PKCS#12 bundle and its passphrase
+    cert_file: str = ""
+    pkcs12: str = ""
+    passphrase: str = ""
+    pkcs11_module: str = SOFTHSM_MODULE
+    pkcs11_token: str = ""
+    pkcs11_key: str = ""
+    pkcs11_pin: str = ""
+    letters: bool = True  # sign the printed letters with the unit's seal (off by default in the test environment)
+    seal_backend: str = "off"  # software | pkcs11 | off; default: the backend when it is software or pkcs11
+    seal_key: str = "seal"  # PKCS#11 key label of the unit's seal, "{unit}" replaced by the unit's code
+    seal_key_file: str = ""
+    seal_cert_file: str = ""
+    seal_pkcs11_token: str = ""  # default: pkcs11_token
+    seal_pkcs11_pin: str = ""  # default: pkcs11_pin
+    remote_url: str = ""  # the remote signing service
+    remote_api_key: str = ""
+    remote_ca_name: str = ""
+    remote_webhook_secret: str = ""  # HMAC key of its callbacks (development default: the simulator's)
+    remote_timeout: float = 10.0
+    remote_callback_url: str = ""  # "" = the public URL's /results/callbacks/remote-signer/
+    remote_users: tuple[tuple[str, str], ...] = ()  # (username, ID number): the demo's fallback mapping
+
+
+@dataclass(frozen=True)
+class PostConfig:
+    """The public postal service (motcua.integrations.post); no URL: the integration is off."""
+
+    url: str = ""
+    customer_code: str = ""
+    key: str = ""
+    secret: str = ""
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    track_every: float = 300.0
+    pool_refill: int = 100
+
+
+@dataclass(frozen=True)
+class PaymentConfig:
+    """The national online payment platform (motcua.integrations.payment); no URL: payment online is off."""
+
+    url: str = ""
+    partner: str = ""
+    secret: str = ""
+    token: str = ""
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    attempt_ttl: float = 900.0
+    query_every: float = 300.0
+    query_window: float = 172800.0
+    pending_limit: float = 86400.0
+    public_url: str = "http://127.0.0.1:8000"  # MOTCUA_PUBLIC_URL, for the callback
+
+    @property
+    def callback_url(self) -> str:
+        return self.public_url + PAYMENT_CALLBACK_PATH
+
+
+PAYMENT_CALLBACK_PATH = "/api/v1/payments/national/confirm"
+
+
+@dataclass(frozen=True)
+class NotifyConfig:
+    """Notifications (motcua.notifications): e-mail (SMTP), SMS brandname, Zalo ZNS, and the policy. A
+    channel without its server (email_host, sms_url, zalo_url) is off."""
+
+    email_host: str = ""
+    email_port: int = 25
+    email_user: str = ""
+    email_password: str = ""
+    email_use_tls: bool = False
+    email_use_ssl: bool = False
+    email_timeout: float = 10.0
+    email_from: str = "motcua <no-reply@localhost>"
+    sms_url: str = ""
+    sms_brandname: str = ""
+    sms_user: str = ""
+    sms_password: str = ""
+    sms_max_length: int = 306  # two segments of 153 (a carrier takes up to 459)
+    zalo_url: str = ""
+    zalo_oauth_url: str = ""
+    zalo_app_id: str = ""
+    zalo_secret_key: str = ""
+    zalo_access_token: str = ""
+    zalo_refresh_token: str = ""
+    default_channels: tuple[str, ...] = ("email", "sms")
+    digest_hour: int = 7
+    digest_items: int = 20
+    batch: int = 100
+    timeout: float = 15.0
+
+    @property
+    def enabled(self) -> frozenset[str]:
+        """The channels that are on (their server is configured)."""
+        on = {"email": self.email_host, "sms": self.sms_url, "zalo": self.zalo_url}
+        return frozenset(c for c, v in on.items() if v)
 
 
 @dataclass(frozen=True)
@@ -71,6 +186,11 @@ class Config:
     hsts_seconds: int = 0  # Strict-Transport-Security max-age (production default: one year)
     ssl_redirect: bool = False  # redirect http:// to https:// (production default: on)
     ssl_header: str = ""  # header a TLS-terminating proxy sets, e.g. X-Forwarded-Proto (value https)
+    # outside services (README "Configuration"): signatures, post, payment, notifications
+    signing: SigningConfig = field(default_factory=SigningConfig)
+    post: PostConfig = field(default_factory=PostConfig)
+    payment: PaymentConfig = field(default_factory=PaymentConfig)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
 
     @property
     def production(self) -> bool:
@@ -119,6 +239,7 @@ def load(environ: dict[str, str] | os._Environ[str] = os.environ) -> Config:
         raise ConfigError("MOTCUA_S3_BUCKET is required when MOTCUA_STORAGE=s3")
     cfg = _with_integrations(cfg, environ)
     cfg = _with_security(cfg, environ)
+    cfg = _with_services(cfg, environ)
     from .domain.codes import validate_code_format
 
     try:
@@ -244,6 +365,201 @@ def _with_security(cfg: Config, environ: dict[str, str] | os._Environ[str]) -> C
                    rate_lookup=rates["lookup"], rate_login=rates["login"], rate_api=rates["api"],
                    hsts_seconds=hsts, ssl_redirect=_bool(g("MOTCUA_SSL_REDIRECT", "1" if cfg.production else "0")),
                    ssl_header=g("MOTCUA_SSL_HEADER", "").strip())
+
+
+# -- outside services: signatures, post, payment, notifications -------------------------------------------
+
+_OFF = ("0", "false", "no", "off", "")
+
+
+def _on(value: str) -> bool:
+    return value.strip().lower() not in _OFF
+
+
+def _number(environ: Any, name: str, default: str, kind: type = float, minimum: float | None = None) -> Any:
+    raw = environ.get(name, default)
+    try:
+        value = kind(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from exc
+    if minimum is not None and value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {raw!r}")
+    return value
+
+
+def _files(value: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in value.split(",") if p.strip())
+
+
+def load_signing(environ: Any, env: str) -> SigningConfig:
+    """``MOTCUA_SIGNING_*`` and ``MOTCUA_REMOTE_SIGNER_*``; ``env`` is MOTCUA_ENV (its defaults differ).
+    Values are checked here; production's refusals are in :func:`check_signing`."""
+    from motcua.integrations.remote_signer.simulator import DEFAULT_SECRET
+
+    g = environ.get
+    production = env == "production"
+    backend = g("MOTCUA_SIGNING_BACKEND", "remote" if production else "software")
+    if backend not in ("software", "pkcs11", "remote"):
+        raise ConfigError(f"MOTCUA_SIGNING_BACKEND must be software, pkcs11 or remote, not {backend!r}")
+    seal = g("MOTCUA_SIGNING_SEAL_BACKEND", "") or (backend if backend in ("software", "pkcs11") else "off")
+    if seal not in ("software", "pkcs11", "off"):
+        raise ConfigError(f"MOTCUA_SIGNING_SEAL_BACKEND must be software, pkcs11 or off, not {seal!r}")
+    users = []
+    for pair in g("MOTCUA_REMOTE_SIGNER_USERS", "").split(","):
+        if not pair.strip():
+            continue
+        name, sep, id_number = pair.strip().partition(":")
+        if not (sep and name.strip() and id_number.strip()):
+            raise ConfigError(f"MOTCUA_REMOTE_SIGNER_USERS must be username:ID,..., not {pair.strip()!r}")
+        users.append((name.strip(), id_number.strip()))
+    in_test = "0" if env == "test" else "1"
+    return SigningConfig(
+        pki_dir=g("MOTCUA_SIGNING_PKI_DIR", ""), trust_roots=_files(g("MOTCUA_SIGNING_TRUST_ROOTS", "")),
+        ca_certs=_files(g("MOTCUA_SIGNING_CA_CERTS", "")), tsa_url=g("MOTCUA_SIGNING_TSA_URL"),
+        lta=g("MOTCUA_SIGNING_LTA", "1").strip().lower() not in ("0", "false", "no", "off"), backend=backend,
+        on_approval=_on(g("MOTCUA_SIGNING_ON_APPROVAL", in_test)),
+        key_file=g("MOTCUA_SIGNING_KEY_FILE", ""), cert_file=g("MOTCUA_SIGNING_CERT_FILE", ""),
+        pkcs12=g("MOTCUA_SIGNING_PKCS12", ""), passphrase=g("MOTCUA_SIGNING_PASSPHRASE", ""),
+        pkcs11_module=g("MOTCUA_SIGNING_PKCS11_MODULE", SOFTHSM_MODULE),
+        pkcs11_token=g("MOTCUA_SIGNING_PKCS11_TOKEN", ""),
+        pkcs11_key=g("MOTCUA_SIGNING_PKCS11_KEY", ""), pkcs11_pin=g("MOTCUA_SIGNING_PKCS11_PIN", ""),
+        letters=_on(g("MOTCUA_SIGNING_LETTERS", in_test)), seal_backend=seal,
+        seal_key=g("MOTCUA_SIGNING_SEAL_KEY", "seal"), seal_key_file=g("MOTCUA_SIGNING_SEAL_KEY_FILE", ""),
+        seal_cert_file=g("MOTCUA_SIGNING_SEAL_CERT_FILE", ""),
+        seal_pkcs11_token=g("MOTCUA_SIGNING_SEAL_PKCS11_TOKEN", ""),
+        seal_pkcs11_pin=g("MOTCUA_SIGNING_SEAL_PKCS11_PIN", ""),
+        remote_url=g("MOTCUA_REMOTE_SIGNER_URL", "").rstrip("/"), remote_api_key=g("MOTCUA_REMOTE_SIGNER_API_KEY", ""),
+        remote_ca_name=g("MOTCUA_REMOTE_SIGNER_CA_NAME", ""),
+        remote_webhook_secret=g("MOTCUA_REMOTE_SIGNER_WEBHOOK_SECRET", "" if production else DEFAULT_SECRET),
+        remote_timeout=_number(environ, "MOTCUA_REMOTE_SIGNER_TIMEOUT", "10", minimum=0.1),
+        remote_callback_url=g("MOTCUA_REMOTE_SIGNER_CALLBACK_URL", ""), remote_users=tuple(users))
+
+
+def check_signing(s: SigningConfig, production: bool) -> None:
+    """What a start refuses: a PKCS#11 backend without its token, key label and PIN; in production a
+    software key (results or seal) and the simulator's (or a short) callback HMAC key."""
+    from motcua.integrations.remote_signer.simulator import DEFAULT_SECRET
+
+    if s.on_approval and s.backend == "pkcs11" and not (s.pkcs11_token and s.pkcs11_key and s.pkcs11_pin):
+        raise ConfigError("MOTCUA_SIGNING_BACKEND=pkcs11 needs MOTCUA_SIGNING_PKCS11_TOKEN, _KEY and _PIN")
+    if s.letters and s.seal_backend == "pkcs11" and not ((s.seal_pkcs11_token or s.pkcs11_token)
+                                                         and (s.seal_pkcs11_pin or s.pkcs11_pin)):
+        raise ConfigError("MOTCUA_SIGNING_SEAL_BACKEND=pkcs11 needs a token and PIN (MOTCUA_SIGNING_SEAL_PKCS11_* "
+                          "or MOTCUA_SIGNING_PKCS11_*)")
+    if not production:
+        return
+    if (s.on_approval and s.backend == "software") or (s.letters and s.seal_backend == "software"):
+        raise ConfigError("production refuses a software signing key (MOTCUA_SIGNING_BACKEND / _SEAL_BACKEND): "
+                          "use a PKCS#11 token or HSM, or a remote signing service")
+    if s.remote_url and (len(s.remote_webhook_secret) < 32 or s.remote_webhook_secret == DEFAULT_SECRET):
+        raise ConfigError("production needs MOTCUA_REMOTE_SIGNER_WEBHOOK_SECRET (32+ characters, not the "
+                          "simulator's)")
+
+
+def load_post(environ: Any, production: bool) -> PostConfig:
+    """``MOTCUA_POST_*`` (development defaults: the simulator's credentials, refused in production)."""
+    from motcua.integrations.post.simulator import SIM_CUSTOMER, SIM_KEY, SIM_SECRET
+
+    g = environ.get
+    dev = not production
+    s = PostConfig(url=g("MOTCUA_POST_URL", "").rstrip("/"),
+                   customer_code=g("MOTCUA_POST_CUSTOMER_CODE", SIM_CUSTOMER if dev else ""),
+                   key=g("MOTCUA_POST_CUSTOMER_KEY", SIM_KEY if dev else ""),
+                   secret=g("MOTCUA_POST_CUSTOMER_SECRET", SIM_SECRET if dev else ""),
+                   connect_timeout=_number(environ, "MOTCUA_POST_CONNECT_TIMEOUT", "5", minimum=0.1),
+                   read_timeout=_number(environ, "MOTCUA_POST_READ_TIMEOUT", "20", minimum=0.1),
+                   track_every=_number(environ, "MOTCUA_POST_TRACK_EVERY", "300", minimum=1),
+                   pool_refill=_number(environ, "MOTCUA_POST_POOL_REFILL", "100", int, minimum=1))
+    if s.url and production and (not (s.customer_code and s.key and s.secret) or s.secret == SIM_SECRET):
+        raise ConfigError("MOTCUA_POST_CUSTOMER_CODE, _KEY and _SECRET must be set (not the simulator's)")
+    return s
+
+
+def load_payment(environ: Any, production: bool, public_url: str = "http://127.0.0.1:8000") -> PaymentConfig:
+    """``MOTCUA_PAYMENT_*`` (development defaults: the simulator's partner and checksum secret, refused in
+    production, where the secret must also be 16+ characters)."""
+    from motcua.integrations.payment.simulator import SIM_PARTNER, SIM_SECRET
+
+    g = environ.get
+    dev = not production
+    s = PaymentConfig(url=g("MOTCUA_PAYMENT_URL", "").rstrip("/"),
+                      partner=g("MOTCUA_PAYMENT_PARTNER", SIM_PARTNER if dev else ""),
+                      secret=g("MOTCUA_PAYMENT_SECRET", SIM_SECRET if dev else ""),
+                      token=g("MOTCUA_PAYMENT_TOKEN", ""),
+                      connect_timeout=_number(environ, "MOTCUA_PAYMENT_CONNECT_TIMEOUT", "5", minimum=0.1),
+                      read_timeout=_number(environ, "MOTCUA_PAYMENT_READ_TIMEOUT", "20", minimum=0.1),
+                      attempt_ttl=_number(environ, "MOTCUA_PAYMENT_ATTEMPT_TTL", "900", minimum=0),
+                      query_every=_number(environ, "MOTCUA_PAYMENT_QUERY_EVERY", "300", minimum=1),
+                      query_window=_number(environ, "MOTCUA_PAYMENT_QUERY_WINDOW", "172800", minimum=0),
+                      pending_limit=_number(environ, "MOTCUA_PAYMENT_PENDING_LIMIT", "86400", minimum=0),
+                      public_url=public_url)
+    if s.url and production and (not (s.partner and s.secret) or s.secret == SIM_SECRET or len(s.secret) < 16):
+        raise ConfigError("MOTCUA_PAYMENT_PARTNER and MOTCUA_PAYMENT_SECRET must be set (not the simulator's)")
+    return s
+
+
+def load_notify(environ: Any, production: bool) -> NotifyConfig:
+    """``MOTCUA_EMAIL_*``, ``MOTCUA_SMS_*``, ``MOTCUA_ZALO_*``, ``MOTCUA_NOTIFY_*`` (development defaults: the
+    SMS and Zalo simulators' credentials, refused in production)."""
+    from motcua.integrations.sms.simulator import SIM_BRANDNAME, SIM_PASSWORD, SIM_USER
+    from motcua.integrations.zalo import simulator as zsim
+
+    g = environ.get
+    dev = not production
+    zalo_url = g("MOTCUA_ZALO_URL", "").rstrip("/")
+    s = NotifyConfig(
+        email_host=g("MOTCUA_EMAIL_HOST", ""), email_port=_number(environ, "MOTCUA_EMAIL_PORT", "25", int, minimum=1),
+        email_user=g("MOTCUA_EMAIL_USER", ""), email_password=g("MOTCUA_EMAIL_PASSWORD", ""),
+        email_use_tls=_bool(g("MOTCUA_EMAIL_USE_TLS", "0")), email_use_ssl=_bool(g("MOTCUA_EMAIL_USE_SSL", "0")),
+        email_timeout=_number(environ, "MOTCUA_EMAIL_TIMEOUT", "10", minimum=0.1),
+        email_from=g("MOTCUA_EMAIL_FROM", "motcua <no-reply@localhost>"),
+        sms_url=g("MOTCUA_SMS_URL", "").rstrip("/"),
+        sms_brandname=g("MOTCUA_SMS_BRANDNAME", SIM_BRANDNAME if dev else ""),
+        sms_user=g("MOTCUA_SMS_USER", SIM_USER if dev else ""),
+        sms_password=g("MOTCUA_SMS_PASSWORD", SIM_PASSWORD if dev else ""),
+        sms_max_length=_number(environ, "MOTCUA_SMS_MAX_LENGTH", "306", int, minimum=70),
+        zalo_url=zalo_url, zalo_oauth_url=g("MOTCUA_ZALO_OAUTH_URL", zalo_url).rstrip("/"),
+        zalo_app_id=g("MOTCUA_ZALO_APP_ID", zsim.SIM_APP_ID if dev else ""),
+        zalo_secret_key=g("MOTCUA_ZALO_SECRET_KEY", zsim.SIM_SECRET_KEY if dev else ""),
+        zalo_access_token=g("MOTCUA_ZALO_ACCESS_TOKEN", zsim.SIM_ACCESS_TOKEN if dev else ""),
+        zalo_refresh_token=g("MOTCUA_ZALO_REFRESH_TOKEN", zsim.SIM_REFRESH_TOKEN if dev else ""),
+        default_channels=tuple(c.strip() for c in g("MOTCUA_NOTIFY_CHANNELS", "email,sms").split(",") if c.strip()),
+        digest_hour=_number(environ, "MOTCUA_NOTIFY_DIGEST_HOUR", "7", int, minimum=0),
+        digest_items=_number(environ, "MOTCUA_NOTIFY_DIGEST_ITEMS", "20", int, minimum=1),
+        batch=_number(environ, "MOTCUA_NOTIFY_BATCH", "100", int, minimum=1),
+        timeout=_number(environ, "MOTCUA_NOTIFY_TIMEOUT", "15", minimum=0.1))
+    check_notify(s, production)
+    return s
+
+
+def check_notify(s: NotifyConfig, production: bool) -> None:
+    unknown = set(s.default_channels) - {"email", "sms", "zalo"}
+    if unknown:
+        raise ConfigError(f"MOTCUA_NOTIFY_CHANNELS: unknown channels {sorted(unknown)}")
+    if not 0 <= s.digest_hour <= 23:
+        raise ConfigError("MOTCUA_NOTIFY_DIGEST_HOUR must be an hour, 0 to 23")
+    if s.email_use_tls and s.email_use_ssl:
+        raise ConfigError("MOTCUA_EMAIL_USE_TLS and MOTCUA_EMAIL_USE_SSL exclude each other")
+    if not production:
+        return
+    from motcua.integrations.sms.simulator import SIM_PASSWORD
+    from motcua.integrations.zalo.simulator import SIM_SECRET_KEY
+
+    if s.sms_url and (not (s.sms_brandname and s.sms_user and s.sms_password) or s.sms_password == SIM_PASSWORD):
+        raise ConfigError("MOTCUA_SMS_BRANDNAME, _USER and _PASSWORD must be set (not the simulator's)")
+    if s.zalo_url and (not (s.zalo_app_id and s.zalo_secret_key and s.zalo_refresh_token)
+                       or s.zalo_secret_key == SIM_SECRET_KEY):
+        raise ConfigError("MOTCUA_ZALO_APP_ID, _SECRET_KEY and _REFRESH_TOKEN must be set (not the simulator's)")
+
+
+def _with_services(cfg: Config, environ: Any) -> Config:
+    from dataclasses import replace
+
+    signing = load_signing(environ, cfg.env)
+    check_signing(signing, cfg.production)
+    return replace(cfg, signing=signing, post=load_post(environ, cfg.production),
+                   payment=load_payment(environ, cfg.production, cfg.public_url),
+                   notify=load_notify(environ, cfg.production))
 
 
 def database_settings(url: str) -> dict[str, object]:

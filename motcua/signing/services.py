@@ -43,9 +43,7 @@ def result_url(code: str) -> str:
 def callback_url() -> str:
     """Where the remote service posts its result: ``MOTCUA_REMOTE_SIGNER_CALLBACK_URL`` when the service
     reaches motcua at another address than citizens do, else under the public URL."""
-    import os
-
-    return os.environ.get("MOTCUA_REMOTE_SIGNER_CALLBACK_URL") or f"{CONFIG.public_url}{reverse('signing:callback')}"
+    return config.callback_url() or f"{CONFIG.public_url}{reverse('signing:callback')}"
 
 
 def next_result_code(dossier: Any, document: Any = None) -> str:

@@ -18,7 +18,7 @@ def test_materialise_then_serve_the_crl(pki, tmp_path, capsys) -> None:  # noqa:
     main(["materialise", "--dir", str(tmp_path), "--url", f"http://127.0.0.1:{port}"])
     assert "test PKI written" in capsys.readouterr().out
     made = test_pki.Pki.load(tmp_path)
-    assert sorted(made.signers) == ["expired", "leader", "revoked", "specialist"]
+    assert sorted(made.signers) == ["expired", "leader", "revoked", "seal", "specialist"]  # seal: the unit's
     assert (tmp_path / "keys" / "leader.key.pem").stat().st_mode & 0o077 == 0  # private keys: owner only
     process = subprocess.Popen([sys.executable, "-m", "motcua.signing.pki", "serve", "--dir", str(tmp_path)],
                                stdout=subprocess.PIPE, text=True)

@@ -6,7 +6,7 @@ daily reconciliation of every unit with an account, and the gateway built from t
 INIT is not sent from the worker: the pay view commits the attempt row first and then calls INIT
 itself, outside any transaction (the citizen waits for the redirect; see services.initiate).
 
-Settings (environment; to move into motcua.conf.CONFIG, see /work/notes/requests-payment.md):
+Settings: ``motcua.conf.CONFIG.payment`` (a typed :class:`motcua.conf.PaymentConfig`, validated at start):
 ``MOTCUA_PAYMENT_URL`` (the platform's endpoint), ``MOTCUA_PAYMENT_PARTNER`` (MaDoiTac),
 ``MOTCUA_PAYMENT_SECRET`` (the checksum secret; development defaults: the simulator's, refused in
 production), ``MOTCUA_PAYMENT_TOKEN`` (optional bearer token), ``MOTCUA_PAYMENT_CONNECT_TIMEOUT`` (5 s),
@@ -20,58 +20,26 @@ the browser's return ``CONFIG.public_url`` + ``/payments/return/``."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from django_tasks import task
 
-from motcua.conf import CONFIG
+from motcua.conf import CONFIG, PAYMENT_CALLBACK_PATH, PaymentConfig, load_payment
 
 from .client import NationalPlatform, PaymentGateway
-from .simulator import SIM_PARTNER, SIM_SECRET
 
 DESTINATION = "payment.bill"
-CALLBACK_PATH = "/api/v1/payments/national/confirm"
+CALLBACK_PATH = PAYMENT_CALLBACK_PATH
 
 
-@dataclass(frozen=True)
-class Settings:
-    url: str = ""
-    partner: str = ""
-    secret: str = ""
-    token: str = ""
-    connect_timeout: float = 5.0
-    read_timeout: float = 20.0
-    attempt_ttl: float = 900.0
-    query_every: float = 300.0
-    query_window: float = 172800.0
-    pending_limit: float = 86400.0
-
-    @property
-    def callback_url(self) -> str:
-        return CONFIG.public_url + CALLBACK_PATH
+Settings = PaymentConfig  # the name the payment code and its tests use
 
 
 def load_settings(environ: dict[str, str] | os._Environ[str] = os.environ) -> Settings:
-    g = environ.get
-    dev = not CONFIG.production
-    s = Settings(url=g("MOTCUA_PAYMENT_URL", "").rstrip("/"),
-                 partner=g("MOTCUA_PAYMENT_PARTNER", SIM_PARTNER if dev else ""),
-                 secret=g("MOTCUA_PAYMENT_SECRET", SIM_SECRET if dev else ""),
-                 token=g("MOTCUA_PAYMENT_TOKEN", ""),
-                 connect_timeout=float(g("MOTCUA_PAYMENT_CONNECT_TIMEOUT", "5")),
-                 read_timeout=float(g("MOTCUA_PAYMENT_READ_TIMEOUT", "20")),
-                 attempt_ttl=float(g("MOTCUA_PAYMENT_ATTEMPT_TTL", "900")),
-                 query_every=float(g("MOTCUA_PAYMENT_QUERY_EVERY", "300")),
-                 query_window=float(g("MOTCUA_PAYMENT_QUERY_WINDOW", "172800")),
-                 pending_limit=float(g("MOTCUA_PAYMENT_PENDING_LIMIT", "86400")))
-    if s.url and CONFIG.production and (not (s.partner and s.secret) or s.secret == SIM_SECRET or len(s.secret) < 16):
-        from motcua.conf import ConfigError
-
-        raise ConfigError("MOTCUA_PAYMENT_PARTNER and MOTCUA_PAYMENT_SECRET must be set (not the simulator's)")
-    return s
+    """The settings from ``environ`` (what CONFIG.payment was read with at start), validated."""
+    return load_payment(environ, CONFIG.production, CONFIG.public_url)
 
 
-SETTINGS = load_settings()
+SETTINGS: Settings = CONFIG.payment  # tests replace it (monkeypatch.setattr(jobs, "SETTINGS", ...))
 _gateway: NationalPlatform | None = None
 
 

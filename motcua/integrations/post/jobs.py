@@ -4,7 +4,7 @@ event hook (a finished dossier whose result goes by post gets its delivery order
 built from the settings (``client()``: None while ``MOTCUA_POST_URL`` is unset, i.e. the
 integration is off).
 
-Settings (environment; to move into motcua.conf.CONFIG, see /work/notes/requests-post.md):
+Settings: ``motcua.conf.CONFIG.post`` (a typed :class:`motcua.conf.PostConfig`, validated at start):
 ``MOTCUA_POST_URL``, ``MOTCUA_POST_CUSTOMER_CODE``, ``MOTCUA_POST_CUSTOMER_KEY``,
 ``MOTCUA_POST_CUSTOMER_SECRET`` (development defaults: the simulator's), ``MOTCUA_POST_CONNECT_TIMEOUT``
 (5 s), ``MOTCUA_POST_READ_TIMEOUT`` (20 s), ``MOTCUA_POST_TRACK_EVERY`` (seconds between two tracking
@@ -13,49 +13,25 @@ pulls, 300), ``MOTCUA_POST_POOL_REFILL`` (codes asked of the post when the pool 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from django_tasks import task
 
-from motcua.conf import CONFIG
+from motcua.conf import CONFIG, PostConfig, load_post
 
 from .client import HttpPost
-from .simulator import SIM_CUSTOMER, SIM_KEY, SIM_SECRET
 
 DESTINATION = "post.order"
 
 
-@dataclass(frozen=True)
-class Settings:
-    url: str = ""
-    customer_code: str = ""
-    key: str = ""
-    secret: str = ""
-    connect_timeout: float = 5.0
-    read_timeout: float = 20.0
-    track_every: float = 300.0
-    pool_refill: int = 100
+Settings = PostConfig  # the name the postal code and its tests use
 
 
 def load_settings(environ: dict[str, str] | os._Environ[str] = os.environ) -> Settings:
-    g = environ.get
-    dev = not CONFIG.production
-    s = Settings(url=g("MOTCUA_POST_URL", "").rstrip("/"),
-                 customer_code=g("MOTCUA_POST_CUSTOMER_CODE", SIM_CUSTOMER if dev else ""),
-                 key=g("MOTCUA_POST_CUSTOMER_KEY", SIM_KEY if dev else ""),
-                 secret=g("MOTCUA_POST_CUSTOMER_SECRET", SIM_SECRET if dev else ""),
-                 connect_timeout=float(g("MOTCUA_POST_CONNECT_TIMEOUT", "5")),
-                 read_timeout=float(g("MOTCUA_POST_READ_TIMEOUT", "20")),
-                 track_every=float(g("MOTCUA_POST_TRACK_EVERY", "300")),
-                 pool_refill=int(g("MOTCUA_POST_POOL_REFILL", "100")))
-    if s.url and CONFIG.production and (not (s.customer_code and s.key and s.secret) or s.secret == SIM_SECRET):
-        from motcua.conf import ConfigError
-
-        raise ConfigError("MOTCUA_POST_CUSTOMER_CODE, _KEY and _SECRET must be set (not the simulator's)")
-    return s
+    """The settings from ``environ`` (what CONFIG.post was read with at start), validated."""
+    return load_post(environ, CONFIG.production)
 
 
-SETTINGS = load_settings()
+SETTINGS: Settings = CONFIG.post  # tests replace it (monkeypatch.setattr(jobs, "SETTINGS", ...))
 _client: HttpPost | None = None
 
 
