@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
 
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -67,10 +68,15 @@ def _store(d: Dossier, f: DossierFile, document_type: str, title: str, source: s
                                          withdrawn=False).first()
     if same is not None:
         return same
-    return StoredDocument.objects.create(
-        holder=holder, holder_type=d.applicant_type, owner_id=_owner_of(d), document_type=document_type,
-        title=title[:1000], number=number[:80], issuer=issuer[:255], issued_on=issued_on, valid_until=valid_until,
-        source=source, source_dossier=d, source_component=component, file=f, created_at=created_at or clock.now())
+    try:
+        with transaction.atomic():  # the same file stored at the same moment by another process: theirs stands
+            return StoredDocument.objects.create(
+                holder=holder, holder_type=d.applicant_type, owner_id=_owner_of(d), document_type=document_type,
+                title=title[:1000], number=number[:80], issuer=issuer[:255], issued_on=issued_on,
+                valid_until=valid_until, source=source, source_dossier=d, source_component=component, file=f,
+                created_at=created_at or clock.now())
+    except IntegrityError:
+        return StoredDocument.objects.filter(file=f).first()
 
 
 def store_component(component: DossierComponent, f: DossierFile) -> StoredDocument | None:
@@ -306,6 +312,19 @@ def parse_choices(data: Any, prefix: str, component_ids: Iterable[int]) -> list[
         if value:
             out.append(ReuseChoice(cid, int(value) if value.isdigit() else -1))
     return out
+
+
+def withdraw(doc_id: int) -> StoredDocument:
+    """Withdraw a stored document (revoked, or stored by mistake): no longer listed, offered or downloadable;
+    the reuses already made keep pointing to it."""
+    with transaction.atomic():
+        doc = StoredDocument.objects.select_for_update().filter(pk=doc_id).first()
+        if doc is None:
+            raise NotFound("Document not found.")
+        if not doc.withdrawn:
+            doc.withdrawn, doc.withdrawn_at = True, clock.now()
+            doc.save(update_fields=["withdrawn", "withdrawn_at"])
+        return doc
 
 
 def reuses_of(d: Dossier) -> QuerySet[Reuse]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from motcua.docstore import services
 from motcua.docstore.models import StoredDocument
 from motcua.portal.choices import IdentityProvider
 from tests.docstore.conftest import HOLDER, OTHER, counter_dossier, digitize
@@ -30,7 +31,9 @@ def test_a_citizen_sees_and_downloads_only_their_own(client_of, world, typed, pr
     assert _file(client_of("citizen"), f"/documents-store/documents/{mine.pk}/file/") == 200
     assert _file(client_of("citizen"), f"/documents-store/documents/{theirs.pk}/file/") == 404
     assert _file(client_of("citizen2"), f"/documents-store/documents/{mine.pk}/file/") == 404
-    StoredDocument.objects.filter(pk=mine.pk).update(withdrawn=True, withdrawn_at=now)
+    services.withdraw(mine.pk)
+    assert StoredDocument.objects.get(pk=mine.pk).withdrawn_at is not None
+    assert mine.source_dossier.code not in client_of("citizen").get("/documents-store/").content.decode()
     assert _file(client_of("citizen"), f"/documents-store/documents/{mine.pk}/file/") == 404
     assert client_of("counter_a").get("/documents-store/").status_code == 403  # staff use the office
 
