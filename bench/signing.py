@@ -11,7 +11,12 @@ Timed, each --repeat times (medians reported):
   the DSS, document timestamp; every service is local, so this is CPU, not network);
 - verify_pdf of the leader-signed B-LTA result, offline (embedded validation data only) and online
   (fetching allowed), --verify-n runs each: p50 and p95;
-- the size of the one-page PDF before and after signing at each level.
+- the size of the one-page PDF before and after signing at each level;
+- the printed letters (``motcua.documents.signed``): an A5 letter laid out as motcua's (header, body,
+  the signer's room noted by ``SignatureSpot``, verification code and QR) signed at B-LTA with the test
+  PKI's seal key in that room: letters per second (rendering + signing, and signing alone) and the bytes
+  the signature adds. A letter is signed once per event and then served from storage, so this is the
+  cost of a letter's first download.
 
     .venv/bin/python bench/signing.py                  # prints JSON
     .venv/bin/python bench/signing.py --markdown       # and the RESULTS.md section
@@ -74,6 +79,73 @@ def time_verify(data: bytes, pki: Any, n: int, fetching: bool) -> dict[str, floa
     return {"p50_ms": statistics.median(times), "p95_ms": quantile(times, 0.95), "n": n}
 
 
+def letter_pdf(spots: dict[str, Any], code: str = "000.31.90.H39-251201-0001-TC3") -> bytes:
+    """An A5 refusal letter laid out exactly as motcua.documents.letters renders one (no database)."""
+    from datetime import datetime as dt
+
+    from reportlab.lib.pagesizes import A5
+    from reportlab.platypus import Spacer
+
+    from motcua.documents.layout import (
+        BODY,
+        Issuer,
+        SignatureSpot,
+        content_width,
+        header,
+        para,
+        render,
+        side_by_side,
+        signature,
+        style,
+        title,
+    )
+    from motcua.documents.qr import verification_block
+
+    width = content_width(A5)
+    story = [header(Issuer("UBND tỉnh Lâm Đồng", "UBND xã Thử Nghiệm", "Số: …………", "Thử Nghiệm",
+                           dt(2025, 12, 1, 9, 0, tzinfo=UTC)), width),
+             *title("Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
+             para("Kính gửi: <b>Nguyễn Thị Hồng Nhung</b>", style("to", 10.5)),
+             para("Địa chỉ: Số 12 đường Trần Hưng Đạo, phường Xuân Hương - Đà Lạt, tỉnh Lâm Đồng"), Spacer(1, 4)]
+    story += [para("Vào lúc 09 giờ 00 phút, ngày 01/12/2025, UBND xã Thử Nghiệm tiếp nhận hồ sơ của ông/bà "
+                   "<b>Nguyễn Thị Hồng Nhung</b> đề nghị giải quyết thủ tục hành chính: <b>Thủ tục đăng ký khai "
+                   "sinh</b>. Mã hồ sơ: <b>000.31.90.H39-251201-0001</b>.", BODY),
+              para("Sau khi xem xét, đối chiếu với quy định, hồ sơ không đủ điều kiện tiếp nhận, giải quyết với "
+                   "lý do: <b>Thủ tục không thuộc thẩm quyền giải quyết của xã</b>", BODY)]
+    recipients = [para("<b><i>Nơi nhận:</i></b>"), para("- Như trên;"), para("- Lưu: hồ sơ.")]
+    story += [Spacer(1, 8), side_by_side([recipients, signature("Người tiếp nhận hồ sơ", "Trần Thị Mai",
+                                                                SignatureSpot("signer", spots))], width),
+              Spacer(1, 6), verification_block(code, f"http://127.0.0.1:8000/results/{code}/", width)]
+    return render(story, A5, "Phiếu từ chối tiếp nhận giải quyết hồ sơ")
+
+
+def time_letters(seal: Any, settings: Any, n: int, repeat: int) -> dict[str, Any]:
+    """Letters signed per second: render + sign (a letter's first download), and the signature alone."""
+    from motcua.signing.pades import SignatureBox, sign_pdf
+
+    def box(spots: dict[str, Any]) -> SignatureBox:
+        page, (x1, y1, x2, y2) = spots["signer"]
+        return SignatureBox(page=page, box=(x1 + 3, y1, x2 - 3, y2), title="Người tiếp nhận hồ sơ")
+
+    spots: dict[str, Any] = {}
+    pdf = letter_pdf(spots)
+    signed = sign_pdf(pdf, seal, box(spots), settings)  # warm-up, and the size figure
+    full, sign_only = [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            sp: dict[str, Any] = {}
+            sign_pdf(letter_pdf(sp), seal, box(sp), settings, check_certificate=False)
+        full.append(n / (time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        for _ in range(n):
+            sign_pdf(pdf, seal, box(spots), settings, check_certificate=False)
+        sign_only.append(n / (time.perf_counter() - t0))
+    return {"render_and_sign_per_second": statistics.median(full), "sign_per_second": statistics.median(sign_only),
+            "runs": [round(r, 2) for r in full], "level": signed.level,
+            "unsigned_bytes": len(pdf), "signed_bytes": len(signed.data), "added": len(signed.data) - len(pdf)}
+
+
 def machine() -> str:
     cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
                 if ln.startswith("model name")), platform.processor())
@@ -114,6 +186,9 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
         out["size"].update({lv: {"bytes": len(d), "added": len(d) - len(pdf)} for lv, d in signed.items()})
         out["verify"] = {"offline": time_verify(signed["B-LTA"], pki, opts.verify_n, fetching=False),
                          "online": time_verify(signed["B-LTA"], pki, opts.verify_n, fetching=True)}
+        seal = pki.signers["seal"]
+        seal_signer = SoftwareKeySigner(key=seal.key, cert=seal.cert, chain=chain)
+        out["letters"] = time_letters(seal_signer, levels["B-LTA"], max(1, opts.n // 4), opts.repeat)
     finally:
         server.shutdown()
     return out
@@ -138,6 +213,13 @@ def markdown(r: dict[str, Any]) -> str:
     for lv in ("B-B", "B-T", "B-LT", "B-LTA"):
         s = r["size"][lv]
         lines.append(f"| {lv} | {s['bytes']:,} | {s['added']:,} |")
+    le = r["letters"]
+    lines += ["", f"Printed letters signed with the unit's seal ({le['level']}, an A5 refusal letter with its "
+              "verification QR; signed once per event, then served from storage):", "",
+              "| letters/s, render + sign | letters/s, sign only | unsigned bytes | signed bytes | added |",
+              "|---|---|---|---|---|",
+              f"| {le['render_and_sign_per_second']:.1f} | {le['sign_per_second']:.1f} | {le['unsigned_bytes']:,} | "
+              f"{le['signed_bytes']:,} | {le['added']:,} |"]
     lines += ["", "Where the bytes go: the signature's /Contents is reserved in hex (twice the CMS, which carries the "
               "certificate chain), the visible block embeds a subset of the DejaVu font; B-T adds the timestamp "
               "token, B-LT the DSS (certificates, OCSP responses, CRLs), B-LTA a document timestamp.", ""]
