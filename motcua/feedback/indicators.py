@@ -38,7 +38,7 @@ def dossier_satisfaction(to_process: int, late: int, complained: int) -> Measure
 
 def on_time_counts(unit: Unit, start: datetime, end: datetime, as_of: datetime) -> tuple[int, int]:
     """(handled on time, handled + open and late) of the unit's subtree for ``[start, end)``."""
-    from .services import clock_of
+    from .services import clock_with
 
     ended = Q(answered_at__gte=start, answered_at__lt=end) | Q(refused_at__gte=start, refused_at__lt=end) | Q(
         answered_at__isnull=True, refused_at__isnull=True, closed_at__gte=start, closed_at__lt=end)
@@ -49,10 +49,9 @@ def on_time_counts(unit: Unit, start: datetime, end: datetime, as_of: datetime) 
     cases = list(qs)
     events = _events_of([c.pk for c in cases])
     on_time = total = 0
+    memo: dict[Any, Any] = {}
     for c in cases:
-        clock = clock_of(c)
-        clock = fb.CaseClock(clock.received_at, clock.limits, events.get(c.pk, []), clock.publish_required)
-        j = fb.judge(cal, clock, as_of)
+        j = fb.judge(cal, clock_with(c, events.get(c.pk, []), memo), as_of)
         handled = j.ended_at is not None and start <= j.ended_at < end
         if handled:
             total += 1

@@ -143,7 +143,7 @@ def memberships(j: fb.Judgement, c: Case, start: datetime, end: datetime) -> lis
 def unit_figures(unit: Unit, start: datetime, end: datetime, as_of: datetime) -> tuple[Row, list[Row]]:
     """The unit's figures and those of each direct child (cases of its subtree), as of ``as_of``."""
     from .indicators import _events_of
-    from .services import clock_of
+    from .services import clock_with
 
     children = list(Unit.objects.filter(parent=unit).order_by("code"))
     total, rows = Row(unit), {u.pk: Row(u) for u in children}
@@ -157,10 +157,9 @@ def unit_figures(unit: Unit, start: datetime, end: datetime, as_of: datetime) ->
     cases = list(qs)
     events = _events_of([c.pk for c in cases])
     cal = calendar_for(unit.province_id)
+    memo: dict[Any, Any] = {}
     for c in cases:
-        base = clock_of(c)
-        j = fb.judge(cal, fb.CaseClock(base.received_at, base.limits, events.get(c.pk, []), base.publish_required),
-                     as_of)
+        j = fb.judge(cal, clock_with(c, events.get(c.pk, []), memo), as_of)
         row = next((r for u, r in rows.items() if c.unit_path.startswith(r.unit.path)), own)
         for name in memberships(j, c, start, end):
             total.add(name, c.pk)

@@ -230,6 +230,15 @@ def clock_of(c: Case, extra: list[fb.CaseEvent] | None = None) -> fb.CaseClock:
     return fb.CaseClock(at, limits, events, c.publish_required)
 
 
+def clock_with(c: Case, events: list[fb.CaseEvent], memo: dict[tuple[int, str, Any], fb.Limits]) -> fb.CaseClock:
+    """The case's clock from events already read (bulk paths: reports, the 766 measures); ``memo``
+    keeps the limits per (province, urgency, day of receipt) across cases."""
+    key = (c.province_id, c.urgency, clock.local_date(c.received_at))
+    if key not in memo:
+        memo[key] = limits_for(c.unit, c.urgency, c.received_at)[1]
+    return fb.CaseClock(c.received_at, memo[key], events, c.publish_required)
+
+
 def refresh(c: Case, as_of: datetime | None = None, extra: list[fb.CaseEvent] | None = None) -> fb.Judgement:
     """Recompute the case's due times and verdict from its events (``extra``: not yet written)."""
     as_of = as_of or clock.now()
