@@ -20,6 +20,7 @@ from motcua.signing.models import SignedLetter
 from motcua.signing.services import result_url
 from tests.documents.conftest import Pdf
 from tests.signing.conftest import pki  # noqa: F401 - the session's test PKI (served OCSP, CRL, TSA)
+from tests.test_concurrency import shared_db  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
 SEAL = "UBND xã Thử Nghiệm"
@@ -187,3 +188,16 @@ def test_a_tsa_down_prints_unsigned_then_signs_when_it_is_back(desk, letters_sig
     monkeypatch.delenv("MOTCUA_SIGNING_TSA_URL")
     _, data = services.render_document(desk.actor("citizen"), d.pk, "receipt")
     assert len(list(PdfFileReader(BytesIO(data)).embedded_signatures)) == 2  # signature + document timestamp
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("shared_db")
+def test_downloads_at_the_same_instant_keep_one_signed_letter(desk, letters_signed) -> None:  # noqa: ANN001
+    from tests.test_concurrency import run_together
+
+    d = desk.received()
+    results = run_together([lambda: services.render_document(desk.actor("citizen"), d.pk, "receipt")[1]] * 3)
+    assert all(kind == "ok" for kind, _ in results), results
+    kept = SignedLetter.objects.get(dossier=d)
+    served = {data for _, data in results}
+    assert len(served) == 1 and len(next(iter(served))) == kept.size  # every answer is the kept file
