@@ -54,6 +54,7 @@ def load(n: int) -> dict[str, float]:
     t0 = time.perf_counter()
     ids = list(Dossier.objects.order_by("pk").values_list("pk", flat=True)[:holders])
     rng, now = random.Random(5), timezone.now()
+    components = _components(ids, rng, now)
     for start in range(0, n, 20_000):
         files, docs = [], []
         for i in range(start, min(n, start + 20_000)):
@@ -68,10 +69,29 @@ def load(n: int) -> dict[str, float]:
             docs.append(StoredDocument(
                 holder=holder(i // PER_HOLDER), document_type=TYPES[i % len(TYPES)], title=f"Giấy tờ {i}",
                 source="digitized", source_dossier_id=f.dossier_id, file=f, created_at=now - timedelta(days=i % 300),
+                source_component_id=components.get(f.dossier_id) if i % PER_HOLDER == 0 else None,
                 valid_until=(date.today() - timedelta(days=1)) if expired else None))
         StoredDocument.objects.bulk_create(docs, batch_size=5000)
     return {"stored_documents": StoredDocument.objects.count(), "holders": holders,
             "load_seconds": round(time.perf_counter() - t0, 1)}
+
+
+def _components(ids: list[int], rng: random.Random, now) -> dict[int, int]:  # noqa: ANN001
+    """Each dossier is its holder's (one holder per dossier) and gets one component of a type the store
+    holds, digitized in half of them: {dossier id: component id of the digitized ones}."""
+    from django.db import transaction
+
+    from motcua.catalog.models import Component
+    from motcua.dossiers.models import Dossier, DossierComponent
+
+    typed = list(Component.objects.filter(document_type__in=TYPES).order_by("pk")[:20])
+    with transaction.atomic():
+        for k, pk in enumerate(ids):
+            Dossier.objects.filter(pk=pk).update(applicant_id_number=holder(k))
+    rows = [DossierComponent(dossier_id=pk, component=typed[k % len(typed)], name=typed[k % len(typed)].name[:200],
+                             digitized_at=now if rng.random() < 0.5 else None) for k, pk in enumerate(ids)]
+    DossierComponent.objects.bulk_create(rows, batch_size=5000)
+    return dict(DossierComponent.objects.filter(digitized_at__isnull=False).values_list("dossier_id", "pk"))
 
 
 def _ms(fn, items) -> list[float]:  # noqa: ANN001

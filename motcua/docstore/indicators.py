@@ -47,7 +47,10 @@ def reuse_measure(unit: Any, period: Any) -> ind.Measure:
     could = DossierComponent.objects.filter(dossier=OuterRef("pk"), component__document_type__gt="").filter(
         Exists(held))
     reused = Reuse.objects.filter(dossier=OuterRef("pk"))
-    qs = _population(unit, period).exclude(applicant_id_number="").annotate(
+    # only applicants who hold something can have reused or could reuse (an uncorrelated, hashed semi-join
+    # first: the correlated checks then run on returning holders only)
+    qs = _population(unit, period).exclude(applicant_id_number="").filter(
+        applicant_id_number__in=StoredDocument.objects.values("holder")).annotate(
         submitted_day=TruncDate("submitted_at", tzinfo=LOCAL_TZ)).annotate(
         could=Exists(could), reused=Exists(reused)).filter(Q(could=True) | Q(reused=True))
     rows = list(qs.values_list("reused", flat=True))
@@ -67,7 +70,11 @@ def linked_measure(unit: Any, period: Any) -> ind.Measure:
     issued = Approval.objects.filter(dossier=OuterRef("pk"), signature_status="signed",
                                      signed_document__isnull=False, dossier__status__in=[9, 10])
     stored_result = StoredDocument.objects.filter(source_dossier=OuterRef("pk"), source="e_result")
-    qs = _population(unit, period).annotate(
+    candidates = (Q(pk__in=DossierComponent.objects.filter(digitized_at__isnull=False, component__document_type__gt="")
+                    .values("dossier_id"))
+                  | Q(status__in=[9, 10], pk__in=Approval.objects.filter(
+                      signature_status="signed", signed_document__isnull=False).values("dossier_id")))
+    qs = _population(unit, period).filter(candidates).annotate(
         has_digitized=Exists(digitized), issued=Exists(issued), comp_gap=Exists(unlinked_comp),
         result_stored=Exists(stored_result)).filter(Q(has_digitized=True) | Q(issued=True))
     rows = list(qs.values_list("issued", "comp_gap", "result_stored"))
