@@ -89,3 +89,70 @@ def test_the_handling_steps_are_guarded_and_scoped(world, now):  # noqa: ANN001
         "submit", "acknowledge", "request_info", "provide_info", "answer", "publish", "rate"]
     assert list(fsvc.visible_cases(world.actor("citizen2"))) == []
     assert list(fsvc.visible_cases(world.actor("citizen"))) == [c]
+
+
+def test_a_transfer_moves_the_case_to_the_other_units_staff(world, now):  # noqa: ANN001
+    c = fsvc.submit(None, sub(unit_id=world.communes["a"].pk))
+    due = c.due_at
+    with pytest.raises(ValidationFailed):
+        h.transfer(world.actor("specialist_a"), c.pk, world.communes["b"].pk, " ")  # the reason is required
+    c = h.transfer(world.actor("specialist_a"), c.pk, world.communes["b"].pk, "Thuộc thẩm quyền xã B")
+    assert (c.unit, c.status, c.due_at) == (world.communes["b"], "transferred", due)  # the clock runs on
+    assert c not in fsvc.visible_cases(world.actor("specialist_a"))
+    h.acknowledge(world.actor("specialist_b"), c.pk)
+    ev = c.events.get(action="transfer")
+    assert ev.data == {"from_unit": world.communes["a"].pk, "to_unit": world.communes["b"].pk}
+    assert ev.unit == world.communes["a"] and ev.role == "specialist"
+
+
+def test_refusal_needs_a_reason_and_a_leader(world, now):  # noqa: ANN001
+    c = fsvc.submit(None, sub(unit_id=world.communes["a"].pk))
+    with pytest.raises(ValidationFailed) as e:
+        h.refuse(world.actor("leader_a"), c.pk, "")
+    assert e.value.fields == {"reason": "required"}
+    c = h.refuse(world.actor("leader_a"), c.pk, "Đã được trả lời tại phản ánh trước")
+    assert (c.status, c.refusal_reason, c.verdict) == ("refused", "Đã được trả lời tại phản ánh trước", "on_time")
+    assert "Đã được trả lời tại phản ánh trước" in c.public_status_note()
+
+
+def test_an_anonymous_sender_cannot_be_asked_and_an_answer_is_rated_once(world, now):  # noqa: ANN001
+    from motcua.domain.errors import Conflict
+
+    anon = fsvc.submit(None, sub(anonymous=True, sender_name="", sender_phone="", unit_id=world.communes["a"].pk))
+    with pytest.raises(ValidationFailed):
+        h.request_info(world.actor("specialist_a"), anon.pk, "Ở đâu?")
+    assert CaseEvent.objects.filter(case=anon).count() == 1  # nothing written
+    c = fsvc.submit(world.actor("citizen"), sub(unit_id=world.communes["a"].pk))
+    h.answer(world.actor("specialist_a"), c.pk, "Đã xử lý")
+    with pytest.raises(PermissionDenied):
+        h.rate(world.actor("specialist_a"), c.pk, True)  # only the sender rates
+    h.rate(world.actor("citizen"), c.pk, False, {"attitude": True}, "Chưa thỏa đáng")
+    with pytest.raises(Conflict):
+        h.rate(world.actor("citizen"), c.pk, True)
+    with pytest.raises(ValidationFailed):
+        h.rate(world.actor("citizen"), c.pk, True, {"nonsense": True})
+
+
+def test_staff_may_mark_a_case_urgent_with_the_shorter_limit(world, now):  # noqa: ANN001
+    from motcua.core.clock import local
+
+    c = fsvc.submit(world.actor("specialist_a"),
+                    sub(urgency="urgent", channel="counter", unit_id=world.communes["a"].pk))
+    # Wed 10/09/2025 09:00 + 5 working days = Wed 17/09/2025 09:00
+    assert (c.urgency, f"{local(c.due_at):%d/%m/%Y %H:%M}") == ("urgent", "17/09/2025 09:00")
+    with pytest.raises(ValidationFailed) as e:
+        fsvc.submit(world.actor("citizen"), sub(urgency="urgent"))
+    assert e.value.fields == {"urgency": "staff only"}
+
+
+def test_public_cases_hide_complaints_and_get_public_finds_by_code_or_id(world, now):  # noqa: ANN001
+    d = dsvc.intake(world.actor("counter_a"), world.intake_request())
+    pub = fsvc.submit(None, sub(category_code="PA-DONVI", unit_id=world.communes["a"].pk))
+    complaint = fsvc.submit(world.actor("counter_a"), sub(category_code="KN-HOSO", dossier_code=d.code,
+                                                          channel="counter", sender_id_number="068123456789",
+                                                          attributes={"issue": "late"}))
+    assert list(fsvc.public_cases()) == [pub]
+    assert list(fsvc.public_cases(status="closed")) == [] and list(fsvc.public_cases(status="open")) == [pub]
+    assert fsvc.get_public(pub.code) == pub == fsvc.get_public(str(pub.pk))
+    with pytest.raises(NotFound):
+        fsvc.get_public(complaint.code)
