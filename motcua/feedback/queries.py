@@ -63,6 +63,25 @@ def queue(actor: Actor, tab: str, search: str = "", now: datetime | None = None)
     return qs.order_by(*order)
 
 
+@dataclass
+class Page:
+    rows: list[Case]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def page_of(qs: QuerySet[Case], number: str | None, size: int) -> Page:
+    """One page of ``qs`` read as ``size + 1`` rows (a COUNT over a unit's whole history is what
+    makes a list page slow; "next" needs only to know that one more row exists)."""
+    n = int(number) if (number or "").isdigit() and int(number or 0) > 0 else 1
+    rows = list(qs[(n - 1) * size: n * size + 1])
+    return Page(rows[:size], n, len(rows) > size)
+
+
 def _province_of(actor: Actor) -> int:
     if actor.scope.roles:
         return int(actor.scope.roles[0][1].strip("/").split("/")[0])
@@ -82,7 +101,10 @@ def flag_of(c: Case, now: datetime, until: datetime) -> str:
 
 def tab_counts(actor: Actor, now: datetime | None = None) -> dict[str, int]:
     now = now or clock.now()
-    qs = visible_cases(actor)
+    # every tab counted is of open cases or of answers waiting for publication: the rest of the
+    # history (answered, refused, closed) is left out of the scan
+    qs = visible_cases(actor).filter(Q(status__in=[s.value for s in fb.OPEN])
+                                     | Q(status=fb.CaseStatus.ANSWERED.value, publish_required=True))
     return qs.aggregate(
         open=Count("pk", filter=Q(status__in=[s.value for s in fb.OPEN])),
         overdue=Count("pk", filter=overdue_q(now)),

@@ -210,9 +210,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         tab = "open"
     now = clock.now()
     qs = queries.queue(actor, tab, request.GET.get("q", ""), now)
-    page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
+    page = queries.page_of(qs, request.GET.get("page"), PAGE)  # no COUNT(*): one row more tells "next"
     until = queries.window(queries._province_of(actor), now)
-    for c in page:
+    for c in page.rows:
         c.flag = queries.flag_of(c, now, until)  # type: ignore[attr-defined]
     tabs = [(t, _(TAB_TITLES[t])) for t in queries.TABS]  # noqa: INT001
     ctx = {"page": page, "tab": tab, "tabs": tabs, "q": request.GET.get("q", ""),

@@ -118,3 +118,16 @@ def test_the_figures_page_and_the_excel_list(client_of, world, now):  # noqa: AN
     rows = list(ws.iter_rows(values_only=True))
     assert rows[1][0] == "Mã phản ánh" and rows[2][0] == c.code and rows[2][16] == "Đã sửa"
     assert client_of("specialist_a").get("/feedback/office/report/").status_code == 403
+
+
+def test_the_queue_pages_without_counting_the_history(client_of, world, now):  # noqa: ANN001
+    from motcua.feedback import services as fsvc
+
+    codes = [fsvc.submit(None, fsvc.Submission("PA-DONVI", f"Ghế {i}", anonymous=True,
+                                               unit_id=world.communes["a"].pk)).code for i in range(27)]
+    staff = client_of("specialist_a")
+    first = staff.get("/feedback/office/?tab=open").content.decode()
+    assert sum(code in first for code in codes) == 25 and 'rel="next"' in first
+    assert 'data-tab="open">Đang xử lý (27)' in first
+    second = staff.get("/feedback/office/?tab=open&page=2").content.decode()
+    assert sum(code in second for code in codes) == 2 and 'rel="next"' not in second and "Trang trước" in second
