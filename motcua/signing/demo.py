@@ -25,33 +25,69 @@ from . import pki as test_pki
 
 log = logging.getLogger(__name__)
 DEFAULT_COUNT = 300
+DEFAULT_LETTERS = 12  # receipts and refusals signed with the unit's seal, as their first download would
 
 
-def prepare(out: IO[str], count: int = DEFAULT_COUNT) -> int:
-    """Sign up to ``count`` of the history's approved results (idempotent: already signed ones count)."""
+def prepare(out: IO[str], count: int = DEFAULT_COUNT, letters: int = DEFAULT_LETTERS) -> int:
+    """Sign up to ``count`` of the history's approved results (idempotent: already signed ones count), and
+    up to ``letters`` printed letters (receipts, refusals) when letters are signed (MOTCUA_SIGNING_LETTERS)."""
     pki = ensure_pki(out)
     if pki is None:
         out.write("Ký số: không có PKI thử nghiệm (môi trường production), bỏ qua kết quả ký số mẫu.\n")
         return 0
     have = Approval.objects.filter(signature_status="signed").count()
     todo = list(approve_events(count - have)) if count > have else []
-    if not todo:
+    letters_todo = letter_dossiers(letters) if config.letters_enabled() else []
+    if not todo and not letters_todo:
         return 0
     server = serve_if_free(pki)
-    done, started = 0, time.monotonic()
     try:
-        for ev in todo:
-            try:
-                sign_history(ev)
-                done += 1
-            except Exception as e:  # noqa: BLE001 - one broken example must not stop the demo
-                log.warning("demo signing of dossier %s failed: %s", ev.dossier_id, e)
-            if done and done % 20 == 0:
-                out.write(f"  {done}/{len(todo)} kết quả đã ký số...\r")
+        signed_letters = sum(1 for d, slug in letters_todo if sign_letter(d, slug))
+        if signed_letters:
+            out.write(f"Đã ký số {signed_letters} phiếu in (giấy tiếp nhận, phiếu từ chối) bằng chứng thư số "
+                      "của cơ quan.\n")
+        return sign_results(out, todo) if todo else 0
     finally:
         if server is not None:
             server.shutdown()
             server.server_close()
+
+
+def letter_dossiers(limit: int) -> list[tuple[Any, str]]:
+    """The newest received dossiers' receipts and refused dossiers' refusals not yet signed (idempotent)."""
+    from motcua.dossiers.models import Dossier
+    from motcua.signing.models import SignedLetter
+
+    remaining = limit - SignedLetter.objects.count()
+    if remaining <= 0:
+        return []
+    qs = Dossier.objects.select_related("receiving_unit", "handling_unit", "procedure", "version")
+    refused = list(qs.filter(status=Status.NOT_RECEIVED, signed_letters__isnull=True, events__action="refuse")
+                   .order_by("-pk")[:remaining // 4])
+    received = list(qs.filter(received_at__isnull=False, signed_letters__isnull=True)
+                    .order_by("-received_at")[:remaining - len(refused)])
+    return [(d, "refusal") for d in refused] + [(d, "receipt") for d in received]
+
+
+def sign_letter(d: Any, slug: str) -> bool:
+    from django.utils import translation
+
+    from motcua.documents import signed
+
+    with translation.override("vi"):
+        return signed.signed_pdf(d, slug, staff=False) is not None
+
+
+def sign_results(out: IO[str], todo: list[DossierEvent]) -> int:
+    done, started = 0, time.monotonic()
+    for ev in todo:
+        try:
+            sign_history(ev)
+            done += 1
+        except Exception as e:  # noqa: BLE001 - one broken example must not stop the demo
+            log.warning("demo signing of dossier %s failed: %s", ev.dossier_id, e)
+        if done and done % 20 == 0:
+            out.write(f"  {done}/{len(todo)} kết quả đã ký số...\r")
     out.write(f"Đã ký số {done} kết quả mẫu ({time.monotonic() - started:.0f} giây).\n")
     return done
 

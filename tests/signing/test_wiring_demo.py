@@ -38,3 +38,24 @@ def test_demo_signs_the_history_results_once(world, clock, pki, monkeypatch) -> 
         assert check.report.valid, check.report.summary
     assert demo.prepare(io.StringIO(), count=2) == 0  # already there
     assert demo.prepare(io.StringIO(), count=3) == 1
+
+
+def test_demo_signs_a_few_printed_letters_once(world, clock, pki, monkeypatch) -> None:  # noqa: ANN001
+    from motcua.signing.models import SignedLetter
+
+    monkeypatch.setenv("MOTCUA_SIGNING_PKI_DIR", str(pki.dir))
+    monkeypatch.setenv("MOTCUA_SIGNING_LETTERS", "1")
+    clock.set("2026-03-10 09:00")
+    received = [svc.intake(world.actor("counter_a"), world.intake_request()) for _ in range(3)]
+    refused = svc.intake(world.actor("counter_a"), world.intake_request("a", 2))  # registered online
+    svc.refuse(world.actor("counter_a"), refused.pk, "Không thuộc thẩm quyền")
+    out = io.StringIO()
+    demo.prepare(out, count=0, letters=4)
+    assert "Đã ký số 4 phiếu in" in out.getvalue()
+    kept = list(SignedLetter.objects.all())
+    assert {(k.dossier_id, k.slug) for k in kept} == {(d.pk, "receipt") for d in received} | {(refused.pk, "refusal")}
+    for k in kept:
+        check = signing.verify_result(k.code)
+        assert check.report.valid and check.document, check.report.summary
+    demo.prepare(io.StringIO(), count=0, letters=4)
+    assert SignedLetter.objects.count() == len(kept)  # already there
