@@ -27,6 +27,8 @@ from django.db.models.functions import TruncDate
 from motcua.core.clock import LOCAL_TZ
 from motcua.domain import indicators as ind
 
+from .choices import Source
+
 
 def _population(unit: Any, period: Any) -> Any:
     from motcua.dossiers.models import Dossier
@@ -40,46 +42,41 @@ def reuse_measure(unit: Any, period: Any) -> ind.Measure:
 
     from .models import Reuse, StoredDocument
 
+    # only applicants who hold something can have reused or could reuse (an uncorrelated semi-join first)
+    population = _population(unit, period).exclude(applicant_id_number="").filter(
+        applicant_id_number__in=StoredDocument.objects.values("holder"))
     held = StoredDocument.objects.filter(
-        holder=OuterRef(OuterRef("applicant_id_number")), document_type=OuterRef("component__document_type"),
-        created_at__lt=OuterRef(OuterRef("submitted_at")), withdrawn=False,
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=OuterRef(OuterRef("submitted_day"))))
-    could = DossierComponent.objects.filter(dossier=OuterRef("pk"), component__document_type__gt="").filter(
-        Exists(held))
-    reused = Reuse.objects.filter(dossier=OuterRef("pk"))
-    # only applicants who hold something can have reused or could reuse (an uncorrelated, hashed semi-join
-    # first: the correlated checks then run on returning holders only)
-    qs = _population(unit, period).exclude(applicant_id_number="").filter(
-        applicant_id_number__in=StoredDocument.objects.values("holder")).annotate(
-        submitted_day=TruncDate("submitted_at", tzinfo=LOCAL_TZ)).annotate(
-        could=Exists(could), reused=Exists(reused)).filter(Q(could=True) | Q(reused=True))
-    rows = list(qs.values_list("reused", flat=True))
-    return ind.Measure(sum(1 for r in rows if r), len(rows))
+        holder=OuterRef("dossier__applicant_id_number"), document_type=OuterRef("component__document_type"),
+        created_at__lt=OuterRef("dossier__submitted_at"), withdrawn=False,
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=OuterRef("submitted_day")))
+    could = set(DossierComponent.objects.filter(dossier__in=population, component__document_type__gt="")
+                .annotate(submitted_day=TruncDate("dossier__submitted_at", tzinfo=LOCAL_TZ))
+                .filter(Exists(held)).values_list("dossier_id", flat=True))
+    reused = set(Reuse.objects.filter(dossier__in=population).values_list("dossier_id", flat=True))
+    return ind.Measure(len(reused), len(could | reused))
 
 
 def linked_measure(unit: Any, period: Any) -> ind.Measure:
+    """Plain set queries (semi-joins on the population) combined here: correlated per-dossier subplans would
+    make PostgreSQL's cost estimate large enough to JIT-compile the query, which costs more than running it."""
     from motcua.dossiers.models import Approval, DossierComponent
 
     from .models import Reuse, StoredDocument
 
-    digitized = DossierComponent.objects.filter(dossier=OuterRef("pk"), digitized_at__isnull=False,
+    population = _population(unit, period)
+    digitized = DossierComponent.objects.filter(dossier__in=population, digitized_at__isnull=False,
                                                 component__document_type__gt="")
-    stored_comp = StoredDocument.objects.filter(source_component=OuterRef("pk"))
-    reused_comp = Reuse.objects.filter(component=OuterRef("pk"))
-    unlinked_comp = digitized.filter(~Exists(stored_comp) & ~Exists(reused_comp))
-    issued = Approval.objects.filter(dossier=OuterRef("pk"), signature_status="signed",
-                                     signed_document__isnull=False, dossier__status__in=[9, 10])
-    stored_result = StoredDocument.objects.filter(source_dossier=OuterRef("pk"), source="e_result")
-    candidates = (Q(pk__in=DossierComponent.objects.filter(digitized_at__isnull=False, component__document_type__gt="")
-                    .values("dossier_id"))
-                  | Q(status__in=[9, 10], pk__in=Approval.objects.filter(
-                      signature_status="signed", signed_document__isnull=False).values("dossier_id")))
-    qs = _population(unit, period).filter(candidates).annotate(
-        has_digitized=Exists(digitized), issued=Exists(issued), comp_gap=Exists(unlinked_comp),
-        result_stored=Exists(stored_result)).filter(Q(has_digitized=True) | Q(issued=True))
-    rows = list(qs.values_list("issued", "comp_gap", "result_stored"))
-    linked = sum(1 for issued, gap, stored in rows if not gap and (stored or not issued))
-    return ind.Measure(linked, len(rows))
+    with_digitized = set(digitized.values_list("dossier_id", flat=True))
+    gaps = set(digitized.exclude(pk__in=StoredDocument.objects.filter(source_component__isnull=False)
+                                 .values("source_component_id"))
+               .exclude(pk__in=Reuse.objects.values("component_id")).values_list("dossier_id", flat=True))
+    issued = set(Approval.objects.filter(dossier__in=population.filter(status__in=[9, 10]), signature_status="signed",
+                                         signed_document__isnull=False).values_list("dossier_id", flat=True))
+    stored = set(StoredDocument.objects.filter(source_dossier__in=population, source=Source.E_RESULT)
+                 .values_list("source_dossier_id", flat=True))
+    candidates = with_digitized | issued
+    linked = candidates - gaps - (issued - stored)
+    return ind.Measure(len(linked), len(candidates))
 
 
 def store_measures(unit: Any, period: Any) -> dict[str, ind.Measure]:
