@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 import xlsxwriter
 from django.db.models import QuerySet
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core import clock
 
+from .choices import Channel, Kind, StatusChoices, Urgency, VerdictChoices
 from .models import Case
 
 BATCH = 2000
@@ -31,7 +33,10 @@ def columns() -> list[str]:
 
 def _batches(qs: QuerySet[Case]) -> Iterator[list[Case]]:
     last = 0
-    base = qs.select_related("category", "unit", "procedure", "dossier").order_by("pk")
+    base = (qs.select_related("category", "unit", "procedure", "dossier")
+            .only("code", "kind", "channel", "title", "description", "anonymous", "sender_name", "status", "urgency",
+                  "received_at", "due_at", "answered_at", "verdict", "answer", "satisfied", "category__name",
+                  "unit__name", "procedure__code", "dossier__code").order_by("pk"))
     while True:
         batch = list(base.filter(pk__gt=last)[:BATCH])
         if not batch:
@@ -40,13 +45,22 @@ def _batches(qs: QuerySet[Case]) -> Iterator[list[Case]]:
         last = batch[-1].pk
 
 
-def _row(c: Case) -> list[object]:
-    sender = _("Ẩn danh") if c.anonymous else c.sender_name
-    satisfied = "" if c.satisfied is None else (_("Hài lòng") if c.satisfied else _("Không hài lòng"))
-    return [c.code, c.category.name, c.get_kind_display(), c.get_channel_display(), c.unit.name,
-            c.procedure.code if c.procedure else "", c.dossier.code if c.dossier else "", c.title, c.description,
-            sender, c.get_status_display(), c.get_urgency_display(), _local(c.received_at), _local(c.due_at),
-            _local(c.answered_at), c.get_verdict_display(), c.answer, satisfied]
+def labels() -> dict[str, dict[Any, str]]:
+    """Each coded column's labels, translated once per export (not once per cell)."""
+    coded = (("kind", Kind), ("channel", Channel), ("status", StatusChoices), ("urgency", Urgency),
+             ("verdict", VerdictChoices))
+    out: dict[str, dict[Any, str]] = {name: {k: str(v) for k, v in choices.choices} for name, choices in coded}
+    out["satisfied"] = {None: "", True: _("Hài lòng"), False: _("Không hài lòng")}
+    out["sender"] = {True: _("Ẩn danh")}
+    return out
+
+
+def _row(c: Case, lb: dict[str, dict[Any, str]]) -> list[object]:
+    return [c.code, c.category.name, lb["kind"].get(c.kind, c.kind), lb["channel"].get(c.channel, c.channel),
+            c.unit.name, c.procedure.code if c.procedure else "", c.dossier.code if c.dossier else "", c.title,
+            c.description, lb["sender"][True] if c.anonymous else c.sender_name, lb["status"].get(c.status, c.status),
+            lb["urgency"].get(c.urgency, c.urgency), _local(c.received_at), _local(c.due_at), _local(c.answered_at),
+            lb["verdict"].get(c.verdict, ""), c.answer, lb["satisfied"][c.satisfied]]
 
 
 def workbook(qs: QuerySet[Case], title: str) -> bytes:
@@ -63,14 +77,14 @@ def workbook(qs: QuerySet[Case], title: str) -> bytes:
     widths = [16, 30, 18, 16, 28, 12, 22, 24, 50, 20, 18, 10, 16, 16, 16, 18, 50, 14]
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
-    n = 2
+    n, lb = 2, labels()
     for batch in _batches(qs):
         for c in batch:
-            for i, value in enumerate(_row(c)):
-                if isinstance(value, datetime):
+            for i, value in enumerate(_row(c, lb)):  # typed writes: write() would test every string for
+                if isinstance(value, datetime):  # a formula, a number or a URL
                     ws.write_datetime(n, i, value, when)
-                elif value is not None:
-                    ws.write(n, i, value)
+                elif value:
+                    ws.write_string(n, i, str(value))
             n += 1
     ws.freeze_panes(2, 0)
     ws.autofilter(1, 0, max(1, n - 1), len(cols) - 1)

@@ -130,6 +130,8 @@ class Case(models.Model):
             models.Index(fields=["owner", "received_at"], name="fbcase_owner"),
             models.Index(fields=["received_at"], name="fbcase_received_at"),
             models.Index(fields=["status", "due_at"], name="fbcase_status_due"),
+            # answers overdue for publication (the queue's "overdue" and "to publish" tabs)
+            models.Index(fields=["status", "publish_due_at"], name="fbcase_status_publish_due"),
         ]
 
     def __str__(self) -> str:

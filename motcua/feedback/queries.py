@@ -32,8 +32,11 @@ def window(province_id: int, now: datetime) -> datetime:
 
 def overdue_q(now: datetime) -> Q:
     """Open cases past their answer due time, and answers past their publication due time."""
-    return (Q(status__in=RUNNING, due_at__lt=now)
-            | Q(status=fb.CaseStatus.ANSWERED.value, publish_required=True, publish_due_at__lt=now))
+    return Q(status__in=RUNNING, due_at__lt=now) | Q(status=fb.CaseStatus.ANSWERED.value, publish_due_at__lt=now)
+
+
+# answers waiting for publication: only those that must be published have a publication due time
+TO_PUBLISH = Q(status=fb.CaseStatus.ANSWERED.value, publish_due_at__isnull=False)
 
 
 def approaching_q(now: datetime, until: datetime) -> Q:
@@ -51,7 +54,7 @@ def queue(actor: Actor, tab: str, search: str = "", now: datetime | None = None)
     elif tab == "approaching":
         qs = qs.filter(approaching_q(now, window(_province_of(actor), now)))
     elif tab == "to_publish":
-        qs = qs.filter(status=fb.CaseStatus.ANSWERED.value, publish_required=True)
+        qs = qs.filter(TO_PUBLISH)
     elif tab == "followup":
         qs = qs.filter(kind="followup", status__in=[s.value for s in fb.OPEN])
     elif tab == "ended":
@@ -103,13 +106,12 @@ def tab_counts(actor: Actor, now: datetime | None = None) -> dict[str, int]:
     now = now or clock.now()
     # every tab counted is of open cases or of answers waiting for publication: the rest of the
     # history (answered, refused, closed) is left out of the scan
-    qs = visible_cases(actor).filter(Q(status__in=[s.value for s in fb.OPEN])
-                                     | Q(status=fb.CaseStatus.ANSWERED.value, publish_required=True))
+    qs = visible_cases(actor).filter(Q(status__in=[s.value for s in fb.OPEN]) | TO_PUBLISH)
     return qs.aggregate(
         open=Count("pk", filter=Q(status__in=[s.value for s in fb.OPEN])),
         overdue=Count("pk", filter=overdue_q(now)),
         approaching=Count("pk", filter=approaching_q(now, window(_province_of(actor), now))),
-        to_publish=Count("pk", filter=Q(status=fb.CaseStatus.ANSWERED.value, publish_required=True)),
+        to_publish=Count("pk", filter=TO_PUBLISH),
         followup=Count("pk", filter=Q(kind="followup", status__in=[s.value for s in fb.OPEN])),
     )
 
