@@ -156,6 +156,7 @@ def main() -> None:
             t0 = time.perf_counter()
             result.update(load(opts.n))
             result["load_seconds"] = round(time.perf_counter() - t0, 1)
+            common.analyze(url)  # planner statistics after the bulk load, as after any import
         result["judged_per_second"] = round(common.median([deadlines(opts.n) for _ in range(opts.repeat)]))
         result.update(pages(opts.repeat))
         result.update(month_figures())

@@ -17,3 +17,8 @@ class FeedbackConfig(AppConfig):
             MEASURE_PROVIDERS.append(indicators.feedback_measures)
         if notify.on_step not in handling.CASE_HOOKS:
             handling.CASE_HOOKS.append(notify.on_step)
+        from motcua.calendars.signals import calendar_changed
+
+        from .services import on_calendar_changed
+
+        calendar_changed.connect(on_calendar_changed, dispatch_uid="feedback-calendar")

@@ -525,3 +525,40 @@ def __getattr__(name: str) -> Any:
         if name in handling.__all__:
             return getattr(handling, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# ---- a calendar change moves the open cases' due times ---------------------------------------------
+
+def recompute_province(province_id: int, chunk: int = 2000) -> int:
+    """Recompute the due times and verdicts of the province's cases still running a clock (open, or
+    answered and waiting for publication) on its current calendar; returns how many changed."""
+    from .indicators import _events_of
+
+    qs = (Case.objects.filter(unit_path__startswith=f"/{province_id}/")
+          .filter(Q(status__in=[s.value for s in fb.OPEN]) | Q(status=fb.CaseStatus.ANSWERED.value,
+                                                                publish_due_at__isnull=False))
+          .select_related("unit").order_by("pk"))
+    fields = ["due_at", "refuse_due_at", "info_due_at", "publish_due_at", "verdict", "late_seconds"]
+    changed, last, now, memo = 0, 0, clock.now(), {}
+    cal = calendar_for(province_id)
+    while True:
+        cases = list(qs.filter(pk__gt=last)[:chunk])
+        if not cases:
+            return changed
+        events = _events_of([c.pk for c in cases])
+        moved = []
+        for c in cases:
+            before = tuple(getattr(c, f) for f in fields)
+            j = fb.judge(cal, clock_with(c, events.get(c.pk, []), memo), now)
+            d = j.deadlines
+            c.due_at, c.refuse_due_at, c.info_due_at, c.publish_due_at = d.answer, d.refuse, d.request_info, d.publish
+            c.verdict, c.late_seconds = j.verdict.value, j.late_seconds
+            if tuple(getattr(c, f) for f in fields) != before:
+                moved.append(c)
+        Case.objects.bulk_update(moved, fields, batch_size=500)
+        changed += len(moved)
+        last = cases[-1].pk
+
+
+def on_calendar_changed(sender: Any, province_id: int, **kwargs: Any) -> None:
+    recompute_province(province_id)

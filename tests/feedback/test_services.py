@@ -156,3 +156,23 @@ def test_public_cases_hide_complaints_and_get_public_finds_by_code_or_id(world, 
     assert fsvc.get_public(pub.code) == pub == fsvc.get_public(str(pub.pk))
     with pytest.raises(NotFound):
         fsvc.get_public(complaint.code)
+
+
+def test_a_new_provincial_holiday_moves_the_open_cases_due_times(world, clock):  # noqa: ANN001
+    from datetime import date
+
+    from motcua.calendars import services as cals
+    from motcua.core.clock import local
+
+    clock.set("2026-03-02 09:00")  # Monday
+    open_ = fsvc.submit(None, sub(unit_id=world.communes["a"].pk))
+    done = fsvc.submit(None, sub(category_code="PA-CANBO", unit_id=world.communes["a"].pk))  # not published
+    h.answer(world.actor("specialist_a"), done.pk, "Đã xử lý")
+    # 15 working days from Mon 02/03/2026 09:00: 03-06 (4), 09-13 (9), 16-20 (14), Mon 23/03 (15)
+    assert f"{local(open_.due_at):%d/%m %H:%M}" == "23/03 09:00"
+    cals.declare_day(world.province.pk, date(2026, 3, 11), "holiday", "Nghỉ lễ của tỉnh", "QĐ 01/QĐ-UBND")
+    open_.refresh_from_db()
+    done_before = done.due_at
+    done.refresh_from_db()
+    assert f"{local(open_.due_at):%d/%m %H:%M}" == "24/03 09:00"  # one working day later
+    assert done.due_at == done_before  # a case already handled keeps the due time it was judged by
