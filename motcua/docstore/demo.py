@@ -75,7 +75,7 @@ def fill_results() -> int:
     qs = (Dossier.objects.filter(status__in=services.RESULT_READY).exclude(applicant_id_number="")
           .filter(Q(Exists(signed)) | (Q(status=10) & Q(Exists(result))))
           .filter(~Exists(StoredDocument.objects.filter(source_dossier=OuterRef("pk"), source__in=[
-              Source.E_RESULT, Source.RESULT_SCAN])))
+              Source.E_RESULT, Source.RESULT_SCAN, Source.CERTIFIED_COPY])))
           .select_related("procedure", "version", "handling_unit"))
     n = 0
     for d in qs.iterator(chunk_size=500):

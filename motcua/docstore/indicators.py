@@ -72,7 +72,8 @@ def linked_measure(unit: Any, period: Any) -> ind.Measure:
                .exclude(pk__in=Reuse.objects.values("component_id")).values_list("dossier_id", flat=True))
     issued = set(Approval.objects.filter(dossier__in=population.filter(status__in=[9, 10]), signature_status="signed",
                                          signed_document__isnull=False).values_list("dossier_id", flat=True))
-    stored = set(StoredDocument.objects.filter(source_dossier__in=population, source=Source.E_RESULT)
+    stored = set(StoredDocument.objects.filter(source_dossier__in=population,
+                                               source__in=[Source.E_RESULT, Source.CERTIFIED_COPY])
                  .values_list("source_dossier_id", flat=True))
     candidates = with_digitized | issued
     linked = candidates - gaps - (issued - stored)

@@ -92,6 +92,15 @@ def store_component(component: DossierComponent, f: DossierFile) -> StoredDocume
     return _store(d, f, document_type, component.name, Source.DIGITIZED, component=component, valid_until=until)
 
 
+def certified_copy_procedures() -> tuple[str, ...]:
+    """The procedures whose signed result is an electronic certified copy (motcua/certcopy)."""
+    try:
+        from motcua.certcopy.services import PROCEDURE_CODE
+    except ImportError:  # the certified copies app is optional here
+        return ()
+    return (PROCEDURE_CODE,)
+
+
 def _result_title(d: Dossier) -> str:
     results = d.version.results if d.version_id else []
     return str(results[0]) if results else d.version.name
@@ -110,7 +119,8 @@ def store_results(d: Dossier, at: datetime | None = None) -> StoredDocument | No
                 .select_related("signed_document").order_by("-signed_at", "-pk").first())
     if approval is not None:
         issued = clock.local_date(at or approval.signed_at or approval.approved_at)
-        return _store(d, approval.signed_document, document_type, _result_title(d), Source.E_RESULT,
+        source = Source.CERTIFIED_COPY if d.procedure.code in certified_copy_procedures() else Source.E_RESULT
+        return _store(d, approval.signed_document, document_type, _result_title(d), source,
                       number=approval.result_code or "", issuer=issuer, issued_on=issued,
                       valid_until=types.valid_until(document_type, issued), created_at=at)
     if d.status != 10:

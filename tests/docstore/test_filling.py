@@ -98,3 +98,12 @@ def test_an_online_dossiers_documents_belong_to_its_owner_account(world, typed, 
     d = Dossier.objects.get(pk=d.pk)
     digitize(world, d, "Giấy chứng sinh", "online-chung-sinh")
     assert StoredDocument.objects.get().owner == world.users["citizen"]
+
+
+def test_a_signed_certified_copy_is_stored_as_one(world, typed, now, monkeypatch) -> None:  # noqa: ANN001
+    from tests.docstore.conftest import signed_result
+
+    assert services.certified_copy_procedures() == ("2.000815.BSDT",)  # motcua/certcopy's procedure
+    monkeypatch.setattr(services, "certified_copy_procedures", lambda: ("1.001193",))
+    signed_result(world, counter_dossier(world))
+    assert StoredDocument.objects.get().source == "certified_copy"
