@@ -510,7 +510,11 @@ def open_followup(rating: Any) -> Case:
 
 
 def _criteria_of(rating: Any) -> dict[str, Any]:
-    """The rating's answers to the survey's criteria, {criterion code: level name} (if it has any)."""
+    """The rating's answers to the survey's criteria: its ``criteria`` ({criterion code: level}) when
+    the portal's Rating has them, else {criterion code: level name} from its answers, else {}."""
+    given = getattr(rating, "criteria", None)
+    if isinstance(given, dict):
+        return dict(given)
     answers = getattr(rating, "answers", None)
     if answers is None or not hasattr(answers, "values_list"):
         return {}

@@ -8,6 +8,8 @@ urlpatterns = [
     # the portal: anyone sends; a signed-in citizen follows their cases
     path("", views.send, name="send"),
     path("sent/<str:code>/", views.sent, name="sent"),
+    path("answers/", views.public, name="public"),
+    path("answers/<str:code>/", views.public_case, name="public_case"),
     path("mine/", views.mine, name="mine"),
     path("mine/<int:pk>/", views.case, name="case"),
     path("mine/<int:pk>/rate/", views.rate, name="rate"),

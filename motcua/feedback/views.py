@@ -110,6 +110,26 @@ def sent(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "feedback/sent.html", {"case": c})
 
 
+# ---- published answers (anyone) -------------------------------------------------------------------
+
+@require_GET
+def public(request: HttpRequest) -> HttpResponse:
+    """The answers units have published, newest first: no sender's data is shown."""
+    page = queries.page_of(fsvc.public_cases(status=fb.CaseStatus.PUBLISHED.value), request.GET.get("page"), PAGE)
+    return render(request, "feedback/public.html", {"page": page})
+
+
+@require_GET
+def public_case(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        c = fsvc.get_public(code)
+    except NotFound as err:
+        raise Http404 from err
+    if c.status != fb.CaseStatus.PUBLISHED:
+        raise Http404
+    return render(request, "feedback/public_case.html", {"case": c})
+
+
 # ---- the citizen's cases --------------------------------------------------------------------------
 
 @require_GET

@@ -131,3 +131,22 @@ def test_the_queue_pages_without_counting_the_history(client_of, world, now):  #
     assert 'data-tab="open">Đang xử lý (27)' in first
     second = staff.get("/feedback/office/?tab=open&page=2").content.decode()
     assert sum(code in second for code in codes) == 2 and 'rel="next"' not in second and "Trang trước" in second
+
+
+def test_published_answers_are_public_without_the_senders_data(client, world, now):  # noqa: ANN001
+    from motcua.feedback import handling as h
+    from motcua.feedback import services as fsvc
+
+    def case(text: str):  # noqa: ANN202
+        return fsvc.submit(None, fsvc.Submission("PA-DONVI", text, sender_name="Phạm Thị D", sender_phone="0911222333",
+                                                 unit_id=world.communes["a"].pk))
+
+    published, answered = case("Máy lấy số hỏng"), case("Thiếu ghế")
+    for c in (published, answered):
+        h.answer(world.actor("specialist_a"), c.pk, f"Đã sửa: {c.description}")
+    h.publish(world.actor("leader_a"), published.pk)
+    listing = client.get("/feedback/answers/").content.decode()
+    assert published.code in listing and answered.code not in listing
+    page = client.get(f"/feedback/answers/{published.code}/").content.decode()
+    assert "Đã sửa: Máy lấy số hỏng" in page and "Phạm Thị D" not in page and "0911222333" not in page
+    assert client.get(f"/feedback/answers/{answered.code}/").status_code == 404
