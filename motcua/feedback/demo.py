@@ -49,7 +49,7 @@ SCENARIOS: dict[str, tuple[int, list[tuple[fb.CaseAction, float]]]] = {
     "info_waiting": (3, [(A.ACKNOWLEDGE, 1), (A.REQUEST_INFO, 2)]),
     "transferred": (5, [(A.TRANSFER, 1), (A.ACKNOWLEDGE, 1), (A.ANSWER, 7)]),
     "transferred_waiting": (2, [(A.TRANSFER, 1)]),
-    "closed": (6, [(A.ACKNOWLEDGE, 1), (A.ANSWER, 8), (A.CLOSE, 3)]),
+    "closed": (6, [(A.ACKNOWLEDGE, 1), (A.ANSWER, 8), (A.PUBLISH, 1), (A.CLOSE, 3)]),
     "acknowledged": (6, [(A.ACKNOWLEDGE, 1)]),
     "new": (4, []),
 }
@@ -207,6 +207,10 @@ def _steps(rng: random.Random, placer: Placer, c: Case, scenario: str, received:
             break  # the rest has not happened yet
         note = rng.choice(ANSWERS) if action is A.ANSWER else NOTES[action]
         out.append((at, action, note))
+    if c.publish_required and out and out[-1][1] is A.ANSWER and rng.random() < 0.85:
+        at = placer.after(out[-1][0], rng.uniform(0.3, 2.3))  # most answers published within 2 days
+        if at < now:
+            out.append((at, A.PUBLISH, ""))
     if out and out[-1][1] in (A.ANSWER, A.PUBLISH, A.CLOSE) and not c.anonymous and rng.random() < 0.6:
         at = placer.after(out[-1][0], rng.uniform(0.2, 3))
         if at < now:  # the sender rates the answer: "1" satisfied, "0" not
