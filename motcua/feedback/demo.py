@@ -163,7 +163,8 @@ def _cases(rng: random.Random, now: datetime) -> int:
         received = placer.after(d[3], rng.uniform(0.5, 10))
         if received >= now:
             continue
-        scenario = rng.choices(names, weights)[0]
+        # the oldest cases take every scenario once (every state shows), the rest by weight
+        scenario = names[i] if i < len(names) else rng.choices(names, weights)[0]
         c = _new_case(rng, i, ref, d, unit, cats, received)
         steps = _steps(rng, placer, c, scenario, received, now)
         plan.append((c, steps))

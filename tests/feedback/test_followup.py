@@ -60,6 +60,9 @@ def test_the_follow_up_is_in_the_leaders_follow_up_tab_and_overdue_after_its_dea
     c = fsvc.open_followup(rating)
     leader = client_of("leader_a")
     assert c.code in leader.get("/feedback/office/?tab=followup").content.decode()
+    clock.set("2026-02-24 10:00")  # 7 working hours before its due time: approaching
+    assert c.code in leader.get("/feedback/office/?tab=approaching").content.decode()
+    assert c.code not in leader.get("/feedback/office/?tab=overdue").content.decode()
     clock.set("2026-02-25 10:00")  # an hour past its due time
     assert c.code in leader.get("/feedback/office/?tab=overdue").content.decode()
     assert c.code not in client_of("leader_b").get("/feedback/office/?tab=followup").content.decode()
