@@ -69,6 +69,7 @@ def test_the_demo_fills_the_store_and_pairs_returning_applicants(now) -> None:  
     assert Dossier.objects.exclude(applicant_id_number="").values("applicant_id_number").distinct().count() \
         < holders_before
     assert f"{len(reuses)} hồ sơ dùng lại giấy tờ đã có trong kho" in out.getvalue()
+    assert f"{docs.filter(source='digitized').count()} giấy tờ số hóa" in out.getvalue()
     from motcua.core.demo import PROVINCE
     from motcua.units.models import Unit
 
