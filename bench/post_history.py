@@ -8,6 +8,9 @@ the build time of the records is the generator's (with the events).
 
     .venv/bin/python bench/post_history.py --db sqlite --n 10000 --repeat 5
     .venv/bin/python bench/post_history.py --db postgres --n 20000 --repeat 5
+
+Measured (2 shared cores under load, 2026-12-02, n=5,000, 3 pairs): +16.4% events; SQLite import
+time ratio 1.14 (events/s unchanged), PostgreSQL 1.00 (COPY absorbs them).
 """
 
 from __future__ import annotations
