@@ -171,7 +171,8 @@ def bucket_figures_many(units: list[Unit], start: datetime, end: datetime, f: Fi
     has_components, has_results = storedfiles.province_stores(units[0].province_id) if units else (False, False)
     extras = Extras(has_component_files=has_components, has_result_files=has_results)
     marks = ({} if not units or "digitized_any" in COLUMNS
-             else storedfiles.counted_marks([u.path for u in units], start, end, procs, f.channel))
+             else storedfiles.counted_marks([u.path for u in units], start, end, procs, f.channel,
+                                            has_components, has_results))
     out = {}
     for u in units:
         flow, at_end, at_start = _sums(by_path[u.path], days)

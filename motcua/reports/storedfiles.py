@@ -76,41 +76,61 @@ def electronic_results(dossiers: Any) -> set[int]:
                .values_list("dossier_id", flat=True).distinct())
 
 
-def counted_marks(paths: list[str], start: Any, end: Any, procedures: list[int] | None,
-                  channel: int | None) -> dict[str, dict[str, int]]:
+def counted_marks(paths: list[str], start: Any, end: Any, procedures: list[int] | None, channel: int | None,
+                  components: bool = True, results: bool = True) -> dict[str, dict[str, int]]:
     """``digitized_any`` / ``digitized_all`` (received in ``[start, end)``: first INTAKE or RECEIVE
     event) and ``result_digitized`` (processed in it: first FINISH event) per subtree path, for a
     read model that has no columns for them yet (until reports migration 0006): the same sets as the
-    event-log computation, from the events and the marks."""
-    from django.db.models import Min
+    event-log computation, from the events and the marks (one query each; skipped where the
+    province stores no component scans / result files: those figures are not shown then)."""
+    from motcua.dossiers.models import Dossier
+
+    dossiers = Dossier.objects.filter(handling_path__startswith=min(paths, key=len))
+    if procedures is not None:
+        dossiers = dossiers.filter(procedure_id__in=procedures)
+    if channel is not None:
+        dossiers = dossiers.filter(channel=channel)
+    out = {p: {"digitized_any": 0, "digitized_all": 0, "result_digitized": 0} for p in paths}
+    found: list[tuple[str, str]] = []
+    if components:
+        for path, unmarked in _received_marked(dossiers, start, end):
+            found += [("digitized_any", path)] + ([] if unmarked else [("digitized_all", path)])
+    if results:
+        found += [("result_digitized", path) for path in _processed_digitized(dossiers, start, end)]
+    for key, path in found:
+        for p in paths:
+            if path.startswith(p):
+                out[p][key] += 1
+    return out
+
+
+def _received_marked(dossiers: Any, start: Any, end: Any) -> Any:
+    """(handling path, unmarked components) of the dossiers with a marked component, received in the period."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
 
     from motcua.domain.lifecycle import Action
     from motcua.dossiers.models import DossierEvent
 
-    root = min(paths, key=len)
-    qs = DossierEvent.objects.filter(dossier__handling_path__startswith=root)
-    if procedures is not None:
-        qs = qs.filter(dossier__procedure_id__in=procedures)
-    if channel is not None:
-        qs = qs.filter(dossier__channel=channel)
+    receipt = (Action.INTAKE.value, Action.RECEIVE.value)
+    first = DossierEvent.objects.filter(dossier=OuterRef("pk"), action__in=receipt).order_by("at").values("at")[:1]
+    unmarked = (DossierComponent.objects.filter(dossier=OuterRef("pk"), digitized_at__isnull=True).values("dossier")
+                .annotate(c=Count("id")).values("c"))
+    marked = DossierComponent.objects.filter(digitized_at__isnull=False).values("dossier_id")
+    return (dossiers.filter(pk__in=marked).annotate(first=Subquery(first), unmarked=Coalesce(Subquery(unmarked), 0))
+            .filter(first__gte=start, first__lt=end).values_list("handling_path", "unmarked"))
 
-    def firsts(actions: tuple[str, ...]) -> dict[int, str]:
-        rows = (qs.filter(action__in=actions).values("dossier_id", "dossier__handling_path")
-                .annotate(first=Min("at")).filter(first__gte=start, first__lt=end))
-        return {r["dossier_id"]: r["dossier__handling_path"] for r in rows}
 
-    received = firsts((Action.INTAKE.value, Action.RECEIVE.value))
-    finished = firsts((Action.FINISH.value,))
-    got = set(qs.filter(dossier_id__in=list(finished), action__in=(Action.INTAKE.value, Action.RECEIVE.value),
-                        at__lt=end).values_list("dossier_id", flat=True))
-    processed = {i: p for i, p in finished.items() if i in got}
-    marks = digitization(list(received)) if received else Marks()
-    results = digitized_results(list(processed)) if processed else set()
-    out = {p: {"digitized_any": 0, "digitized_all": 0, "result_digitized": 0} for p in paths}
-    for key, ids, where in (("digitized_any", marks.any, received), ("digitized_all", marks.all, received),
-                            ("result_digitized", results, processed)):
-        for i in ids:
-            for p in paths:
-                if where[i].startswith(p):
-                    out[p][key] += 1
-    return out
+def _processed_digitized(dossiers: Any, start: Any, end: Any) -> list[str]:
+    """Handling paths of the dossiers with a digitized result first finished in the period."""
+    from django.db.models import Min
+
+    from motcua.digitization.models import DigitizedResult
+    from motcua.domain.lifecycle import Action
+    from motcua.dossiers.models import DossierEvent
+
+    rows = (DossierEvent.objects.filter(action=Action.FINISH.value,
+                                        dossier__in=dossiers.filter(pk__in=DigitizedResult.objects.values("dossier_id")))
+            .values("dossier_id", "dossier__handling_path").annotate(first=Min("at"))
+            .filter(first__gte=start, first__lt=end))
+    return [r["dossier__handling_path"] for r in rows]
