@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from .models import CitizenProfile, Draft, Rating
+from .models import CitizenProfile, Draft, Rating, RatingAnswer, RatingCriterion
 
 
 @admin.register(CitizenProfile)
@@ -11,12 +12,49 @@ class CitizenProfileAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
 
 
+class RatingAnswerInline(admin.TabularInline):
+    model = RatingAnswer
+    fields = ("criterion", "value", "level_name")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Rating | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Rating | None = None) -> bool:
+        return False
+
+
 @admin.register(Rating)
 class RatingAdmin(admin.ModelAdmin):
+    """Ratings come from citizens only: administrators read them, never add, change or delete one."""
+
     list_display = ("dossier", "score", "created_at")
     list_filter = ("score",)
-    raw_id_fields = ("dossier",)
     readonly_fields = ("dossier", "score", "comment", "created_at")
+    inlines = [RatingAnswerInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Rating | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Rating | None = None) -> bool:
+        return False
+
+
+@admin.register(RatingCriterion)
+class RatingCriterionAdmin(admin.ModelAdmin):
+    """The provincial survey's criteria: data the province edits (a used one is retired, not deleted)."""
+
+    list_display = ("name", "code", "order", "active")
+    list_editable = ("order", "active")
+    list_filter = ("active",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: RatingCriterion | None = None) -> bool:
+        return obj is None or not obj.answers.exists()
 
 
 @admin.register(Draft)

@@ -174,10 +174,29 @@ class SupplementForm(forms.Form):
 
 
 class RatingForm(forms.Form):
+    """The overall score (required) and one optional question per survey criterion (``c_<code>``)."""
+
     score = forms.TypedChoiceField(label=_("Mức độ hài lòng"), coerce=int, choices=Score.choices,
                                    widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Góp ý (không bắt buộc)"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .ratings import criteria, label
+
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria()
+        for c in self.criteria:
+            self.fields[f"c_{c.code}"] = forms.TypedChoiceField(
+                label=label(c), coerce=int, required=False, empty_value=None, widget=forms.RadioSelect,
+                choices=[(lv["value"], label(lv)) for lv in c.levels])
+
+    def criterion_fields(self) -> list[Any]:
+        return [self[f"c_{c.code}"] for c in self.criteria]
+
+    def answers(self) -> dict[str, int]:
+        return {c.code: self.cleaned_data[f"c_{c.code}"] for c in self.criteria
+                if self.cleaned_data.get(f"c_{c.code}") is not None}
 
 
 class LookupForm(forms.Form):

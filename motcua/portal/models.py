@@ -1,4 +1,5 @@
-"""Citizen accounts, saved drafts of online dossiers with their uploaded files, and ratings."""
+"""Citizen accounts, saved drafts of online dossiers with their uploaded files, and ratings (the
+overall score and the answers to the provincial satisfaction survey's criteria)."""
 
 from __future__ import annotations
 
@@ -93,3 +94,61 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.score}"
+
+    @property
+    def criteria(self) -> dict[str, int]:
+        """{criterion code: level value} of the criteria the applicant answered."""
+        return {a.criterion.code: a.value for a in self.answers.select_related("criterion")}
+
+
+class RatingCriterion(models.Model):
+    """A question of the provincial satisfaction survey asked with every dossier rating (the
+    officer's attitude, the guidance, the time taken, the result...), kept as data
+    (``fixtures/rating_criteria.json``, editable by administrators). ``levels`` is the answer scale:
+    ``[{"value": 5, "name": "Rất tốt", "name_en": "Very good"}, ...]``, the highest value best."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("câu hỏi"), max_length=255)
+    name_en = models.CharField(_("câu hỏi (tiếng Anh)"), max_length=255, blank=True)
+    levels = models.JSONField(_("các mức trả lời"), default=list)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    active = models.BooleanField(_("đang dùng"), default=True)
+    source = models.CharField(_("căn cứ"), max_length=255, blank=True,
+                              help_text=_("Phiếu khảo sát, văn bản của tỉnh quy định tiêu chí này"))
+
+    class Meta:
+        verbose_name = _("tiêu chí đánh giá hài lòng")
+        verbose_name_plural = _("tiêu chí đánh giá hài lòng")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        values = [lv.get("value") for lv in self.levels if isinstance(lv, dict) and lv.get("name")]
+        if len(values) < 2 or len(values) != len(self.levels) or len(set(values)) != len(values) or not all(
+                isinstance(v, int) and 1 <= v <= 10 for v in values):
+            raise ValidationError({"levels": _("Cần ít nhất hai mức, mỗi mức có giá trị (1-10, không trùng) và tên.")})
+
+    def level_values(self) -> list[int]:
+        return [int(lv["value"]) for lv in self.levels]
+
+
+class RatingAnswer(models.Model):
+    """The applicant's answer to one criterion in a rating (the level's value, as of that day)."""
+
+    rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.ForeignKey(RatingCriterion, on_delete=models.PROTECT, related_name="answers",
+                                  verbose_name=_("tiêu chí"))
+    value = models.PositiveSmallIntegerField(_("mức"))
+    level_name = models.CharField(_("mức trả lời"), max_length=100)
+
+    class Meta:
+        verbose_name = _("trả lời tiêu chí")
+        verbose_name_plural = _("trả lời tiêu chí")
+        constraints = [models.UniqueConstraint(fields=["rating", "criterion"], name="ratinganswer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.value}"

@@ -9,7 +9,7 @@ from motcua.dossiers.choices import ActionChoices, FileKind
 from motcua.dossiers.models import Dossier
 from motcua.integrations.payment import services as payment_services
 
-from . import sections, services
+from . import ratings, sections, services
 from .choices import PLAIN_STATUS
 from .models import Rating
 
@@ -43,7 +43,9 @@ def dossier_context(user, pk: int) -> dict[str, Any]:  # noqa: ANN001
         "dossier": d, "plain_status": PLAIN_STATUS.get(d.status, ""), "timeline": timeline(d),
         "components": components, "results": [f for f in files if f.kind == FileKind.RESULT],
         "other_files": [f for f in files if f.kind == FileKind.ATTACHMENT],
-        "supplement": services.supplement_request(d), "rating": Rating.objects.filter(dossier=d).first(),
+        "supplement": services.supplement_request(d), "rating": (rating := Rating.objects.filter(dossier=d).first()),
+        "rating_answers": list(rating.answers.select_related("criterion")) if rating else [],
+        "followup": ratings.followup_of(rating),
         "can_rate": services.can_rate(d), "documents": documents(user, d),
         "payment": payment_services.offer(user, d), "sections": sections.dossier_sections(user, d),
     }

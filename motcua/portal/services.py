@@ -13,13 +13,12 @@ from contextlib import closing
 from dataclasses import asdict, dataclass, fields
 from typing import IO, Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from motcua.catalog.choices import ApplicantType, Channel
 from motcua.catalog.models import ProcedureVersion
-from motcua.core import clock
 from motcua.domain.errors import NotFound, ValidationFailed
 from motcua.domain.lifecycle import Action, Status
 from motcua.dossiers import services as svc
@@ -28,7 +27,7 @@ from motcua.dossiers.models import Dossier, DossierEvent, DossierFile
 from motcua.dossiers.storage import get_storage, store_upload
 
 from . import catalog
-from .choices import SATISFIED, Score
+from .choices import SATISFIED
 from .models import Draft, DraftFile, Rating
 
 log = logging.getLogger(__name__)
@@ -259,21 +258,13 @@ def can_rate(d: Dossier) -> bool:
     return d.status in RESULT_READY and not Rating.objects.filter(dossier=d).exists()
 
 
-def rate(user, dossier_id: int, score: int, comment: str = "") -> Rating:  # noqa: ANN001
-    """Rate the handling of one's own dossier, once, after the result."""
-    d = my_dossier(user, dossier_id)
-    if d.status not in RESULT_READY:
-        raise Refused(_("Chỉ đánh giá được sau khi hồ sơ đã có kết quả."))
-    if score not in Score.values:
-        raise Refused(_("Vui lòng chọn mức độ hài lòng."), fields={"score": "required"})
-    if Rating.objects.filter(dossier=d).exists():
-        raise Refused(_("Hồ sơ này đã được đánh giá."))
-    try:
-        with transaction.atomic():
-            return Rating.objects.create(dossier=d, score=score, comment=comment.strip()[:2000],
-                                         created_at=clock.now())
-    except IntegrityError as err:  # rated twice at the same moment
-        raise Refused(_("Hồ sơ này đã được đánh giá.")) from err
+def rate(user, dossier_id: int, score: int, comment: str = "",  # noqa: ANN001
+         answers: dict[str, int] | None = None) -> Rating:
+    """Rate the handling of one's own dossier, once, after the result (see :mod:`.ratings`: the
+    survey's criteria and the follow-up a dissatisfied rating opens)."""
+    from .ratings import rate as rate_dossier
+
+    return rate_dossier(user, dossier_id, score, comment, answers)
 
 
 def satisfaction(dossiers) -> tuple[int, int]:  # noqa: ANN001

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.catalog.models import Field
+from motcua.core import clock
 from motcua.domain.errors import DomainError, NotFound
 from motcua.dossiers.downloads import file_response
 from motcua.office import auth as office_auth
 
-from . import accounts, catalog, pages, services
+from . import accounts, catalog, pages, ratings, services
 from .errors import friendly
 from .forms import CatalogForm, CitizenLoginForm, LookupForm, RatingForm, SignupForm, SupplementForm
 
@@ -206,10 +207,16 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _dossier_page(request, pk, 422, rating_form=form, error=_("Vui lòng chọn mức độ hài lòng."))
     try:
-        services.rate(request.user, pk, form.cleaned_data["score"], form.cleaned_data["comment"])
+        rating = services.rate(request.user, pk, form.cleaned_data["score"], form.cleaned_data["comment"],
+                               form.answers())
     except DomainError as err:
         if isinstance(err, NotFound):
             raise Http404 from err
         return _dossier_page(request, pk, err.http_status, error=friendly(err))
     messages.success(request, _("Cảm ơn bạn đã đánh giá."))
+    followup = ratings.followup_of(rating)
+    if followup is not None:
+        messages.info(request, _("Lãnh đạo %(unit)s sẽ xem xét ý kiến của bạn (mã phản ánh %(code)s) và trả lời "
+                                 "trước %(due)s.") % {"unit": followup.unit.name, "code": followup.code,
+                                                      "due": clock.local(followup.due_at).strftime("%d/%m/%Y")})
     return redirect("portal:dossier", pk=pk)
