@@ -57,7 +57,7 @@ def test_two_officers_cannot_both_take_the_same_fee(counter):  # noqa: ANN001
     for _round in range(3):
         d = counter.received()
         actor = counter.actor()
-        results = run_together([lambda i=d.pk: fees.collect_cash(actor, i, 52000)] * 2)
+        results = run_together([lambda i=d.pk, a=actor: fees.collect_cash(a, i, 52000)] * 2)
         wins = [r for kind, r in results if kind == "ok"]
         losses = [r for kind, r in results if kind == "error"]
         assert len(wins) == 1 and len(losses) == 1, results
