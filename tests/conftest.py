@@ -33,6 +33,18 @@ def _fresh_process_caches():
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the interface's default language (Vietnamese): a request served in
+    English (LocaleMiddleware activates the language in the thread) must not leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _flushable_event_log(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every transactional test ends with its event log emptied (triggers lifted), so Django's flush
     can run: the append-only triggers refuse DELETE, and on PostgreSQL TRUNCATE of a non-empty log."""

@@ -5,22 +5,19 @@ field errors (the API's error envelope), never a 500."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field, StrictInt
 
+from motcua.api.docs import NO_CONTROL, errors
 from motcua.dossiers import services as svc
 
 from . import services
 from .models import FeeReceipt, Method
 
 router = Router()
-
-
-class Error(Schema):
-    error: dict[str, Any]
 
 
 class LineOut(Schema):
@@ -57,9 +54,9 @@ class FeesOut(Schema):
 
 
 class CashIn(Schema):
-    amount: StrictInt = Field(description="VND, a positive whole number, at most what is due now")
-    payer: str = Field("", max_length=255)
-    method: str = Field(Method.CASH.value, description="cash, transfer or post_cod")
+    amount: StrictInt = Field(gt=0, le=10**12, description="VND, a positive whole number, at most what is due now")
+    payer: str = Field("", max_length=255, pattern=NO_CONTROL)
+    method: Literal["cash", "transfer", "post_cod"] = Field(Method.CASH.value, description="cash, transfer or post_cod")
     key: str | None = Field(None, max_length=64, description="idempotency key: a repeat returns the first receipt")
     version: int | None = Field(None, description="the dossier's row version, if the client knows it")
 
@@ -76,14 +73,13 @@ def _fees(d: Any) -> dict[str, Any]:
             "receipts": [_receipt(r) for r in s["receipts"]]}
 
 
-@router.get("/{dossier_id}/fees", response={200: FeesOut, 404: Error}, summary="A dossier's fees")
+@router.get("/{dossier_id}/fees", response={200: FeesOut, **errors(403, 404, 422)}, summary="A dossier's fees")
 def fees(request: HttpRequest, dossier_id: int):  # noqa: ANN201
     d = svc.get_dossier(svc.Actor.of(request.user), dossier_id)
     return _fees(d)
 
 
-@router.post("/{dossier_id}/fees/cash", response={201: ReceiptOut, 403: Error, 404: Error, 409: Error,
-                                                  422: Error},
+@router.post("/{dossier_id}/fees/cash", response={201: ReceiptOut, **errors(403, 404, 409, 422)},
              summary="Collect a fee at the counter (cash, transfer, postal COD)")
 def cash(request: HttpRequest, dossier_id: int, body: CashIn):  # noqa: ANN201
     r = services.collect_cash(svc.Actor.of(request.user), dossier_id, body.amount, body.payer,

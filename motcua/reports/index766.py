@@ -48,13 +48,8 @@ def measures(figs: Figures) -> dict[str, ind.Measure | None]:
         "resolved_on_time": ind.Measure(c["resolved_in_time"], c["resolved"]),
         "online_full": ind.Measure(c["online_full"], c["online_full_eligible"]),
     }
-    if figs.rates["digitization_rate"].note != "no_data":
-        out["digitized"] = ind.Measure(c["digitized"], c["digitizable"])
-    if figs.rates["e_result_rate"].note != "no_data":
-        out["e_results"] = ind.Measure(c["e_result"], c["processed"])
-    # "dossier_satisfaction" is 100% - (late rate + share of dossiers with a complaint or a "dislike"):
-    # the ratings give the dislikes (figure rated_dissatisfied), but complaints come with the feedback
-    # module; without them the measure would be overstated, so it stays N/A.
+    # "digitized" and "e_results" come from motcua/digitization, "dossier_satisfaction" (which needs the
+    # complaints) from motcua/feedback: both are MEASURE_PROVIDERS, given these figures
     return out
 
 
@@ -83,8 +78,9 @@ def synced_measure(unit: Unit, period: Period) -> ind.Measure | None:
 
 # other apps' measures (digitization, the document store, certified copies, feedback): each
 # provider returns {measure name: Measure} for a unit and period, registered in its AppConfig.ready();
-# a measure of 0 of 0 is N/A (dropped), and a provider's measure replaces the figures' one of that name
-MEASURE_PROVIDERS: list[Callable[[Unit, Period], dict[str, ind.Measure]]] = []
+# a measure of 0 of 0 is N/A (dropped), and a provider's measure replaces the figures' one of that name.
+# A provider with ``wants_figures = True`` is also given the period's figures (no second computation).
+MEASURE_PROVIDERS: list[Callable[..., dict[str, ind.Measure]]] = []
 
 
 def index_of(unit: Unit, figs: Figures, period: Period) -> UnitIndex:
@@ -96,7 +92,8 @@ def index_of(unit: Unit, figs: Figures, period: Period) -> UnitIndex:
 
     m.update({k: v for k, v in payment_measures(unit, period).items() if v.denominator})  # 0 of 0: N/A
     for provider in MEASURE_PROVIDERS:
-        m.update({k: v for k, v in provider(unit, period).items() if v.denominator})
+        got = provider(unit, period, figs) if getattr(provider, "wants_figures", False) else provider(unit, period)
+        m.update({k: v for k, v in got.items() if v.denominator})
     return UnitIndex(unit, figs, ind.score_index(version_for(period), m))
 
 

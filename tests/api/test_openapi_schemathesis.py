@@ -47,6 +47,8 @@ EXCLUDED: dict[tuple[str, str], tuple[object, str]] = {
                     "/index766/ranking", "/export/dossiers.csv", "/export/dossiers.xlsx", "/export/report.xlsx")},
     ("POST", "/api/v1/integrations/national-portal/reconciliations"): (positive_data_acceptance,
                                                                        f"{_PERIOD}; {_UNIT}"),
+    ("POST", "/api/v1/dossiers/{dossier_id}/fees/cash"): (positive_data_acceptance, "the amount must be at most "
+                                                           "what the dossier owes now (422 on the field)"),
     ("PUT", "/api/v1/integrations/national-portal/catalog/mappings/{code}"): (
         positive_data_acceptance, "the national code must be one of the national catalog's (422 on the field) and "
                                   "the procedure must exist (404)"),

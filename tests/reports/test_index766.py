@@ -31,7 +31,7 @@ def test_index_of_a_commune_scores_what_exists_and_leaves_the_rest_na(month):
     # online: 1 online of 10 dossiers of a fully-online procedure = 10% of 12 points = 1.20
     assert (ind["online_full"].ratio, ind["online_full"].points) == (D("10.00"), D("1.20"))
     # inputs no part of motcua provides yet: N/A, no points
-    for key in ("synced", "paid_online", "feedback_on_time", "dossier_satisfaction", "digitized"):
+    for key in ("synced", "paid_online", "feedback_on_time", "digitized"):
         assert ind[key].measure is None and ind[key].points is None, key
     assert ind["average_time"].points is None  # reference only
     assert ui.figures.average_processing_hours == D("10.71")
@@ -39,7 +39,11 @@ def test_index_of_a_commune_scores_what_exists_and_leaves_the_rest_na(month):
     # result file: the province stores result files, so the measure is 0%, not N/A)
     e_results = ind["e_results"]
     assert (e_results.measure.numerator, e_results.measure.denominator, e_results.points) == (0, 7, D("0.00"))
-    assert ui.score.points == D("14.53") and ui.score.available_points == 38
+    # satisfaction (motcua/feedback): 100% - (4 late + 1 dossier rated dissatisfied) / 12 to process = 7/12,
+    # 58.33% of a 90% threshold x 6 points = 3.89
+    sat = ind["dossier_satisfaction"]
+    assert (sat.measure.numerator, sat.measure.denominator, sat.points) == (7, 12, D("3.89"))
+    assert ui.score.points == D("18.42") and ui.score.available_points == 44
 
 
 def test_ranking_of_the_units_of_a_province(month):
@@ -48,7 +52,7 @@ def test_ranking_of_the_units_of_a_province(month):
     # direct children that handle dossiers: the department and both communes (not the service centre)
     assert {r.index.unit.code for r in rows} == {w.department.code, w.communes["a"].code, w.communes["b"].code}
     assert rows[0].rank == 1 and rows[0].index.unit == w.communes["a"]
-    assert rows[0].index.score.points == D("14.53")  # the same as the unit's own index
+    assert rows[0].index.score.points == D("18.42")  # the same as the unit's own index
     b_row, dept_row = rows[1:]
     assert (b_row.rank, b_row.index.unit, b_row.index.score.points) == (2, w.communes["b"], 0)  # 1 late, not online
     # the department has no dossier: no indicator has data, its score is N/A, it is listed last, unranked

@@ -1,0 +1,22 @@
+"""dossiers 0014 rebuilt dossiers_dossierevent on SQLite (its action constraint changed), which drops
+every trigger on the table, reports_event_dirty among them: put it back. PostgreSQL alters the
+table in place and keeps its triggers, so nothing is done there. Backwards is a no-op: the trigger
+belongs to 0002."""
+
+from django.db import migrations
+
+SQLITE_CREATE = """
+CREATE TRIGGER IF NOT EXISTS reports_event_dirty AFTER INSERT ON dossiers_dossierevent
+BEGIN INSERT INTO reports_dirtydossier (dossier_id) VALUES (NEW.dossier_id); END;
+"""
+
+
+def restore(apps, schema_editor):  # noqa: ANN001, ANN201, ARG001
+    if schema_editor.connection.vendor == "sqlite":
+        with schema_editor.connection.cursor() as cur:
+            cur.execute(SQLITE_CREATE)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("reports", "0006_digitization_marks"), ("dossiers", "0014_fee_postal_actions_digitization")]
+    operations = [migrations.RunPython(restore, migrations.RunPython.noop)]
