@@ -133,7 +133,7 @@ def test_index766_and_ranking(month, client_of):
     r = _get(c, "/index766", unit=w.communes["a"].code, **MARCH)
     assert r.status_code == 200, r.content
     body = r.json()
-    assert (body["points"], body["available_points"], body["version"]) == (18.42, 44.0, "2025")  # 0 of 7 signed; 7/12 satisfied
+    assert (body["points"], body["available_points"], body["version"]) == (18.42, 44.0, "2025")
     progress = next(g for g in body["groups"] if g["key"] == "progress")
     on_time = progress["indicators"][0]
     assert (on_time["numerator"], on_time["denominator"], on_time["ratio"], on_time["points"]) == (6, 9, 66.66, 13.33)
