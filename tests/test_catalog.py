@@ -87,12 +87,33 @@ def test_import_rejects_bad_documents_and_writes_nothing():
     assert Procedure.objects.count() == 0
 
 
+@pytest.mark.django_db
+def test_import_checks_each_fee_and_keeps_pay_later():
+    doc = load_sample_catalog()
+    v = doc["procedures"][3]["versions"][0]
+    v["fees"] = [{"name": "Lệ phí", "amount": -5, "basis": "tờ"}]
+    v["fee_pay_later"] = "yes"
+    with pytest.raises(ValidationFailed) as exc:
+        import_catalog(doc)
+    bad = {k for k in exc.value.fields if "fees[0]" in k or "fee_pay_later" in k}
+    assert any("amount" in k for k in bad) and any("basis" in k for k in bad), exc.value.fields
+    assert any("fee_pay_later" in k for k in bad)
+    assert Procedure.objects.count() == 0  # nothing written
+    v["fees"], v["fee_pay_later"] = [{"name": "Lệ phí", "amount": 8000, "collected": 1}], True
+    import_catalog(doc)
+    code = doc["procedures"][3]["code"]
+    exported = next(p for p in export_catalog()["procedures"] if p["code"] == code)["versions"][0]
+    assert exported["fee_pay_later"] is True and exported["fees"][0]["amount"] == 8000
+
+
 def test_the_process_marks_its_steps_and_round_trips(world):
     from motcua.catalog.models import ProcessStep
 
     sample = load_sample_catalog()
     for p in sample["procedures"]:  # every sample process has one approval step and one document step
-        assert sum(s["approval"] for s in p["process"]) == 1 and sum(s["produces_document"] for s in p["process"]) == 1
+        approvals = 0 if p["code"] == "2.000815.BSDT" else 1  # a certified copy is made and signed at the counter
+        assert sum(s["approval"] for s in p["process"]) == approvals, p["code"]
+        assert sum(s["produces_document"] for s in p["process"]) == 1, p["code"]
     steps = ProcessStep.objects.filter(unit=world.department, procedure__code="2.000815").order_by("order")
     assert [(s.name, s.required, s.approval, s.produces_document) for s in steps] == [
         ("Xử lý", True, False, True), ("Ký", True, True, False)]

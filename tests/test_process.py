@@ -102,6 +102,9 @@ def province_dossier(world, clock) -> Dossier:
                             handling_unit_code=world.department.code, channel=1,
                             applicant=svc.Applicant(name="Trần Thị Bình"), components=comps)
     d = svc.intake(world.actor("counter_p"), req)
+    from motcua.fees import services as fees
+
+    fees.collect_cash(world.actor("counter_p"), d.pk, 2000, "Trần Thị Bình")  # the copy fee, paid at the counter
     return svc.start(world.actor("counter_p"), d.pk)
 
 

@@ -21,7 +21,7 @@ FORMAT = "motcua.catalog/1"
 _VERSION_SCALARS = (
     "name", "procedure_type", "applicant_types", "online_level", "time_unit", "methods", "fees",
     "results", "legal_basis", "requirements", "competent_agency", "executing_agency",
-    "receiving_address", "steps", "keywords",
+    "receiving_address", "steps", "keywords", "fee_pay_later",
 )
 _COMPONENT_FIELDS = ("name", "originals", "copies", "required", "must_digitize", "form_template", "document_type")
 
@@ -77,6 +77,11 @@ def _check_version_data(data: dict[str, Any]) -> dict[str, str]:
     for key in ("decision_number", "decision_date", "effective_from"):
         if not data.get(key):
             errors[key] = "required"
+    from motcua.domain.fees import check_entries  # basis, stage, amount and channels of each fee
+
+    errors.update(check_entries(data.get("fees")))
+    if not isinstance(data.get("fee_pay_later", False), bool):
+        errors["fee_pay_later"] = "must be true or false"
     return errors
 
 

@@ -81,8 +81,11 @@ class Portal:
         self.base_url = base_url
         data = json.loads(catalog.read_text(encoding="utf-8"))
         self.fields = {f["code"]: f["name"] for f in data["fields"]}
+        # the national catalog knows national codes only: a local variant (2.000815.BSDT, the electronic
+        # certified copy) is the national procedure it is mapped to, listed once
+        national = [p for p in data["procedures"] if p.get("national_code", p["code"]) == p["code"]]
         self.procedures = {p["code"]: {"MaTTHC": p["code"], "TenTTHC": p["name"], "MaLinhVuc": p["field"],
-                                       "TenLinhVuc": self.fields.get(p["field"], "")} for p in data["procedures"]}
+                                       "TenLinhVuc": self.fields.get(p["field"], "")} for p in national}
         self.agencies = agencies or []
 
     # -- switches --------------------------------------------------------------------------------
