@@ -55,10 +55,29 @@ def _flushable_event_log(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     request.getfixturevalue("transactional_db")  # set up first, so torn down after the purge below
+    _reseed_shipped_data()  # an earlier transactional test's flush emptied what migrations load
     yield
     from tests.api.conftest import purge_event_log
 
     purge_event_log()
+
+
+SHIPPED_DATA = [  # (migration module, its loading function): reference data migrations load
+    ("motcua.feedback.migrations.0002_categories", "load"),
+    ("motcua.portal.migrations.0002_rating_criteria", "load"),
+    ("motcua.notifications.migrations.0002_default_templates", "install"),
+]
+
+
+def _reseed_shipped_data() -> None:
+    """Django's flush after a transactional test empties every table, the migrations' shipped rows too
+    (feedback categories, rating criteria, message templates): put them back (each loader is idempotent)."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, func in SHIPPED_DATA:
+        getattr(importlib.import_module(module), func)(apps, None)
 
 
 @pytest.fixture(autouse=True)
