@@ -137,6 +137,18 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 WHITENOISE_USE_FINDERS = True  # serve app static files (Swagger UI...) without collectstatic
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing folder
 MEDIA_ROOT = CONFIG.media_root
+
+# Django's own mail (password resets, error reports) goes through the notifications' SMTP server
+# (MOTCUA_EMAIL_*); without one, mail is written to the console in development and dropped in tests.
+_notify = CONFIG.notify
+if _notify.email_host:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = _notify.email_host, _notify.email_port
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _notify.email_user, _notify.email_password
+    EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT = _notify.email_use_tls, _notify.email_use_ssl, _notify.email_timeout
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = _notify.email_from
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = CONFIG.max_upload_bytes + 1024 * 1024
 

@@ -2,9 +2,8 @@
 follow-up's outcome. Recorded through motcua.notifications (the outbox) in the step's transaction,
 on the channels the sender takes; a failure never blocks the step.
 
-It needs the notification kind ``feedback`` and its templates (requested of the lead:
-/work/notes/requests-feedback.md); until they exist nothing is sent and the sender reads the news on
-the portal's case page."""
+The notification kind is ``feedback`` (its templates ship in motcua/notifications/defaults.json); the
+sender also reads the news on the portal's case page."""
 
 from __future__ import annotations
 
@@ -41,11 +40,20 @@ def on_step(c: Case, ev: CaseEvent) -> None:
         log.exception("notification of feedback event %s (case %s) not recorded", ev.pk, c.code)
 
 
-def values_of(c: Case, what: str) -> dict[str, str]:
+# what the step means to the sender, in the message's language
+WHAT = {
+    "answer": {"vi": "đã có câu trả lời", "en": "an answer is ready"},
+    "refuse": {"vi": "không được thụ lý", "en": "it cannot be taken up"},
+    "request_info": {"vi": "cần ông/bà bổ sung thông tin", "en": "we need more information from you"},
+}
+
+
+def values_of(c: Case, what: str, language: str = "vi") -> dict[str, str]:
     from motcua.notifications.services import local_time
 
+    lang = language if language in ("vi", "en") else "vi"
     return {"code": c.code, "unit": c.unit.name, "link": f"{CONFIG.public_url}{reverse('feedback:case', args=[c.pk])}",
-            "what": what, "due": local_time(c.due_at)}
+            "what": WHAT[what][lang], "due": local_time(c.due_at)}
 
 
 def tell(c: Case, ev: CaseEvent, what: str) -> int:
@@ -61,6 +69,6 @@ def tell(c: Case, ev: CaseEvent, what: str) -> int:
             continue
         recipient = c.sender_email if channel == Channel.EMAIL else c.sender_phone
         if recipient and record(f"fb{ev.pk}:{channel}:{recipient}", KIND, channel, recipient, language,
-                                values_of(c, what), opted_out=prefs.opted_out(channel), user_id=c.owner_id):
+                                values_of(c, what, language), opted_out=prefs.opted_out(channel), user_id=c.owner_id):
             n += 1
     return n

@@ -11,6 +11,7 @@ class Kind(models.TextChoices):
     RESULT = "result", _("Đã có kết quả")
     EXTENSION = "extension", _("Xin lỗi, hẹn lại ngày trả kết quả")
     DIGEST = "digest", _("Tổng hợp hằng ngày cho cán bộ")
+    FEEDBACK = "feedback", _("Phản ánh, kiến nghị")
 
 
 class Channel(models.TextChoices):
@@ -40,6 +41,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     Kind.RESULT: (*COMMON, "how"),
     Kind.EXTENSION: (*COMMON, "reason", "new_appointment"),
     Kind.DIGEST: ("name", "date", "overdue_count", "approaching_count", "items", "more", "link"),
+    Kind.FEEDBACK: ("code", "unit", "what", "due", "link"),  # a feedback case (motcua/feedback/notify.py)
 }
 # the free-text values an SMS shortens first when it is too long (never the code, a date or the link)
 SHRINKABLE = ("procedure", "reason", "items", "unit", "applicant", "how")

@@ -61,13 +61,15 @@ def purge_event_log() -> None:
         if connection.vendor == "postgresql":
             c.execute("SET session_replication_role = replica")  # the test database's superuser: no trigger fires
             try:
-                for table in ("signing_remotesignature", "dossiers_approval", "dossiers_dossierevent",
+                for table in ("signing_remotesignature", "signing_signedletter", "dossiers_approval",
+                              "dossiers_dossierevent",
                               "dossiers_eventcheckpoint"):
                     c.execute(f"DELETE FROM {table}")  # approvals point at events: they go first
             finally:
                 c.execute("SET session_replication_role = origin")
             return
         c.execute("DELETE FROM signing_remotesignature")  # remote signatures point at approvals
+        c.execute("DELETE FROM signing_signedletter")  # signed letters point at events
         c.execute("DELETE FROM dossiers_approval")  # approvals point at events: they go first
         c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
                   "AND tbl_name IN ('dossiers_dossierevent', 'dossiers_eventcheckpoint')")

@@ -1,0 +1,14 @@
+"""The shipped templates of the new kind (feedback), where the database has none of them."""
+
+from django.db import migrations
+
+
+def install(apps, schema_editor):  # noqa: ANN001, ANN201, ARG001
+    from motcua.notifications.defaults import install as install_defaults
+
+    install_defaults(apps.get_model("notifications", "Template"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("notifications", "0003_feedback_kind")]
+    operations = [migrations.RunPython(install, migrations.RunPython.noop)]
