@@ -157,18 +157,29 @@ def test_the_766_payment_measures_come_from_the_dossiers_and_their_payments(worl
     assert empty["dossiers_paid_online"].denominator == 0
 
 
-def test_the_demo_history_pays_online_a_share_of_the_paid_fees_once(world):  # noqa: ANN001
+def test_the_demo_history_pays_online_the_fees_its_events_say_were_paid_online_once(world):  # noqa: ANN001
+    from django.db import transaction
+
+    from motcua.domain.lifecycle import Action
+    from motcua.dossiers import services as svc
     from motcua.dossiers.models import Dossier
     from motcua.integrations.payment import demo
 
-    ds = [online_dossier(world) for _ in range(10)]
-    Dossier.objects.filter(pk__in=[d.pk for d in ds]).update(fees_paid=2000)
+    ds = [online_dossier(world) for _ in range(4)]
+    system = world.actor("counter_a")
+    methods = ["online", "cash", "online", None]  # the last pays nothing
+    for d, method in zip(ds, methods, strict=True):
+        if method:
+            with transaction.atomic():
+                row = Dossier.objects.select_for_update().get(pk=d.pk)
+                svc._event(row, system, "counter_officer", Action.FEE_PAID, row.status, row.status, timezone.now(),
+                           data={"amount": 2000, "method": method})
     out = io.StringIO()
     demo.prepare(out)
-    expected = sum(demo.paid_online(d.pk, 2) for d in ds)
-    assert 0 < expected < 10 and Payment.objects.filter(state=State.PAID).count() == expected
+    paid = Payment.objects.filter(state=State.PAID)
+    assert sorted(paid.values_list("dossier_id", "amount")) == [(ds[0].pk, 2000), (ds[2].pk, 2000)]
     assert demo.history() == 0 and PaymentAccount.objects.filter(unit=world.province).exists()
-    assert f"{expected} giao dịch" in out.getvalue()
+    assert "2 giao dịch" in out.getvalue()
 
 
 def test_an_abandoned_attempt_expires_and_a_late_payment_is_still_found(world, account, platform,  # noqa: ANN001

@@ -1,9 +1,8 @@
 """Online payment in ``make demo``: the province's beneficiary account, and the generated history's
 fees paid online as confirmed payments (so the 766 payment indicators and the reconciliation page
-show real figures from the first start). The generator records every fee as paid; of the dossiers
-with a fee, those submitted online are paid online seven times in ten, those handed in at the
-counter or by post twice in ten (the rest paid in cash at the counter, in ``fees_paid`` only).
-Each payment is confirmed ten minutes after the submission, as the platform would have.
+show real figures from the first start). The generator records each fee paid as a ``fee_paid`` event
+with its method (online for dossiers submitted online, cash at the counter otherwise): each online
+one is a confirmed payment here, started ten minutes before the event, confirmed at it.
 
 History references are ``HIS`` + the dossier id (never a live attempt's ``MC...``)."""
 
@@ -12,17 +11,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import IO
 
-from motcua.catalog.choices import Channel
-from motcua.dossiers.models import Dossier
-
 from .models import Payment, PaymentAccount, State
 
 BATCH = 1000
-
-
-def paid_online(dossier_id: int, channel: int) -> bool:
-    share = 7 if channel == Channel.ONLINE else 2
-    return (dossier_id * 7919) % 10 < share  # spread, and the same on every run
 
 
 def prepare(out: IO[str]) -> None:
@@ -39,19 +30,25 @@ def prepare(out: IO[str]) -> None:
 
 
 def history() -> int:
-    """Confirmed payments for the generated dossiers paid online (idempotent)."""
+    """Confirmed payments for the history's fees paid online: one per ``fee_paid`` event whose method
+    is ``online`` (the generator's record of the payment), of its amount and at its time, so the
+    payments, the dossier's events and its ``fees_paid`` agree (idempotent)."""
+    from motcua.dossiers.models import DossierEvent
+
     done = set(Payment.objects.filter(reference__startswith="HIS").values_list("dossier_id", flat=True))
-    rows = (Dossier.objects.filter(fees_due__gt=0, fees_paid__gte=1).exclude(pk__in=done)
-            .values_list("pk", "channel", "fees_paid", "submitted_at").order_by("pk"))
+    rows = (DossierEvent.objects.filter(action="fee_paid", data__method="online").exclude(dossier_id__in=done)
+            .values_list("dossier_id", "data", "at").order_by("dossier_id", "at"))
     batch: list[Payment] = []
-    made = 0
-    for pk, channel, paid, submitted in rows.iterator(chunk_size=BATCH):
-        if not paid_online(pk, channel):
-            continue
-        at = submitted + timedelta(minutes=10)
-        batch.append(Payment(dossier_id=pk, reference=f"HIS{pk:010d}", amount=paid, state=State.PAID,
-                             transaction=f"GDH{pk:09d}", bank="VCB", charged=paid, created_at=submitted,
-                             started_at=submitted, paid_at=at, settled_at=at, settled_by="ipn"))
+    made, seen = 0, set()
+    for pk, data, at in rows.iterator(chunk_size=BATCH):
+        amount = int((data or {}).get("amount") or 0)
+        if pk in seen or amount <= 0:
+            continue  # one history payment per dossier (the reference is the dossier's)
+        seen.add(pk)
+        started = at - timedelta(minutes=10)
+        batch.append(Payment(dossier_id=pk, reference=f"HIS{pk:010d}", amount=amount, state=State.PAID,
+                             transaction=f"GDH{pk:09d}", bank="VCB", charged=amount, created_at=started,
+                             started_at=started, paid_at=at, settled_at=at, settled_by="ipn"))
         if len(batch) >= BATCH:
             made += len(Payment.objects.bulk_create(batch))
             batch = []
