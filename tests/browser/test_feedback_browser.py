@@ -55,7 +55,10 @@ def answer_in_the_office(officer: Page, code: str) -> None:
     officer.get_by_role("link", name=code).click()
     expect(officer.locator("#fb-description")).to_contain_text("Máy lấy số thứ tự hỏng")
     expect(officer.locator(".fb-photos img")).to_have_count(1)
-    assert officer.locator(".fb-photos img").evaluate("img => img.naturalWidth") == 2  # the photo itself
+    # the photo itself (a 2-pixel PNG), once the browser has loaded it (a busy machine may take a while)
+    officer.wait_for_function("() => { const i = document.querySelector('.fb-photos img');"
+                              " return i && i.complete && i.naturalWidth > 0; }", timeout=15000)
+    assert officer.locator(".fb-photos img").evaluate("img => img.naturalWidth") == 2
     officer.locator("#fb-action-answer summary").click()
     officer.locator("#fb-action-answer textarea").fill("Đã thay máy lấy số mới ngày 11/09/2025. Cảm ơn ông.")
     officer.locator("#fb-action-answer").get_by_role("button", name="Trả lời", exact=True).click()

@@ -20,7 +20,10 @@ from motcua.integrations.national_portal.simulator import DEFAULT_CATALOG
 pytestmark = pytest.mark.django_db
 PAGE = "/office/national-portal/catalog/"
 API = "/api/v1/integrations/national-portal/catalog"
-SAMPLE = {p["code"]: p["name"] for p in json.loads(DEFAULT_CATALOG.read_text(encoding="utf-8"))["procedures"]}
+# the national catalog the simulator serves: the sample's national procedures (not a local variant such as
+# 2.000815.BSDT, which maps to its national code)
+SAMPLE = {p["code"]: p["name"] for p in json.loads(DEFAULT_CATALOG.read_text(encoding="utf-8"))["procedures"]
+          if p.get("national_code", p["code"]) == p["code"]}
 
 
 def proc(code: str = "1.001193") -> Procedure:

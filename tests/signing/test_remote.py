@@ -63,7 +63,8 @@ def test_a_callback_twice_is_a_no_op(pki, settings, remote_sim, remote_client, r
     record = remote.request_signature(result_pdf, leader(pki, remote_client), LEADER_BOX, settings, receiver.store,
                                       doc_id="KQ3", callback_url=receiver.url)
     wait_until(lambda: len(receiver.answers) == 2)
-    assert [(code, o.changed) for code, o in receiver.answers] == [(200, True), (200, False)]
+    # the two deliveries may be handled at once (a threaded receiver): exactly one changes the record
+    assert sorted((code, o.changed) for code, o in receiver.answers) == [(200, False), (200, True)]
     assert receiver.store.load(record.transaction_id).state == remote.SIGNED
     sent = remote_sim.state()["transactions"][record.transaction_id]["callbacks_sent"]
     assert sent == 2

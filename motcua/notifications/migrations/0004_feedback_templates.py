@@ -9,6 +9,11 @@ def install(apps, schema_editor):  # noqa: ANN001, ANN201, ARG001
     install_defaults(apps.get_model("notifications", "Template"))
 
 
+def uninstall(apps, schema_editor):  # noqa: ANN001, ANN201, ARG001
+    """Backwards: 0003's reverse brings back a kind constraint without ``feedback``."""
+    apps.get_model("notifications", "Template").objects.filter(kind="feedback").delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [("notifications", "0003_feedback_kind")]
-    operations = [migrations.RunPython(install, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(install, uninstall)]
