@@ -1,6 +1,6 @@
 """Run every benchmark (each in its own process and database) and write bench/RESULTS.md.
 
-    .venv/bin/python bench/run_all.py            # target sizes (about 20-30 minutes on 2 cores)
+    .venv/bin/python bench/run_all.py            # target sizes (about 30-40 minutes on 2 cores)
     .venv/bin/python bench/run_all.py --quick    # small sizes, a couple of minutes (smoke test)
 
 The API and PostgreSQL recompute benches share one database (motcua_bench_1m: 1M open
@@ -37,6 +37,14 @@ def plan(quick: bool) -> list[tuple[str, str, list[str]]]:
         ("api", "bench_api_intake.py", ["--n", str(big), "--duration", dur, *shared, "--reuse", "--keep"]),
         ("recompute_pg", "bench_recompute.py", ["--db", "postgres", "--n", str(big), *shared, "--reuse"]),
         ("recompute_sqlite", "bench_recompute.py", ["--db", "sqlite", "--n", str(sq)]),
+        ("certcopy", "certcopy.py", ["--n", "4", "--repeat", "1"] if quick else []),
+        ("digitization", "digitization.py", ["--db", "sqlite", "--n", "1000" if quick else "5000"]),
+        ("docstore", "docstore.py", ["--db", "sqlite", "--n", "10000" if quick else "100000"]),
+        ("feedback", "feedback.py", ["--db", "sqlite", "--n", "10000" if quick else "100000"]),
+        ("open311", "open311.py", ["--db", "sqlite", "--n", "2000" if quick else "10000"]),
+        ("post", "post.py", ["--db", "sqlite", "--n", "200" if quick else "2000"]),
+        ("post_history", "post_history.py", ["--db", "sqlite", "--n", "2000" if quick else "10000",
+                                             "--repeat", "1" if quick else "3"]),
     ]
 
 
@@ -129,8 +137,59 @@ def _api_detail(r: dict[str, Any]) -> list[str]:
     return out
 
 
+def _certcopy(r: dict[str, Any]) -> list[str]:
+    t = r["timing"]
+    steps = ", ".join(f"{k} {v['per_second']:.1f}/s ({v['ms_each']:.0f} ms)" for k, v in t.items())
+    sizes = "; ".join(f"{k} scan {s['scan']:,} B -> B-LTA copy {s['B-LTA']:,} B" for k, s in r["size"].items())
+    return [f"| certified copies, software key (no database) | one-page original, n={t['pdf B-B']['n']} "
+            f"(B-LTA {t['pdf B-LTA']['n']}) x {r['repeat']} | {steps}; {sizes} | - | |"]
+
+
+def _digitization(r: dict[str, Any]) -> list[str]:
+    return [f"| digitization marking + refresh ({r['db']}) | {r['dossiers']:,} dossiers, {r['components']:,} "
+            f"components | mark {r['mark_s']} s, read-model refresh {r['refresh_s']} s; year's figures: event log "
+            f"{r['figures_event_log_ms']} ms, read model {r['figures_read_model_ms']} ms | - | |"]
+
+
+def _docstore(r: dict[str, Any]) -> list[str]:
+    return [f"| citizen's document store ({r['db']}) | {r['stored_documents']:,} documents, {r['holders']:,} "
+            f"holders | listing {r['listing_ms_median']} ms (p95 {r['listing_ms_p95']}), store page "
+            f"{r['store_page_ms_median']} ms (p95 {r['store_page_ms_p95']}), reuse lookup "
+            f"{r['reuse_lookup_ms_median']} ms (p95 {r['reuse_lookup_ms_p95']}), 766 measures "
+            f"{r['measures_seconds_median']} s | - | |"]
+
+
+def _feedback(r: dict[str, Any]) -> list[str]:
+    q = ", ".join(f"{k[len('queue_'):-len('_ms_median')]} {v} ms" for k, v in r.items()
+                  if k.startswith("queue_") and k.endswith("_ms_median"))
+    proj = f"{r['projection_per_second']:,}/s" if "projection_per_second" in r else "- (reused database)"
+    return [f"| feedback ({r['db']}) | {r['cases']:,} cases | judged {r['judged_per_second']:,}/s, projection "
+            f"{proj}; queue pages (median): {q}; month's on-time measure "
+            f"{r['on_time_measure_seconds']} s, Excel {r['excel_seconds']} s ({r['month_cases']:,} cases) | - | |"]
+
+
+def _open311(r: dict[str, Any]) -> list[str]:
+    return [f"| Open311 ({r['db']}) | {r['cases']:,} cases | GET requests.json {r['get_json_per_s']}/s "
+            f"({r['get_json_ms']} ms), .xml {r['get_xml_per_s']}/s ({r['get_xml_ms']} ms), POST "
+            f"{r['post_per_s']}/s | - | |"]
+
+
+def _post(r: dict[str, Any]) -> list[str]:
+    return [f"| postal service vs simulator ({r['db']}) | {r['orders']:,} orders, {r['tracking_rows']:,} "
+            f"tracking rows | {r['orders_per_second']} orders/s, {r['rows_per_second']} tracking rows/s, "
+            f"all delivered: {r['all_delivered']} | - | |"]
+
+
+def _post_history(r: dict[str, Any]) -> list[str]:
+    return [f"| postal/fee events in the bulk import ({r['db']}) | {r['n']:,} dossiers, {r['events_full']:,} "
+            f"events (+{r['events_added_pct']}%) | import {r['median_plain_s']} s without / {r['median_full_s']} s "
+            f"with them (ratio {r['time_ratio_full_over_plain']}; {r['dossiers_per_s_full']:,} dossiers/s) | - | |"]
+
+
 RENDER = {"due": _due, "import_pg": _import, "import_sqlite": _import, "api": _api,
-          "recompute_pg": _recompute, "recompute_sqlite": _recompute}
+          "recompute_pg": _recompute, "recompute_sqlite": _recompute, "certcopy": _certcopy,
+          "digitization": _digitization, "docstore": _docstore, "feedback": _feedback, "open311": _open311,
+          "post": _post, "post_history": _post_history}
 
 
 def write_results(m: dict[str, str], results: dict[str, dict[str, Any]], quick: bool, path: Path) -> None:
@@ -158,7 +217,8 @@ def previous(path: Path) -> dict[str, dict[str, Any]]:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
-    p.add_argument("--only", help="comma-separated keys: due,import_pg,import_sqlite,api,recompute_pg,recompute_sqlite")
+    p.add_argument("--only", help="comma-separated keys: due,import_pg,import_sqlite,api,recompute_pg,recompute_sqlite,"
+                   "certcopy,digitization,docstore,feedback,open311,post,post_history")
     p.add_argument("--out", default=str(HERE / "RESULTS.md"))
     args = p.parse_args()
     wanted = set(args.only.split(",")) if args.only else None
