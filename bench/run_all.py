@@ -202,15 +202,32 @@ def write_results(m: dict[str, str], results: dict[str, dict[str, Any]], quick: 
     if "api" in results and "error" not in results["api"]:
         lines += _api_detail(results["api"])
     lines += ["", "## Raw output", "", "```json", json.dumps(results, indent=1, default=str), "```", ""]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    path.write_text("\n".join(lines) + hand_written(path), encoding="utf-8")
+
+
+def _parts(path: Path) -> tuple[str, str] | None:
+    """An earlier RESULTS.md split after its raw output block: (the JSON, the sections written by hand
+    below it: the benchmarks run separately), or None."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        raw, rest = text.split("```json\n", 1)[1].split("\n```", 1)
+        return raw, rest.lstrip("\n")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def hand_written(path: Path) -> str:
+    """What follows the generated part of an earlier RESULTS.md, kept as it is."""
+    parts = _parts(path)
+    return "\n" + parts[1] if parts and parts[1] else ""
 
 
 def previous(path: Path) -> dict[str, dict[str, Any]]:
     """Results embedded in an earlier RESULTS.md (so that --only updates just those entries)."""
+    parts = _parts(path)
     try:
-        text = path.read_text(encoding="utf-8")
-        return dict(json.loads(text.split("```json\n", 1)[1].split("\n```", 1)[0]))
-    except (OSError, IndexError, ValueError):
+        return dict(json.loads(parts[0])) if parts else {}
+    except ValueError:
         return {}
 
 
