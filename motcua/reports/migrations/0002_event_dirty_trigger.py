@@ -7,6 +7,8 @@ must recreate this trigger too (tests/reports/test_readmodel.py checks that it e
 
 from django.db import migrations
 
+from motcua.reports.migrations._dirty_triggers import EVENT_DIRTY_SQLITE
+
 PG_CREATE = """
 CREATE OR REPLACE FUNCTION reports_mark_dirty() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -20,10 +22,7 @@ PG_DROP = """
 DROP TRIGGER IF EXISTS reports_event_dirty ON dossiers_dossierevent;
 DROP FUNCTION IF EXISTS reports_mark_dirty();
 """
-SQLITE_CREATE = """
-CREATE TRIGGER IF NOT EXISTS reports_event_dirty AFTER INSERT ON dossiers_dossierevent
-BEGIN INSERT INTO reports_dirtydossier (dossier_id) VALUES (NEW.dossier_id); END;
-"""
+SQLITE_CREATE = EVENT_DIRTY_SQLITE
 SEED = "INSERT INTO reports_dirtydossier (dossier_id) SELECT id FROM dossiers_dossier"
 
 

@@ -5,16 +5,13 @@ belongs to 0002."""
 
 from django.db import migrations
 
-SQLITE_CREATE = """
-CREATE TRIGGER IF NOT EXISTS reports_event_dirty AFTER INSERT ON dossiers_dossierevent
-BEGIN INSERT INTO reports_dirtydossier (dossier_id) VALUES (NEW.dossier_id); END;
-"""
+from motcua.reports.migrations._dirty_triggers import EVENT_DIRTY_SQLITE
 
 
 def restore(apps, schema_editor):  # noqa: ANN001, ANN201, ARG001
     if schema_editor.connection.vendor == "sqlite":
         with schema_editor.connection.cursor() as cur:
-            cur.execute(SQLITE_CREATE)
+            cur.execute(EVENT_DIRTY_SQLITE)
 
 
 class Migration(migrations.Migration):

@@ -7,6 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+# the event log's own trigger (migration 0002); recreated by 0007 after a SQLite table rebuild dropped it
+EVENT_DIRTY_SQLITE = """
+CREATE TRIGGER IF NOT EXISTS reports_event_dirty AFTER INSERT ON dossiers_dossierevent
+BEGIN INSERT INTO reports_dirtydossier (dossier_id) VALUES (NEW.dossier_id); END;
+"""
 SEED_ALL = "INSERT INTO reports_dirtydossier (dossier_id) SELECT id FROM dossiers_dossier"
 _QUEUE = "INSERT INTO reports_dirtydossier (dossier_id) VALUES ({}.dossier_id);"
 
