@@ -86,8 +86,11 @@ def prepare(out: IO[str]) -> None:
     made = _cases(rng, now)
     followups = _followups(rng, now)
     _mark_dirty(rated_ids)
+    from .notify import history
+
+    told = history()
     out.write(f"Phản ánh, kiến nghị: {made} phản ánh mẫu, {ratings} đánh giá hồ sơ, "
-              f"{followups} phản ánh sau đánh giá không hài lòng.\n")
+              f"{followups} phản ánh sau đánh giá không hài lòng, {told} tin nhắn đã gửi người phản ánh.\n")
 
 
 # ---- the applicants' ratings of returned dossiers -------------------------------------------------

@@ -72,3 +72,30 @@ def tell(c: Case, ev: CaseEvent, what: str) -> int:
                                 values_of(c, what, language), opted_out=prefs.opted_out(channel), user_id=c.owner_id):
             n += 1
     return n
+
+
+def history(limit: int = 200) -> int:
+    """``make demo``: the messages the history's senders were sent (SMS, status sent), for the latest
+    answers, refusals and requests for information, built as :func:`tell` builds them and keyed the
+    same way (a rerun adds nothing)."""
+    from motcua.notifications.choices import Channel, Status
+    from motcua.notifications.models import Notification
+    from motcua.notifications.services import normalize_phone, render
+
+    events = (CaseEvent.objects.filter(action__in=[a.value for a in TOLD], case__anonymous=False)
+              .exclude(case__sender_phone="").select_related("case__unit").order_by("-at")[:limit])
+    rows = []
+    for ev in events:
+        c, phone = ev.case, normalize_phone(ev.case.sender_phone)
+        if not phone:
+            continue
+        r = render(KIND, Channel.SMS, "vi", values_of(c, TOLD[CaseAction(ev.action)], "vi"), phone)
+        rows.append(Notification(
+            key=f"fb{ev.pk}:{Channel.SMS}:{phone}", kind=KIND, channel=Channel.SMS, recipient=phone, language="vi",
+            template=r.template if r.template.pk else None, subject=r.subject, text=r.text, data=r.data,
+            status=Status.SENT, attempts=1, user_id=c.owner_id, created_at=ev.at, sent_at=ev.at,
+            reply={"simulated": True, "message_id": f"demo-fb{ev.pk}"}))
+    with transaction.atomic():
+        before = Notification.objects.filter(kind=KIND).count()
+        Notification.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+        return Notification.objects.filter(kind=KIND).count() - before

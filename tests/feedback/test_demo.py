@@ -45,6 +45,14 @@ def test_the_demo_history_has_every_state_and_real_figures(world, clock, monkeyp
     m = indicators.feedback_measures(world.province, period_of(date(2026, 1, 1), date(2026, 6, 30)))
     for name in ("feedback_on_time", "feedback_satisfaction", "dossier_satisfaction"):
         assert m[name].denominator > 0 and 0 < m[name].numerator <= m[name].denominator, name
+    # the senders were told (SMS, as the live path words it): one message per answer, refusal or request
+    from motcua.notifications.models import Notification
+
+    told = Notification.objects.filter(kind="feedback")
+    assert told.exists() and all(t.status == "sent" and "PA-" in t.text for t in told[:50])
+    assert f"{told.count()} tin nhắn đã gửi người phản ánh" in out.getvalue()
     n, events, ratings = Case.objects.count(), CaseEvent.objects.count(), Rating.objects.count()
+    sent = told.count()
     demo.prepare(io.StringIO())
     assert (Case.objects.count(), CaseEvent.objects.count(), Rating.objects.count()) == (n, events, ratings)
+    assert told.count() == sent
