@@ -48,6 +48,9 @@ class Action(StrEnum):
     RETURN = "return"  # result handed to the applicant
     FEE_PAID = "fee_paid"  # a fee collected (cash at the counter, online, by post): status kept
     POSTAL = "postal"  # a postal pick-up or delivery order's progress: status kept
+    # the dossier moves to another unit (a reorganization's successor, or routing to the competent
+    # unit after intake across boundaries): status kept, the event's data names both units
+    TRANSFER = "transfer"
 
 
 S = Status
@@ -78,6 +81,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status | None], Status | None]] = {
     Action.RETURN: (frozenset({S.PROCESSED}), S.RETURNED),
     Action.FEE_PAID: (_PAYABLE, None),
     Action.POSTAL: (_PAYABLE, None),
+    Action.TRANSFER: (_PAYABLE, None),
 }
 
 TERMINAL = frozenset({S.NOT_RECEIVED, S.WITHDRAWN, S.STOPPED, S.RETURNED})

@@ -40,6 +40,7 @@ class ActionChoices(models.TextChoices):
     RETURN = Action.RETURN, _("Trả kết quả")
     FEE_PAID = Action.FEE_PAID, _("Nộp phí, lệ phí")
     POSTAL = Action.POSTAL, _("Bưu chính")
+    TRANSFER = Action.TRANSFER, _("Chuyển đơn vị")
 
 
 class VerdictChoices(models.TextChoices):

@@ -24,6 +24,10 @@ class Dossier(models.Model):
                                        verbose_name=_("nơi tiếp nhận"), db_index=False)
     handling_unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+",
                                       verbose_name=_("cơ quan giải quyết"), db_index=False)
+    # where the applicant collects the result, when not at the receiving counter (intake regardless
+    # of administrative boundaries: received anywhere, handled by the competent unit, returned here)
+    return_unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("nơi trả kết quả"), db_index=False)
     receiving_path = models.CharField(max_length=255, editable=False)
     handling_path = models.CharField(max_length=255, editable=False)
     procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT,

@@ -80,6 +80,8 @@ PERMISSIONS: dict[Action, tuple[frozenset[str], str, bool]] = {
     Action.RETURN: (frozenset({R.COUNTER_OFFICER}), "receiving", False),
     Action.FEE_PAID: (frozenset({R.COUNTER_OFFICER}), "receiving", False),
     Action.POSTAL: (frozenset({R.COUNTER_OFFICER}), "receiving", False),
+    # by the system (a reorganization) or an administrator; the counter routes at intake
+    Action.TRANSFER: (frozenset({R.ADMIN}), "either", False),
 }
 
 

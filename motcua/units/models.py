@@ -27,6 +27,11 @@ class Unit(models.Model):
                                   help_text=_("Mã tỉnh/xã theo danh mục đơn vị hành chính"))
     dissolved_on = models.DateField(_("ngày giải thể"), null=True, blank=True,
                                     help_text=_("Đơn vị đã giải thể vẫn được giữ để báo cáo lịch sử"))
+    # a reorganization's dating: the unit exists on dates in [established_on, dissolved_on); a unit
+    # that ended names the successor that took over its open dossiers (the main one, for a split)
+    established_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
+    successor = models.ForeignKey("self", verbose_name=_("đơn vị kế thừa"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="predecessors")
 
     class Meta:
         verbose_name = _("đơn vị")
@@ -106,3 +111,102 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.id_number}"
+
+
+class ReorganizationKind(models.TextChoices):
+    MERGE = "merge", _("Hợp nhất / sáp nhập")
+    SPLIT = "split", _("Chia tách")
+    DISSOLVE = "dissolve", _("Giải thể cấp trung gian")
+    RENAME = "rename", _("Đổi tên")
+    MOVE = "move", _("Điều chỉnh trực thuộc")
+    MERGE_PROVINCES = "merge_provinces", _("Hợp nhất tỉnh")
+
+
+class ReorganizationStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    SCHEDULED = "scheduled", _("Chờ ngày hiệu lực")
+    APPLIED = "applied", _("Đã thực hiện")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+class Reorganization(models.Model):
+    """A dated reorganization of the unit tree (a resolution of the National Assembly Standing
+    Committee, a province's decision): merge, split, dissolve, rename, move, merge provinces.
+    ``spec`` holds the operation's parameters; ``summary`` what applying it moved."""
+
+    kind = models.CharField(_("loại"), max_length=20, choices=ReorganizationKind.choices)
+    decision_number = models.CharField(_("số quyết định / nghị quyết"), max_length=100)
+    decision_date = models.DateField(_("ngày ban hành"))
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255)
+    effective_on = models.DateField(_("ngày hiệu lực"))
+    status = models.CharField(_("trạng thái"), max_length=12, choices=ReorganizationStatus.choices,
+                              default=ReorganizationStatus.DRAFT)
+    spec = models.JSONField(_("nội dung"), default=dict)
+    summary = models.JSONField(_("kết quả thực hiện"), default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("người tạo"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(_("thực hiện lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sắp xếp đơn vị")
+        verbose_name_plural = _("sắp xếp đơn vị")
+        ordering = ["effective_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=ReorganizationKind.values),
+                                   name="reorganization_kind_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=ReorganizationStatus.values),
+                                   name="reorganization_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_number} ({self.get_kind_display()}, {self.effective_on:%d/%m/%Y})"
+
+
+class UnitSuccession(models.Model):
+    """predecessor -> successor from ``effective_on`` (one row per pair: a merge has several
+    predecessors, a split several successors; ``primary`` marks the one that inherits the history
+    when figures are asked by today's units)."""
+
+    predecessor = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="successions_out")
+    successor = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="successions_in")
+    reorganization = models.ForeignKey(Reorganization, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="successions")
+    effective_on = models.DateField(_("ngày hiệu lực"))
+    primary = models.BooleanField(_("kế thừa chính"), default=True)
+
+    class Meta:
+        verbose_name = _("kế thừa đơn vị")
+        verbose_name_plural = _("kế thừa đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="unitsuccession_unique"),
+            models.CheckConstraint(condition=~models.Q(predecessor=models.F("successor")),
+                                   name="unitsuccession_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} -> {self.successor}"
+
+
+class UnitVersion(models.Model):
+    """A unit's name, parent and path over [valid_from, valid_until) (None: open-ended): the
+    boundaries in force at a date, for figures asked by the units of that time."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="versions")
+    name = models.CharField(_("tên"), max_length=255)
+    parent = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    path = models.CharField(max_length=255)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    reorganization = models.ForeignKey(Reorganization, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+")
+
+    class Meta:
+        verbose_name = _("lịch sử đơn vị")
+        verbose_name_plural = _("lịch sử đơn vị")
+        ordering = ["unit", "valid_from"]
+        indexes = [models.Index(fields=["path"], name="unitversion_path_prefix",
+                                opclasses=["varchar_pattern_ops"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.valid_from or '…'}–{self.valid_until or '…'}"

@@ -56,7 +56,7 @@ EXPECTED: dict[tuple[Action, int | None], int | str] = {
     (A.FINISH, 4): 9,
     (A.RETURN, 9): 10,
     # a fee collected, a parcel's progress: recorded in any status but refused, withdrawn, stopped, returned
-    **{(a, s): SAME for a in (A.FEE_PAID, A.POSTAL) for s in (1, 2, 4, 5, 6, 9)},
+    **{(a, s): SAME for a in (A.FEE_PAID, A.POSTAL, A.TRANSFER) for s in (1, 2, 4, 5, 6, 9)},
 }
 
 ALL_PAIRS = [(a, s) for a in Action for s in STATUSES]
@@ -72,7 +72,7 @@ def _id(pair: tuple[Action, int | None]) -> str:
 
 def test_every_action_has_a_transition_entry():
     assert set(TRANSITIONS) == set(Action)
-    assert len(ALL_PAIRS) == 19 * 11
+    assert len(ALL_PAIRS) == 20 * 11
 
 
 @pytest.mark.parametrize("pair", ALL_PAIRS, ids=[_id(p) for p in ALL_PAIRS])
@@ -125,7 +125,7 @@ def test_status_sets():
     assert {int(s) for s in CLOCK_RUNNING} == {2, 4, 6}
     # processed (9) is neither open nor terminal: the only way on is returning the result (a fee
     # collected at the result and a postal delivery's progress keep it processed)
-    assert allowed_actions(Status.PROCESSED) == [A.RETURN, A.FEE_PAID, A.POSTAL]
+    assert allowed_actions(Status.PROCESSED) == [A.RETURN, A.FEE_PAID, A.POSTAL, A.TRANSFER]
 
 
 def test_every_open_status_can_still_end():
