@@ -16,6 +16,16 @@ class OnlineLevel(models.TextChoices):
     NONE = "none", _("Không trực tuyến")
 
 
+class IntakeAnywhere(models.TextChoices):
+    """Where a dossier may be received regardless of administrative boundaries (tiếp nhận không
+    phụ thuộc địa giới hành chính): only at the competent unit's own counters, at any counter of
+    its province, or at any counter of the country."""
+
+    NONE = "none", _("Chỉ tại bộ phận một cửa của cơ quan có thẩm quyền")
+    PROVINCE = "province", _("Không phụ thuộc địa giới trong tỉnh")
+    NATIONWIDE = "nationwide", _("Không phụ thuộc địa giới trên toàn quốc")
+
+
 class TimeUnit(models.TextChoices):
     DAY = "day", _("ngày làm việc")
     HOUR = "hour", _("giờ làm việc")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.domain.workcal import limit_to_seconds
 from motcua.units.choices import Role
 
-from .choices import Channel, Level, OnlineLevel, TimeUnit, VersionStatus
+from .choices import Channel, IntakeAnywhere, Level, OnlineLevel, TimeUnit, VersionStatus
 
 
 class Field(models.Model):
@@ -90,6 +90,10 @@ class ProcedureVersion(models.Model):
     cutoff_time = models.TimeField(_("giờ chốt riêng"), null=True, blank=True)
     fee_pay_later = models.BooleanField(_("cho phép nộp phí sau"), default=False,
                                         help_text=_("Hồ sơ được chuyển bước dù phí, lệ phí của giai đoạn đó chưa nộp."))
+    intake_anywhere = models.CharField(_("tiếp nhận không phụ thuộc địa giới"), max_length=12,
+                                       choices=IntakeAnywhere.choices, default=IntakeAnywhere.PROVINCE,
+                                       help_text=_("Nơi được tiếp nhận hồ sơ: chỉ tại cơ quan có thẩm quyền, "
+                                                   "mọi bộ phận một cửa trong tỉnh hoặc trên toàn quốc."))
 
     class Meta:
         verbose_name = _("phiên bản thủ tục")
@@ -105,6 +109,8 @@ class ProcedureVersion(models.Model):
             models.CheckConstraint(condition=Q(time_unit__in=TimeUnit.values), name="procedureversion_unit_valid"),
             models.CheckConstraint(condition=Q(online_level__in=OnlineLevel.values),
                                    name="procedureversion_online_valid"),
+            models.CheckConstraint(condition=Q(intake_anywhere__in=IntakeAnywhere.values),
+                                   name="procedureversion_intake_anywhere_valid"),
         ]
 
     def __str__(self) -> str:

@@ -14,14 +14,14 @@ from django.db.models import Q
 from motcua.core.validation import full_clean_or_fail
 from motcua.domain.errors import NotFound, ValidationFailed
 
-from .choices import Level, OnlineLevel, TimeUnit, VersionStatus
+from .choices import IntakeAnywhere, Level, OnlineLevel, TimeUnit, VersionStatus
 from .models import Component, Field, Procedure, ProcedureVersion, ProcessStep
 
 FORMAT = "motcua.catalog/1"
 _VERSION_SCALARS = (
     "name", "procedure_type", "applicant_types", "online_level", "time_unit", "methods", "fees",
     "results", "legal_basis", "requirements", "competent_agency", "executing_agency",
-    "receiving_address", "steps", "keywords", "fee_pay_later",
+    "receiving_address", "steps", "keywords", "fee_pay_later", "intake_anywhere",
 )
 _COMPONENT_FIELDS = ("name", "originals", "copies", "required", "must_digitize", "form_template", "document_type")
 
@@ -82,6 +82,8 @@ def _check_version_data(data: dict[str, Any]) -> dict[str, str]:
     errors.update(check_entries(data.get("fees")))
     if not isinstance(data.get("fee_pay_later", False), bool):
         errors["fee_pay_later"] = "must be true or false"
+    if data.get("intake_anywhere", IntakeAnywhere.PROVINCE) not in IntakeAnywhere.values:
+        errors["intake_anywhere"] = "must be none, province or nationwide"
     return errors
 
 
