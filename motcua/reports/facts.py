@@ -28,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Min, Q
 
@@ -38,6 +38,9 @@ from motcua.domain.workcal import WorkingCalendar, to_epoch
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.portal.choices import SATISFIED
 from motcua.portal.models import Rating
+
+if TYPE_CHECKING:
+    from .boundaries import Scope
 
 A = Action
 RECEIPT = (A.INTAKE.value, A.RECEIVE.value)
@@ -55,6 +58,10 @@ class Filters:
     procedure: str | None = None  # procedure code
     channel: int | None = None
     basis: str = "handling"
+    # "then" (the units in force at the period end) or "now" (today's units, with their
+    # predecessors' history); "": now for a unit that exists, then for one that ended
+    # (motcua.reports.boundaries)
+    boundaries: str = ""
 
     def dossier_q(self, path: str, prefix: str = "") -> Q:
         column = "handling_path" if self.basis == "handling" else "receiving_path"
@@ -182,13 +189,17 @@ _AGGREGATES: dict[str, Any] = {
     "terminal": Min("at", filter=Q(action__in=TERMINAL)),
     "requests": Count("id", filter=Q(action=A.REQUEST_SUPPLEMENT.value)),
 }
-_ATTRS = ("id", "code", "handling_path", "receiving_path", "channel", "limit_seconds", "version__cutoff_time",
+_ATTRS = ("id", "code", "handling_path", "receiving_path", "handling_unit_id", "receiving_unit_id",
+          "channel", "limit_seconds", "version__cutoff_time",
           "version__online_level")
 
 
-def _facts(row: dict[str, Any], attrs: dict[str, Any], basis: str) -> Facts:
+def _facts(row: dict[str, Any], attrs: dict[str, Any], basis: str, scope: Scope | None = None) -> Facts:
+    path = attrs[f"{basis}_path"]
+    if scope is not None:
+        path = scope.path_of(row["dossier_id"], attrs[f"{basis}_unit_id"], path)
     return Facts(
-        id=row["dossier_id"], code=attrs["code"], path=attrs[f"{basis}_path"],
+        id=row["dossier_id"], code=attrs["code"], path=path,
         channel=attrs["channel"], limit_seconds=attrs["limit_seconds"],
         cutoff=_cutoff(attrs["version__cutoff_time"]),
         online_full_procedure=attrs["version__online_level"] == "full",
@@ -199,9 +210,14 @@ def _facts(row: dict[str, Any], attrs: dict[str, Any], basis: str) -> Facts:
 
 
 def load_facts(path: str, start: datetime, end: datetime, filters: Filters, cal: WorkingCalendar,
-               dossier_ids: Iterable[int] | None = None) -> list[Facts]:
-    """Facts of every dossier of the subtree at ``path`` that can count in ``[start, end)``."""
-    events = DossierEvent.objects.filter(filters.dossier_q(path, "dossier__"), at__lt=end)
+               dossier_ids: Iterable[int] | None = None, scope: Scope | None = None) -> list[Facts]:
+    """Facts of every dossier of the subtree at ``path`` that can count in ``[start, end)``; with
+    ``scope`` (:mod:`motcua.reports.boundaries`), of the dossiers the scope keeps, ``path`` being
+    each one's path on the scope's boundaries."""
+    where = filters.dossier_q(path, "dossier__")
+    if scope is not None and not scope.trivial:
+        where = scope.dossier_q("dossier__") & filters.dossier_q("/", "dossier__")
+    events = DossierEvent.objects.filter(where, at__lt=end)
     if dossier_ids is not None:
         events = events.filter(dossier_id__in=list(dossier_ids))
     # grouped by the dossier id alone: grouping by the attributes too is 8x slower on PostgreSQL
@@ -212,7 +228,9 @@ def load_facts(path: str, start: datetime, end: datetime, filters: Filters, cal:
                 .filter(Q(terminal__isnull=True) | Q(terminal__gte=start) | Q(dossier_id__in=rated))
                 .order_by("dossier_id"))
     attrs = _attributes([r["dossier_id"] for r in rows])
-    facts = [_facts(r, attrs[r["dossier_id"]], filters.basis) for r in rows]
+    if scope is not None and not scope.trivial:
+        rows = [r for r in rows if scope.keeps(r["dossier_id"], attrs[r["dossier_id"]][f"{filters.basis}_unit_id"])]
+    facts = [_facts(r, attrs[r["dossier_id"]], filters.basis, scope) for r in rows]
     _attach_pause_events(facts, end)
     _attach_ratings(facts, end)
     period_end = to_epoch(end)

@@ -243,3 +243,31 @@ def stock_by_procedure(unit: Unit, end: datetime, column: str) -> dict[int, int]
         cur.execute(sql, [unit.path, a(days.end_year), a(days.end_year), a(days.end_month), a(days.end_month),
                           a(days.end)])
         return {int(p): int(n) for p, n in cur.fetchall()}
+
+
+def signed_bucket_counts(signed: dict[str, int], own: set[str], start: datetime, end: datetime, f: Filters,
+                         extras: Extras) -> tuple[Counter[str], int] | None:
+    """(counts, processing seconds) of the signed sum of the buckets of ``signed`` (scope path ->
+    coefficient: the rows of a set of units' own dossiers, see
+    :func:`motcua.reports.boundaries.signed_paths`), ``own`` being every path those units have had
+    (request pairs are kept per exact path); None when the period is not bounded by local
+    midnights."""
+    first, stop = local_midnight(start), local_midnight(end)
+    if first is None or stop is None or stop < first:
+        return None
+    days = Days(first, stop)
+    procs = _procedure_ids(f)
+    rows: list[tuple] = []
+    paths = sorted(signed)
+    for i in range(0, len(paths), 500):
+        for row in _bucket_rows(paths[i:i + 500], days, f, procs):
+            n = signed[row[0]]
+            rows.append((row[1], row[2], *((v or 0) * n for v in row[3:])))
+    flow, at_end, at_start = _sums(rows, days)
+    s, e = int(start.timestamp()), int(end.timestamp())
+    pairs = 0
+    own_paths = sorted(own)
+    for i in range(0, len(own_paths), 500):
+        pairs += _scoped(RequestPair.objects.all(), "/", f, procs).filter(
+            handling_path__in=own_paths[i:i + 500], first_at__gte=s, first_at__lt=e, next_at__lt=e).count()
+    return _counts(flow, at_end, at_start, pairs, extras), int(flow["processing_seconds"])

@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from motcua.calendars.services import FIRST_YEAR, LAST_YEAR, calendar_for
 from motcua.core import clock
+from motcua.domain import indicators as ind
 from motcua.domain.errors import NotFound, ValidationFailed
 from motcua.domain.lifecycle import Action
 from motcua.domain.verdict import ClockEvent, ClockInput, Verdict, judge
@@ -25,10 +27,11 @@ from motcua.dossiers.deadlines import cutoff_of
 from motcua.dossiers.models import Dossier
 from motcua.units.models import Unit
 
+from . import boundaries as bd
 from . import readmodel, storedfiles
 from .facts import NO_FILTERS, Facts, Filters, load_facts
-from .figures import COUNT_FIGURES, Extras, Figures, memberships, summarize
-from .readfigures import bucket_figures, bucket_figures_many, stock_by_procedure
+from .figures import COUNT_FIGURES, Extras, Figures, _rates, memberships, processing_seconds, summarize
+from .readfigures import bucket_figures, bucket_figures_many, signed_bucket_counts, stock_by_procedure
 
 MAX_PERIOD_DAYS = 3 * 366 + 1
 
@@ -125,9 +128,14 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
 
 
 def period_facts(unit: Unit, period: Period, filters: Filters = NO_FILTERS,
-                 dossier_ids: Iterable[int] | None = None) -> tuple[list[Facts], Extras]:
+                 dossier_ids: Iterable[int] | None = None, scope: bd.Scope | None = None
+                 ) -> tuple[list[Facts], Extras]:
+    """Facts of the dossiers counted for ``unit`` on the filters' boundaries (see
+    :mod:`motcua.reports.boundaries`), with their digitization marks and signed results."""
     cal = calendar_for(unit.province_id)
-    facts = load_facts(unit.path, period.start, period.end, filters, cal, dossier_ids)
+    if scope is None:
+        scope = bd.scope_of(unit, filters.boundaries, period.end, filters.basis)
+    facts = load_facts(unit.path, period.start, period.end, filters, cal, dossier_ids, scope)
     return facts, load_extras(unit, facts, filters, period)
 
 
@@ -140,23 +148,69 @@ def compute_figures(scope_unit: Unit, period_start: datetime, period_end: dateti
     handling basis, a period bounded by local midnights, no member lists, the dirty queue short
     enough to apply now and the buckets computed with the current calendar. Otherwise from the
     event log; both give the same numbers (tests/reports/test_readmodel.py)."""
+    scope = bd.scope_of(scope_unit, filters.boundaries, period_end, filters.basis)
     if not keep_members and filters.basis == "handling":
-        figs = _from_read_model(scope_unit, period_start, period_end, filters)
+        figs = _from_read_model(scope, period_start, period_end, filters)
         if figs is not None:
             return figs
-    return compute_figures_from_events(scope_unit, period_start, period_end, filters, keep_members)
+    return compute_figures_from_events(scope_unit, period_start, period_end, filters, keep_members, scope)
 
 
-def _from_read_model(unit: Unit, start: datetime, end: datetime, filters: Filters) -> Figures | None:
+def _from_read_model(scope: bd.Scope, start: datetime, end: datetime, filters: Filters) -> Figures | None:
+    unit = scope.unit
     if not readmodel.ready(unit.province_id):
         return None
-    return bucket_figures(unit, start, end, filters)
+    if scope.trivial:
+        return bucket_figures(unit, start, end, filters)
+    return _scoped_bucket_figures(scope, start, end, filters)
+
+
+def _scoped_bucket_figures(scope: bd.Scope, start: datetime, end: datetime, filters: Filters) -> Figures | None:
+    """A unit set's figures from the read model (kept by current holder), corrected by the event
+    log for the dossiers transferred after the period whose holder then is on the other side."""
+    assert scope.umap is not None
+    known = scope.umap.known_paths()
+    own = {p for u in scope.units for p in known.get(u, ())}
+    has_components, has_results = storedfiles.province_stores(scope.unit.province_id)
+    extras = Extras(has_component_files=has_components, has_result_files=has_results)
+    got = signed_bucket_counts(bd.signed_paths(scope), own, start, end, filters, extras)
+    if got is None:
+        return None
+    counts, seconds = got
+    for sign, ids in _moved_across(scope).items():
+        if ids:
+            period = Period(start, end)
+            facts = load_facts("/", start, end, filters, calendar_for(scope.unit.province_id), ids)
+            fx = load_extras(scope.unit, facts, filters, period)
+            s, e = period.epochs
+            for f in facts:
+                keys = memberships(f, s, e, fx)
+                counts.update({k: sign for k in keys})
+                if "processed" in keys:
+                    seconds += sign * processing_seconds(f)
+    avg = ind.average(Decimal(seconds) / 3600, counts["processed"])
+    return Figures({k: counts[k] for k in COUNT_FIGURES}, _rates(counts, extras), avg, seconds, {})
+
+
+def _moved_across(scope: bd.Scope) -> dict[int, list[int]]:
+    """Dossiers transferred after the period: +1 those held then inside the unit set and now
+    outside it, -1 the converse (the read model counts them for their current holder)."""
+    out: dict[int, list[int]] = {1: [], -1: []}
+    ids = sorted(scope.held)
+    for part in _chunks(ids, 2000):
+        for pk, unit_id in Dossier.objects.filter(pk__in=part).values_list("pk", f"{scope.column}_unit_id"):
+            then_in, now_in = scope.held[pk] in scope.units, unit_id in scope.units
+            if then_in != now_in:
+                out[1 if then_in else -1].append(pk)
+    return out
 
 
 def compute_figures_of_units(units: list[Unit], period_start: datetime, period_end: datetime,
                              filters: Filters = NO_FILTERS) -> dict[int, Figures]:
     """:func:`compute_figures` of each unit (of one province), by unit id: one read of the read
     model for all of them (a ranking of every unit of a province), else one per unit."""
+    if units and not bd.scope_of(units[0], filters.boundaries, period_end, filters.basis).trivial:
+        return {u.pk: compute_figures(u, period_start, period_end, filters) for u in units}
     if units and filters.basis == "handling" and readmodel.ready(units[0].province_id):
         many = bucket_figures_many(units, period_start, period_end, filters)
         if many is not None:
@@ -165,10 +219,11 @@ def compute_figures_of_units(units: list[Unit], period_start: datetime, period_e
 
 
 def compute_figures_from_events(scope_unit: Unit, period_start: datetime, period_end: datetime,
-                                filters: Filters = NO_FILTERS, keep_members: bool = False) -> Figures:
+                                filters: Filters = NO_FILTERS, keep_members: bool = False,
+                                scope: bd.Scope | None = None) -> Figures:
     """:func:`compute_figures` from the event log alone (the reference computation)."""
     period = Period(period_start, period_end)
-    facts, extras = period_facts(scope_unit, period, filters)
+    facts, extras = period_facts(scope_unit, period, filters, scope=scope)
     start, end = period.epochs
     return summarize(facts, start, end, extras, keep_members)
 
@@ -195,7 +250,7 @@ def dossiers_for(figure: str, scope_unit: Unit, period_start: datetime, period_e
 def in_progress_late_by_procedure(unit: Unit, period_start: datetime, period_end: datetime) -> dict[int, int]:
     """The figure ``in_progress_late`` of the period, per procedure id (the dashboard's hot spots):
     one read of the read model's stocks, else the figure's drill-down list counted by procedure."""
-    if readmodel.ready(unit.province_id):
+    if bd.scope_of(unit, "", period_end).trivial and readmodel.ready(unit.province_id):
         by = stock_by_procedure(unit, period_end, "open_late")
         if by is not None:
             return by
