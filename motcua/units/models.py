@@ -49,8 +49,12 @@ class Unit(models.Model):
     def save(self, *args, **kwargs):  # noqa: ANN002, ANN003
         from .services import refresh_path
 
+        adding = self._state.adding
         super().save(*args, **kwargs)
         refresh_path(self)
+        if adding:  # its first version: the tree's history starts with the unit
+            UnitVersion.objects.create(unit=self, name=self.name, parent_id=self.parent_id, path=self.path,
+                                       valid_from=self.established_on, valid_until=self.dissolved_on)
 
     def clean(self) -> None:
         if self.parent_id is None and self.kind != UnitKind.PROVINCE:

@@ -11,7 +11,9 @@ from .choices import Role
 
 
 def refresh_path(unit) -> None:  # noqa: ANN001
-    """Recompute the materialized path of ``unit`` and its descendants after a save."""
+    """Recompute the materialized path of ``unit`` and its descendants after a save, and rewrite
+    the copies of those paths every query scopes by: the dossiers' receiving/handling paths (open
+    and finished: they belong to their unit) and the staff roles' cached scopes."""
     from .models import Unit
 
     expected = (unit.parent.path if unit.parent_id else "/") + f"{unit.pk}/"
@@ -21,8 +23,34 @@ def refresh_path(unit) -> None:  # noqa: ANN001
     Unit.objects.filter(pk=unit.pk).update(path=expected)
     unit.path = expected
     if old:
-        for child in Unit.objects.filter(path__startswith=old).exclude(pk=unit.pk):
-            Unit.objects.filter(pk=child.pk).update(path=expected + child.path[len(old):])
+        rewrite_prefix(old, expected)
+
+
+def rewrite_prefix(old: str, new: str) -> None:
+    """Every path under ``old`` now lies under ``new``: units and dossiers rewritten in bulk SQL, the
+    moved dossiers queued for the statistics read model, the roles of the subtree's staff forgotten."""
+    from django.db import connection, transaction
+    from django.db.models import Value
+    from django.db.models.functions import Concat, Substr
+
+    from motcua.core.refcache import forget_shared
+    from motcua.dossiers.models import Dossier
+
+    from .models import StaffRole, Unit
+
+    def moved(field: str):  # noqa: ANN202
+        return Concat(Value(new), Substr(field, len(old) + 1))
+
+    Unit.objects.filter(path__startswith=old).update(path=moved("path"))
+    for field in ("receiving_path", "handling_path"):
+        Dossier.objects.filter(**{f"{field}__startswith": old}).update(**{field: moved(field)})
+    with connection.cursor() as cur:
+        cur.execute("INSERT INTO reports_dirtydossier (dossier_id) SELECT id FROM dossiers_dossier "
+                    "WHERE handling_path LIKE %s", [new + "%"])
+    users = [str(u) for u in StaffRole.objects.filter(unit__path__startswith=new)
+             .values_list("user_id", flat=True).distinct()]
+    forget_shared("roles", *users)
+    transaction.on_commit(lambda: forget_shared("roles", *users))
 
 
 @dataclass(frozen=True)
