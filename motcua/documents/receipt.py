@@ -69,6 +69,14 @@ def _components(d: Dossier, width: float) -> Table:
     return t
 
 
+def _return_place(d: Dossier) -> str:
+    """How and where the result is handed over: the counter's name when collected at a counter."""
+    from motcua.dossiers.boundaries import return_unit_of
+
+    unit = return_unit_of(d)
+    return f"{d.get_result_delivery_display()}: {unit.name}" if unit else d.get_result_delivery_display()
+
+
 def _copy(d: Dossier, officer: str, copy_label: str, spots: dict | None = None,
           verification: tuple[str, str] | None = None) -> list[Flowable]:
     width = content_width(PAGE)
@@ -80,7 +88,8 @@ def _copy(d: Dossier, officer: str, copy_label: str, spots: dict | None = None,
     story += numbered([("Số lượng hồ sơ", f"{d.sets} bộ"), ("Thời gian giải quyết hồ sơ theo quy định", legal_time(d)),
                        ("Thời gian nhận hồ sơ", time_and_date(d.received_at)),
                        ("Thời gian trả kết quả giải quyết hồ sơ", time_and_date(d.due_at)),
-                       ("Đăng ký nhận kết quả tại", d.get_result_delivery_display()),
+                       ("Cơ quan giải quyết", d.handling_unit.name),
+                       ("Đăng ký nhận kết quả tại", _return_place(d)),
                        ("Cán bộ tiếp nhận", officer)], start=2)
     story.append(para("Vào Sổ theo dõi hồ sơ, Quyển số: ………… Số thứ tự: …………"))
     spot = {1: SignatureSpot("officer", spots)} if spots is not None else None

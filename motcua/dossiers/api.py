@@ -16,6 +16,7 @@ from motcua.calendars.services import FIRST_YEAR, LAST_YEAR
 from motcua.core import clock
 from motcua.domain.errors import NotFound, ValidationFailed
 
+from . import boundaries
 from . import services as svc
 from .choices import FileKind, StatusChoices, VerdictChoices
 from .deadlines import explain
@@ -75,6 +76,8 @@ def dossier_out(d: Dossier, now: datetime | None = None, window: datetime | None
         "id": d.pk, "code": d.code, "status": d.status, "channel": d.channel,
         "procedure_code": d.procedure.code, "procedure_name": d.version.name,
         "receiving_unit_code": d.receiving_unit.code, "handling_unit_code": d.handling_unit.code,
+        "receiving_unit_name": d.receiving_unit.name, "handling_unit_name": d.handling_unit.name,
+        **_return_unit(d),
         "applicant_type": d.applicant_type, "applicant_name": d.applicant_name,
         "submitted_at": d.submitted_at, "received_at": d.received_at, "due_at": d.due_at,
         "appointment_at": d.appointment_at, "ended_at": d.ended_at, "returned_at": d.returned_at,
@@ -84,7 +87,12 @@ def dossier_out(d: Dossier, now: datetime | None = None, window: datetime | None
     }
 
 
-_RELATED = ("procedure", "version", "receiving_unit", "handling_unit", "current_step")
+def _return_unit(d: Dossier) -> dict[str, str | None]:
+    unit = boundaries.return_unit_of(d)
+    return {"return_unit_code": unit.code if unit else None, "return_unit_name": unit.name if unit else None}
+
+
+_RELATED = ("procedure", "version", "receiving_unit", "handling_unit", "return_unit", "current_step")
 
 
 def _load(request: HttpRequest, dossier_id: int) -> Dossier:

@@ -18,7 +18,7 @@ from motcua.domain.errors import PermissionDenied, ValidationFailed
 from motcua.domain.lifecycle import Action, Status, next_status
 from motcua.units.models import Unit
 
-from . import deadlines
+from . import boundaries, deadlines
 from .codes import next_code
 from .models import Dossier, DossierComponent
 from .services import Actor, _event, authorize, visible_dossiers
@@ -83,16 +83,18 @@ class IntakeRequest:
     owner_id: int | None = None
     at: datetime | None = None  # backdating is for the system actor (imports) only
     code: str = ""  # a code given by another system (the national portal's MaHoSo): system actor only
+    # where the applicant collects the result when not at the receiving counter: a counter of the
+    # handling unit (intake regardless of administrative boundaries); empty: the receiving counter
+    return_unit_code: str = ""
 
 
 def _resolve(req: IntakeRequest, at: datetime) -> tuple[Unit, Unit, Procedure, ProcedureVersion]:
     recv, handling, proc = _lookup(req)
     if recv.dissolved_on and recv.dissolved_on <= clock.local_date(at):
         raise ValidationFailed("This unit no longer exists.", fields={"receiving_unit_code": "dissolved"})
-    if handling.province_id != recv.province_id:
-        raise ValidationFailed("Units are in different provinces.", fields={"handling_unit_code": "other province"})
     day = clock.local_date(at)
     version = cached("version", f"{proc.pk}@{day}", lambda: version_in_force(proc, day))
+    boundaries.check_allowed(recv, handling, version)  # another commune, department or province
     if not version.accepts_channel(req.channel):
         raise ValidationFailed("This procedure does not accept this channel.", fields={"channel": "not offered"})
     if version.applicant_types and req.applicant.type not in version.applicant_types:
@@ -167,6 +169,7 @@ def intake(actor: Actor, req: IntakeRequest) -> Dossier:
     if role == "applicant" and req.channel != Channel.ONLINE:
         raise PermissionDenied("Applicants submit online.")
     comps = _components(version, req.components, strict=action is Action.INTAKE)
+    return_unit = boundaries.resolve_return_unit(recv, handling, req.result_delivery, req.return_unit_code)
     status = next_status(action, None)
     if req.code and not actor.system:
         raise PermissionDenied("Only the system gives a dossier its code.")
@@ -175,6 +178,7 @@ def intake(actor: Actor, req: IntakeRequest) -> Dossier:
     d = Dossier(
         code=req.code or next_code(recv.pk, recv.code, clock.local_date(at)),
         receiving_unit=recv, handling_unit=handling, receiving_path=recv.path, handling_path=handling.path,
+        return_unit=return_unit,
         procedure=proc, version=version, channel=req.channel, status=status,
         applicant_type=req.applicant.type, applicant_name=req.applicant.name.strip(),
         applicant_id_number=req.applicant.id_number, applicant_phone=req.applicant.phone,
@@ -186,11 +190,13 @@ def intake(actor: Actor, req: IntakeRequest) -> Dossier:
         limit_seconds=version.limit_seconds(req.channel), fees_due=version.fee_total(req.channel),
     )
     deadlines.refresh(d)
-    full_clean_or_fail(d, exclude=["receiving_unit", "handling_unit", "procedure", "version", "owner", "code"],
+    full_clean_or_fail(d, exclude=["receiving_unit", "handling_unit", "return_unit", "procedure", "version",
+                                   "owner", "code"],
                        constraints=False)  # status/channel/type come from the state machine and choices
     d.save()
     for c in comps:
         c.dossier = d
     DossierComponent.objects.bulk_create(comps)
-    _event(d, actor, role, action, None, status, at, note="", data={"code": d.code}, seq=1)
+    data = {"code": d.code, **({"return_unit": return_unit.code} if return_unit else {})}
+    _event(d, actor, role, action, None, status, at, note="", data=data, seq=1)
     return d

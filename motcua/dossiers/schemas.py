@@ -97,6 +97,9 @@ class IntakeIn(InputSchema):
     components: list[ComponentIn] = Field(default_factory=list, max_length=50)
     request_summary: str = Field("", max_length=1000)
     result_delivery: Literal["counter", "post", "online"] = "counter"
+    return_unit_code: str = Field("", max_length=40, description=(
+        "Where the applicant collects the result (result_delivery counter): a counter of the handling "
+        "unit; empty: the receiving counter"))
     sets: int = Field(1, ge=1, le=20)
 
 
@@ -120,6 +123,11 @@ class DossierOut(Schema):
     procedure_name: str
     receiving_unit_code: str
     handling_unit_code: str
+    receiving_unit_name: str = ""
+    handling_unit_name: str = ""
+    return_unit_code: str | None = Field(None, description="The counter where the result is handed over "
+                                                           "(null: sent by post or online)")
+    return_unit_name: str | None = None
     applicant_type: int
     applicant_name: str
     submitted_at: datetime

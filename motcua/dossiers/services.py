@@ -85,6 +85,10 @@ PERMISSIONS: dict[Action, tuple[frozenset[str], str, bool]] = {
 }
 
 
+# actions the counter of Dossier.return_unit may take as well as the receiving counter
+AT_RETURN_UNIT = frozenset({Action.RETURN})
+
+
 def authorize(actor: Actor, d: Dossier, action: Action) -> str:
     """The role under which ``actor`` may take ``action`` on ``d``; PermissionDenied if none."""
     if actor.system or actor.scope.is_superuser:
@@ -92,6 +96,8 @@ def authorize(actor: Actor, d: Dossier, action: Action) -> str:
     roles, which, owner_ok = PERMISSIONS[action]
     paths = {"receiving": [d.receiving_path], "handling": [d.handling_path],
              "either": [d.receiving_path, d.handling_path]}[which]
+    if action in AT_RETURN_UNIT and d.return_unit_id:  # the counter where the applicant collects the result
+        paths = [*paths, Unit.objects.filter(pk=d.return_unit_id).values_list("path", flat=True).first() or ""]
     for role in sorted(roles):
         if any(actor.scope.has_role(role, p) for p in paths):
             return role
@@ -106,7 +112,11 @@ def visible_dossiers(actor: Actor):  # noqa: ANN201
     if actor.system or actor.scope.is_superuser:
         return qs
     if actor.scope.roles:
-        return qs.filter(actor.scope.dossier_filter())
+        from .boundaries import counter_paths, returned_at_filter
+
+        returning = counter_paths(actor.scope)  # a counter sees the dossiers whose result it hands over
+        return qs.filter(actor.scope.dossier_filter() | returned_at_filter(returning) if returning
+                         else actor.scope.dossier_filter())
     if actor.user_id is not None:
         return qs.filter(owner_id=actor.user_id)
     return qs.none()

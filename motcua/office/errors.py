@@ -19,6 +19,13 @@ _KNOWN = {
     "This procedure is not for this applicant type.":
         gettext_noop("Thủ tục này không áp dụng cho loại đối tượng đã chọn."),
     "This unit no longer exists.": gettext_noop("Đơn vị tiếp nhận đã giải thể."),
+    # intake regardless of administrative boundaries (motcua.dossiers.boundaries)
+    "This procedure is not received for a unit of another province.":
+        gettext_noop("Thủ tục này không được tiếp nhận hồ sơ cho cơ quan giải quyết thuộc tỉnh khác."),
+    "This procedure is received only at the competent unit's counters.":
+        gettext_noop("Thủ tục này chỉ được tiếp nhận tại bộ phận một cửa của cơ quan có thẩm quyền."),
+    "The result can be collected at the receiving counter or the handling unit's counter.":
+        gettext_noop("Chỉ nhận kết quả được tại nơi tiếp nhận hoặc bộ phận một cửa của cơ quan giải quyết."),
     "Amount too large.": gettext_noop("Số tiền quá lớn."),
     "No version of this procedure is in force on that date.":
         gettext_noop("Thủ tục không có phiên bản đang có hiệu lực."),

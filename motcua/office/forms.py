@@ -150,7 +150,15 @@ class IntakeForm(forms.Form):
     """Counter intake: applicant, units and the component checklist of the version in force."""
 
     receiving_unit = forms.TypedChoiceField(label=_("Nơi tiếp nhận"), coerce=int)
-    handling_unit = forms.TypedChoiceField(label=_("Cơ quan giải quyết"), coerce=int)
+    handling_unit = forms.TypedChoiceField(label=_("Cơ quan giải quyết"), coerce=int, required=False,
+                                           empty_value=None)
+    # intake regardless of administrative boundaries: the commune the applicant lives in routes a
+    # commune-level procedure to its competent unit; the result is collected where they choose
+    residence_commune = forms.TypedChoiceField(label=_("Xã, phường nơi cư trú của người nộp"), coerce=int,
+                                               required=False, empty_value=None)
+    return_place = forms.ChoiceField(label=_("Nơi nhận kết quả (khi nhận tại bộ phận một cửa)"), required=False,
+                                     choices=[("receiving", _("Tại nơi tiếp nhận hồ sơ")),
+                                              ("handling", _("Tại bộ phận một cửa của cơ quan giải quyết"))])
     applicant_type = forms.TypedChoiceField(label=_("Loại đối tượng"), coerce=int, choices=ApplicantType.choices)
     applicant_name = forms.CharField(label=_("Họ tên người nộp / tên tổ chức"), max_length=255)
     applicant_id_number = forms.CharField(label=_("Số định danh cá nhân / mã số"), max_length=20, required=False,
@@ -166,14 +174,19 @@ class IntakeForm(forms.Form):
     result_delivery = forms.ChoiceField(label=_("Hình thức nhận kết quả"), choices=ResultDelivery.choices)
 
     def __init__(self, *args: Any, receiving: list[tuple[int, str]], handling: list[tuple[int, str]],
-                 components: list[Any], **kwargs: Any) -> None:
+                 components: list[Any], residences: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["applicant_id_number"].widget.attrs.update({
             # a returning applicant: their details are filled in from their latest dossier
             "hx-get": reverse("office:intake_applicant"), "hx-trigger": "change", "hx-target": "#applicant-fields",
             "hx-swap": "outerHTML", "hx-include": "#applicant-fields, [name=procedure]", "autocomplete": "off"})
         self.fields["receiving_unit"].choices = receiving
-        self.fields["handling_unit"].choices = handling
+        if residences:  # several competent units: the residence picks one unless the officer does
+            self.fields["handling_unit"].choices = [("", _("Theo nơi cư trú của người nộp"))] + handling
+            self.fields["residence_commune"].choices = [("", "-")] + residences
+        else:
+            self.fields["handling_unit"].choices = handling
+            del self.fields["residence_commune"]
         self.components = components
         for c in components:
             self.fields[f"c{c.pk}"] = forms.BooleanField(label=c.name, required=False, initial=c.required)

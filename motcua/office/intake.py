@@ -3,18 +3,19 @@ component checklist of the version in force, and the due time preview computed b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
 
-from motcua.catalog.choices import Channel
+from motcua.catalog.choices import Channel, IntakeAnywhere
 from motcua.catalog.models import Component, Procedure, ProcedureVersion, ProcessStep
 from motcua.catalog.services import in_force_on, procedures_in_force
 from motcua.core import clock
+from motcua.dossiers import boundaries
 from motcua.dossiers import services as svc
-from motcua.units.choices import Role
+from motcua.units.choices import Role, UnitKind
 from motcua.units.models import Unit
 
 SEARCH_LIMIT = 10
@@ -27,7 +28,21 @@ def search_procedures(text: str) -> list[ProcedureVersion]:
         return []
     qs = procedures_in_force(clock.local_date(clock.now())).select_related("procedure")
     qs = qs.filter(Q(procedure__code__istartswith=text) | Q(name__icontains=text) | Q(procedure__name__icontains=text))
-    return list(qs.order_by("procedure__code")[:SEARCH_LIMIT])
+    found = list(qs.order_by("procedure__code")[:SEARCH_LIMIT])
+    _with_competent_units(found)
+    return found
+
+
+def _with_competent_units(versions: list[ProcedureVersion]) -> None:
+    """Set ``competent`` on each version: the names of the units its process routes to (one query)."""
+    pairs = (ProcessStep.objects.filter(procedure_id__in=[v.procedure_id for v in versions],
+                                        unit__dissolved_on__isnull=True)
+             .values_list("procedure_id", "unit__name").distinct().order_by("procedure_id", "unit__path"))
+    names: dict[int, list[str]] = {}
+    for proc_id, name in pairs:
+        names.setdefault(proc_id, []).append(name)
+    for v in versions:
+        v.competent = names.get(v.procedure_id, [])  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -39,6 +54,9 @@ class Setup:
     components: list[Component]
     receiving: list[Unit]
     handling: list[Unit]
+    # the communes an applicant may live in, to route a commune-level procedure to the competent
+    # commune (intake regardless of administrative boundaries); empty for a province-level one
+    residences: list[Unit] = field(default_factory=list)
 
 
 def setup(actor: svc.Actor, procedure_code: str) -> Setup | None:
@@ -51,18 +69,39 @@ def setup(actor: svc.Actor, procedure_code: str) -> Setup | None:
     receiving = list(Unit.objects.filter(pk__in=counter_ids, dissolved_on__isnull=True).order_by("path"))
     handling = list(Unit.objects.filter(pk__in=ProcessStep.objects.filter(procedure=proc).values("unit_id"),
                                         dissolved_on__isnull=True).order_by("path"))
-    return Setup(proc, version, list(version.components.order_by("order")), receiving, handling)
+    handling = _allowed_handling(version, receiving, handling)
+    return Setup(proc, version, list(version.components.order_by("order")), receiving, handling,
+                 _residences(handling))
 
 
-def default_handling(receiving: Unit | None, handling: list[Unit]) -> int | None:
-    """The handling unit whose subtree holds the receiving unit (its commune), else the first."""
-    if not handling:
-        return None
-    if receiving is not None:
-        inside = [u for u in handling if receiving.path.startswith(u.path)]
-        if inside:
-            return max(inside, key=lambda u: len(u.path)).pk
-    return handling[0].pk
+def _allowed_handling(version: ProcedureVersion, receiving: list[Unit], handling: list[Unit]) -> list[Unit]:
+    """The competent units the counters may route to, as the version's ``intake_anywhere`` allows:
+    those of the counters' own territory, of their province, or of every province."""
+    if not receiving or version.intake_anywhere == IntakeAnywhere.NATIONWIDE:
+        return handling
+    if version.intake_anywhere == IntakeAnywhere.NONE:
+        homes = {boundaries.territory_of(u).pk for u in receiving}
+        return [u for u in handling if boundaries.territory_of(u).pk in homes]
+    provinces = {u.province_id for u in receiving}
+    return [u for u in handling if u.province_id in provinces]
+
+
+def _residences(handling: list[Unit]) -> list[Unit]:
+    """The communes inside the competent units (a commune-level procedure has several): the
+    applicant's residence picks the one that handles the dossier."""
+    if len(handling) < 2:
+        return []
+    under = Q(pk__in=[])
+    for u in handling:
+        under |= Q(path__startswith=u.path)
+    return list(Unit.objects.filter(under, kind=UnitKind.COMMUNE, dissolved_on__isnull=True).order_by("name"))
+
+
+def default_handling(receiving: Unit | None, handling: list[Unit], residence: Unit | None = None) -> int | None:
+    """The competent unit holding the applicant's residence commune, else the one whose subtree holds
+    the receiving unit (its commune), else the first (a province department)."""
+    unit = boundaries.competent_unit(handling, residence, receiving)
+    return unit.pk if unit else None
 
 
 def preview_due(version: ProcedureVersion, receiving: Unit, at: datetime | None = None) -> list[dict[str, Any]]:

@@ -134,8 +134,10 @@ def component_choices(ctx: dict[str, Any]) -> list[tuple[int, str]]:
 
 
 def _units(d: Dossier) -> dict[str, Unit | None]:
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=[d.receiving_unit_id, d.handling_unit_id])}
-    return {"receiving_unit": units.get(d.receiving_unit_id), "handling_unit": units.get(d.handling_unit_id)}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=[d.receiving_unit_id, d.handling_unit_id, d.return_unit_id])}
+    back = d.return_unit_id if d.return_unit_id else d.receiving_unit_id  # where the result is handed over
+    return {"receiving_unit": units.get(d.receiving_unit_id), "handling_unit": units.get(d.handling_unit_id),
+            "return_unit": units.get(back) if d.result_delivery == "counter" else None}
 
 
 def replace_form(ctx: dict[str, Any], act: Any, form: Any) -> None:
@@ -151,10 +153,20 @@ def replace_form(ctx: dict[str, Any], act: Any, form: Any) -> None:
 def intake_form_kwargs(setup: intake.Setup) -> dict[str, Any]:
     receiving = setup.receiving
     handling = setup.handling or receiving
-    default = intake.default_handling(receiving[0], handling)
-    return {"receiving": [(u.pk, u.name) for u in receiving], "handling": [(u.pk, u.name) for u in handling],
-            "components": setup.components,
-            "initial": {"handling_unit": default, "receiving_unit": receiving[0].pk}}
+    # a commune-level procedure routes by the applicant's residence (chosen in the form) by default
+    default = None if setup.residences else intake.default_handling(receiving[0], handling)
+    return {"receiving": [(u.pk, u.name) for u in receiving], "handling": _handling_choices(receiving, handling),
+            "residences": [(u.pk, u.name) for u in setup.residences], "components": setup.components,
+            "initial": {"handling_unit": default, "receiving_unit": receiving[0].pk, "return_place": "receiving"}}
+
+
+def _handling_choices(receiving: list[Unit], handling: list[Unit]) -> list[tuple[int, str]]:
+    """The competent units, those of another province named with it (cross-province intake)."""
+    home = {u.province_id for u in receiving}
+    other = {u.province_id for u in handling} - home
+    provinces = Unit.objects.in_bulk(list(other)) if other else {}
+    return [(u.pk, f"{u.name} ({provinces[u.province_id].name})" if u.province_id in provinces else u.name)
+            for u in handling]
 
 
 APPLICANT_FIELDS = {"applicant_name": "name", "applicant_type": "type", "applicant_id_number": "id_number",
@@ -175,12 +187,30 @@ def pick_unit(units: list[Unit], value: str | None) -> Unit | None:
     return by_id.get(value or "") or (units[0] if units else None)
 
 
+UNIT_FIELDS = {"handling_unit_code": "handling_unit", "receiving_unit_code": "receiving_unit",
+               "return_unit_code": "return_place"}
+
+
+def mark_unit_errors(form: IntakeForm, err: Any, message: str) -> None:
+    """Show a refusal of the units (another province, not the competent unit's counter) on its field."""
+    for key, name in UNIT_FIELDS.items():
+        if key in getattr(err, "fields", {}) and name in form.fields:
+            form.add_error(name, message)
+
+
 def intake_request(setup: intake.Setup, form: IntakeForm) -> svc.IntakeRequest:
     cd = form.cleaned_data
-    units = {u.pk: u for u in (*setup.receiving, *setup.handling)}
+    units = {u.pk: u for u in (*setup.receiving, *setup.handling, *setup.residences)}
+    receiving = units[cd["receiving_unit"]]
+    handling = units.get(cd.get("handling_unit") or 0) or intake.boundaries.competent_unit(
+        setup.handling or setup.receiving, units.get(cd.get("residence_commune") or 0), receiving)
+    assert handling is not None  # the receiving units are the last resort
+    back = ""
+    if cd.get("return_place") == "handling":
+        back = intake.boundaries.handling_counters(handling)[0].code
     return svc.IntakeRequest(
-        procedure_code=setup.procedure.code, receiving_unit_code=units[cd["receiving_unit"]].code,
-        handling_unit_code=units[cd["handling_unit"]].code, channel=Channel.DIRECT,
+        procedure_code=setup.procedure.code, receiving_unit_code=receiving.code,
+        handling_unit_code=handling.code, channel=Channel.DIRECT, return_unit_code=back,
         applicant=svc.Applicant(name=cd["applicant_name"], type=cd["applicant_type"],
                                 id_number=cd["applicant_id_number"], phone=cd["applicant_phone"],
                                 email=cd["applicant_email"], address=cd["applicant_address"]),

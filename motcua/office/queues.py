@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core import clock
 from motcua.domain.lifecycle import Status
+from motcua.dossiers import boundaries
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier
 from motcua.units.choices import Role
@@ -31,7 +32,7 @@ class Queue:
     title: object
     statuses: tuple[int, ...]
     roles: frozenset[str]
-    path: str  # "receiving", "handling" or "" (any visible dossier)
+    path: str  # "receiving", "handling", "return" (boundaries.return_queue_filter) or "" (any visible dossier)
     leader_step: bool = False  # only dossiers at an approval step
     flag: str = ""  # "overdue" / "approaching": services.flagged
     sort: str = "due_at"
@@ -47,7 +48,8 @@ QUEUES: tuple[Queue, ...] = (
           bulk_forward=True),
     Queue("approve", _("Chờ phê duyệt"), (S.PROCESSING,), frozenset({Role.LEADER}), "handling",
           leader_step=True, bulk_forward=True),
-    Queue("return", _("Chờ trả kết quả"), (S.PROCESSED,), frozenset({Role.COUNTER_OFFICER}), "receiving"),
+    # received here with no other return unit, or to be handed over here (intake across boundaries)
+    Queue("return", _("Chờ trả kết quả"), (S.PROCESSED,), frozenset({Role.COUNTER_OFFICER}), "return"),
     Queue("supplement", _("Đang yêu cầu bổ sung"), (S.SUPPLEMENT,), STAFF, ""),
     Queue("approaching", _("Sắp đến hạn"), (), STAFF, "", flag="approaching"),
     Queue("overdue", _("Quá hạn"), (), STAFF, "", flag="overdue"),
@@ -113,7 +115,10 @@ def base_queryset(actor: svc.Actor, queue: Queue, now: datetime, province: int |
         qs = qs.filter(status__in=queue.statuses)
     if queue.path and not (actor.system or actor.scope.is_superuser):
         paths = actor.scope.paths(queue.roles)
-        qs = qs.filter(Q(pk__in=[]) if not paths else _any_prefix(f"{queue.path}_path", paths))
+        if queue.path == "return":
+            qs = qs.filter(boundaries.return_queue_filter(paths))
+        else:
+            qs = qs.filter(Q(pk__in=[]) if not paths else _any_prefix(f"{queue.path}_path", paths))
     if queue.leader_step:
         qs = qs.filter(current_step__approval=True)  # the process marks the leader's approval step
     if queue.flag == "step_overdue":

@@ -219,6 +219,7 @@ def intake_page(request: HttpRequest) -> HttpResponse:
                 d = svc.intake(actor, pages.intake_request(setup, form))
                 sections.apply_intake(actor, setup, request, d)
         except DomainError as err:
+            pages.mark_unit_errors(form, err, friendly(err))
             return render(request, "office/intake.html",
                           base | {"error": friendly(err), "field_errors": err.fields,
                                   "sections": sections.intake_sections(actor, setup, request)},

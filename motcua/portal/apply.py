@@ -77,6 +77,8 @@ def _application(request: HttpRequest, version: ProcedureVersion, draft: Draft |
                 return _save(request, version, form, draft)
             except DomainError as err:
                 show_errors(form, err)
+                if "handling_unit_code" in err.fields and "handling_unit" not in form.errors:
+                    form.add_error("handling_unit", friendly(err))  # not received across provinces
                 ctx["error"], status = friendly(err), err.http_status
         else:
             ctx["error"] = _("Vui lòng kiểm tra lại các thông tin được đánh dấu.")

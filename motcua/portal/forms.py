@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.choices import ApplicantType, Level
 from motcua.catalog.models import Component, ProcedureVersion
+from motcua.dossiers.boundaries import competent_units
 from motcua.dossiers.choices import ResultDelivery
 
 from .accounts import is_staff
@@ -108,6 +109,12 @@ class ApplicationForm(forms.Form):
     request_summary = forms.CharField(label=_("Nội dung yêu cầu"), required=False, max_length=1000,
                                       widget=forms.Textarea(attrs={"rows": 3}))
     result_delivery = forms.ChoiceField(label=_("Nhận kết quả"), choices=ResultDelivery.choices)
+    # intake regardless of administrative boundaries: the competent unit and where to collect the result
+    handling_unit = forms.TypedChoiceField(label=_("Cơ quan giải quyết"), coerce=int, required=False,
+                                           empty_value=None)
+    return_place = forms.ChoiceField(label=_("Nơi nhận kết quả (khi nhận tại bộ phận một cửa)"), required=False,
+                                     choices=[("receiving", _("Tại nơi nộp hồ sơ")),
+                                              ("handling", _("Tại bộ phận một cửa của cơ quan giải quyết"))])
 
     def __init__(self, *args: Any, version: ProcedureVersion, destinations: list[Destination],
                  offers: dict[int, list[Any]] | None = None, **kwargs: Any) -> None:
@@ -116,6 +123,8 @@ class ApplicationForm(forms.Form):
         self.offers = offers or {}
         self.fields["receiving_unit"].choices = [
             (d.receiving.pk, f"{d.receiving.name} ({d.handling.name})") for d in destinations]
+        self.fields["handling_unit"].choices = [("", _("Theo nơi nộp hồ sơ"))] + [
+            (u.pk, u.name) for u in competent_units(version.procedure_id)]
         types = version.applicant_types or list(ApplicantType.values)
         self.fields["applicant_type"].choices = [(t, ApplicantType(t).label) for t in types]
         for c in self.components:

@@ -21,6 +21,7 @@ from motcua.catalog.choices import ApplicantType, Channel
 from motcua.catalog.models import ProcedureVersion
 from motcua.domain.errors import NotFound, ValidationFailed
 from motcua.domain.lifecycle import Action, Status
+from motcua.dossiers import boundaries
 from motcua.dossiers import services as svc
 from motcua.dossiers.choices import FileKind, ResultDelivery
 from motcua.dossiers.models import Dossier, DossierEvent, DossierFile
@@ -53,6 +54,10 @@ class Application:
     applicant_address: str = ""
     request_summary: str = ""
     result_delivery: str = ResultDelivery.ONLINE
+    # intake regardless of administrative boundaries: the competent unit (None: the destination's)
+    # and where the result is collected at a counter ("receiving" or "handling")
+    handling_unit: int | None = None
+    return_place: str = "receiving"
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Application:
@@ -142,9 +147,16 @@ def _intake_request(user, version: ProcedureVersion, app: Application,  # noqa: 
     dest = _destination(version, app.receiving_unit)
     if not app.applicant_phone.strip():
         raise Refused(_("Vui lòng nhập số điện thoại liên hệ."), fields={"applicant_phone": "required"})
+    handling = dest.handling
+    if app.handling_unit:  # another competent unit than the centre's (the applicant's residence)
+        chosen = [u for u in boundaries.competent_units(version.procedure_id) if u.pk == app.handling_unit]
+        if not chosen:
+            raise Refused(_("Vui lòng chọn cơ quan giải quyết."), fields={"handling_unit": "required"})
+        handling = chosen[0]
+    back = boundaries.handling_counters(handling)[0].code if app.return_place == "handling" else ""
     return svc.IntakeRequest(
         procedure_code=version.procedure.code, receiving_unit_code=dest.receiving.code,
-        handling_unit_code=dest.handling.code, channel=Channel.ONLINE,
+        handling_unit_code=handling.code, channel=Channel.ONLINE, return_unit_code=back,
         applicant=svc.Applicant(name=app.applicant_name, type=app.applicant_type, id_number=app.applicant_id_number,
                                 phone=app.applicant_phone, email=app.applicant_email, address=app.applicant_address),
         components=[svc.ComponentInput(component_id=c.pk, originals=c.originals, copies=c.copies)
