@@ -139,3 +139,43 @@ def kinds() -> list[tuple[str, str]]:
 def live_units(on: date | None = None) -> Any:
     on = on or clock.local_date(clock.now())
     return Unit.objects.filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=on))
+
+
+def named_codes(spec: dict[str, Any]) -> set[str]:
+    """Every existing unit code a spec names (sources, target, unit, parents)."""
+    codes: set[str] = set()
+    for key in ("sources",):
+        codes |= {c for c in spec.get(key) or [] if isinstance(c, str)}
+    for key in ("source", "unit", "target_code", "parent_code"):
+        if isinstance(spec.get(key), str):
+            codes.add(spec[key])
+    news = [spec.get("target")] + list(spec.get("targets") or [])
+    codes |= {t["parent_code"] for t in news if isinstance(t, dict) and isinstance(t.get("parent_code"), str)}
+    return codes
+
+
+def may_reorganize(user: Any, spec: dict[str, Any] | None = None) -> bool:
+    """Administrators only: a superuser, or the admin role over every unit the spec names."""
+    from .choices import Role
+    from .services import scope_for
+
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    if not scope.has_role(Role.ADMIN):
+        return False
+    paths = Unit.objects.filter(code__in=named_codes(spec or {})).values_list("path", flat=True)
+    return all(scope.has_role(Role.ADMIN, p) for p in paths)
+
+
+def visible_reorganizations(user: Any) -> Any:
+    """The reorganizations an administrator may list: all of them for a superuser, else those they
+    created or that name a unit inside their admin subtrees (small table: filtered in Python)."""
+    from .services import scope_for
+
+    scope = scope_for(user)
+    qs = Reorganization.objects.order_by("-effective_on", "-pk")
+    if scope.is_superuser:
+        return list(qs)
+    return [r for r in qs if r.created_by_id == getattr(user, "pk", None)
+            or (named_codes(r.spec if isinstance(r.spec, dict) else {}) and may_reorganize(user, r.spec))]
