@@ -8,6 +8,7 @@ running (``as_of`` says which).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -22,6 +23,7 @@ from motcua.dossiers.explain import render_explanation
 from motcua.dossiers.services import Actor, visible_dossiers
 from motcua.units.models import Unit
 
+from . import boundaries as bd
 from . import exports as ex
 from . import index766 as idx
 from . import periodic
@@ -34,6 +36,9 @@ from .steps import late_steps_of_unit
 
 router = Router()
 Basis = Literal["handling", "receiving"]
+# "then": the units as they were at the period end; "now": today's units with their predecessors'
+# history (motcua.reports.boundaries); none: now, or then for a unit that has ended
+Boundaries = Literal["then", "now"]
 # what the parameters accept, in the OpenAPI document (see motcua.api.docs); the period's own checks
 # (end not before start, at most MAX_PERIOD_DAYS) are in svc.period_of
 Day = Annotated[date, Field(json_schema_extra={
@@ -61,10 +66,12 @@ def _unit(request: HttpRequest, code: str, field: str = "unit") -> Unit:
     return unit
 
 
-def _filters(field: str | None, procedure: str | None, channel: int | None, basis: Basis) -> Filters:
+def _filters(field: str | None, procedure: str | None, channel: int | None, basis: Basis,
+             boundaries: Boundaries | None = None, unit: Unit | None = None) -> Filters:
     if channel is not None and channel not in (1, 2, 3):
         raise ValidationFailed("Invalid filter.", fields={"channel": "must be 1 (direct), 2 (online) or 3 (post)"})
-    return Filters(field or None, procedure or None, channel, basis)
+    chosen = bd.resolve(unit, boundaries or "") if unit is not None else (boundaries or "")
+    return Filters(field or None, procedure or None, channel, basis, chosen)
 
 
 def _num(value: Decimal | None) -> float | None:
@@ -76,7 +83,7 @@ def figures_out(unit: Unit, period: svc.Period, figs: Figures, filters: Filters)
         "unit": unit.code, "unit_name": unit.name, "start": period.start, "end": period.until or period.end,
         "as_of": period.as_of,
         "filters": {"field": filters.field, "procedure": filters.procedure, "channel": filters.channel,
-                    "basis": filters.basis},
+                    "basis": filters.basis, "boundaries": filters.boundaries},
         "counts": figs.counts,
         "labels": LABELS,
         "rates": {k: {"value": _num(r.value), "numerator": r.numerator, "denominator": r.denominator,
@@ -88,10 +95,11 @@ def figures_out(unit: Unit, period: svc.Period, figs: Figures, filters: Filters)
 @router.get("/figures", response={200: FiguresOut, **REPORT},
             summary="Figures of a unit and period, from the event log")
 def figures(request: HttpRequest, unit: str, start: Day, end: Day, field: str | None = None,  # noqa: ANN201
-            procedure: str | None = None, channel: Channel | None = None, basis: Basis = "handling"):
+            procedure: str | None = None, channel: Channel | None = None, basis: Basis = "handling",
+            boundaries: Boundaries | None = None):
     u = _unit(request, unit)
     period = svc.period_of(start, end)
-    flt = _filters(field, procedure, channel, basis)
+    flt = _filters(field, procedure, channel, basis, boundaries, u)
     out = figures_out(u, period, svc.compute_figures(u, period.start, period.end, flt), flt)
     out["late_steps"] = late_steps_of_unit(u.path, period.start, period.end, period.as_of, flt.basis).as_dict()
     return out
@@ -101,10 +109,11 @@ def figures(request: HttpRequest, unit: str, start: Day, end: Day, field: str | 
 def drill_down(request: HttpRequest, figure: Figure, unit: str, start: Day, end: Day,  # noqa: ANN201, PLR0913
                field: str | None = None, procedure: str | None = None, channel: Channel | None = None,
                basis: Basis = "handling", after: int | None = None,
-               limit: Annotated[int, Field(ge=1, le=1000)] = 100):
+               limit: Annotated[int, Field(ge=1, le=1000)] = 100, boundaries: Boundaries | None = None):
     u = _unit(request, unit)
     period = svc.period_of(start, end)
-    rows = svc.dossiers_for(figure, u, period.start, period.end, _filters(field, procedure, channel, basis),
+    rows = svc.dossiers_for(figure, u, period.start, period.end,
+                            _filters(field, procedure, channel, basis, boundaries, u),
                             after=after, limit=limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
@@ -123,7 +132,8 @@ def why(request: HttpRequest, dossier_id: int, start: Day, end: Day):  # noqa: A
     v = out["verdict"]
     return {"id": d.pk, "code": d.code, "start": period.start, "end": period.until or period.end,
             "as_of": period.as_of, "figures": out["figures"],
-            "category": v.category.value, "explanation": render_explanation(v)}
+            "category": v.category.value, "explanation": render_explanation(v),
+            "moves": [vars(m) for m in out["moves"]], "units": out["units"]}
 
 
 def index_out(ui: idx.UnitIndex, period: svc.Period, rank: int | None = None) -> dict[str, Any]:
@@ -150,19 +160,21 @@ def index_out(ui: idx.UnitIndex, period: svc.Period, rank: int | None = None) ->
 
 
 @router.get("/index766", response={200: IndexOut, **REPORT}, summary="Decision 766 index of a unit and period")
-def index766(request: HttpRequest, unit: str, start: Day, end: Day):  # noqa: ANN201
+def index766(request: HttpRequest, unit: str, start: Day, end: Day,  # noqa: ANN201
+             boundaries: Boundaries | None = None):
     u = _unit(request, unit)
     period = svc.period_of(start, end)
-    return index_out(idx.compute_index(u, period), period)
+    return index_out(idx.compute_index(u, period, _filters(None, None, None, "handling", boundaries, u)), period)
 
 
 @router.get("/index766/ranking", response={200: RankingOut, **REPORT}, summary="Units ranked by the Decision 766 index")
-def ranking(request: HttpRequest, parent: str, start: Day, end: Day, kind: UnitKindName | None = None):  # noqa: ANN201
+def ranking(request: HttpRequest, parent: str, start: Day, end: Day, kind: UnitKindName | None = None,  # noqa: ANN201
+            boundaries: Boundaries | None = None):
     if kind is not None and kind not in ("district", "commune", "agency", "department", "service_centre"):
         raise ValidationFailed("Invalid filter.", fields={"kind": "a unit kind below a province"})
     p = _unit(request, parent, "parent")
     period = svc.period_of(start, end)
-    rows = idx.ranking(p, period, kind)
+    rows = idx.ranking(p, period, kind, boundaries or "")
     return {"parent": p.code, "start": period.start, "end": period.until or period.end,
             "items": [index_out(r.index, period, r.rank) for r in rows]}
 
@@ -184,6 +196,7 @@ def _export_query(request: HttpRequest, unit: str, start: date, end: date, filte
     if figure is not None:
         svc.check_figure(figure)
     u = _unit(request, unit)
+    filters = replace(filters, boundaries=bd.resolve(u, filters.boundaries))
     return ex.ExportQuery(u, svc.period_of(start, end), filters, figure or None)
 
 
@@ -197,8 +210,9 @@ def _attach(resp: HttpResponse, name: str) -> HttpResponse:
             response={200: None, **REPORT}, openapi_extra={"responses": _CSV})
 def export_dossiers_csv(request: HttpRequest, unit: str, start: Day, end: Day,  # noqa: PLR0913
                         field: str | None = None, procedure: str | None = None, channel: Channel | None = None,
-                        basis: Basis = "handling", figure: Figure | None = None) -> HttpResponse:
-    q = _export_query(request, unit, start, end, _filters(field, procedure, channel, basis), figure)
+                        basis: Basis = "handling", figure: Figure | None = None,
+                        boundaries: Boundaries | None = None) -> HttpResponse:
+    q = _export_query(request, unit, start, end, _filters(field, procedure, channel, basis, boundaries), figure)
     resp = StreamingHttpResponse(ex.csv_chunks(q), content_type="text/csv; charset=utf-8")
     resp["X-Accel-Buffering"] = "no"  # nginx: pass the chunks on as they come
     return _attach(resp, ex.export_name("Danh sách hồ sơ", q.unit, q.period, q.figure, "csv"))
@@ -208,8 +222,9 @@ def export_dossiers_csv(request: HttpRequest, unit: str, start: Day, end: Day,  
             response={200: None, **REPORT}, openapi_extra={"responses": _XLSX})
 def export_dossiers_xlsx(request: HttpRequest, unit: str, start: Day, end: Day,  # noqa: PLR0913
                          field: str | None = None, procedure: str | None = None, channel: Channel | None = None,
-                         basis: Basis = "handling", figure: Figure | None = None) -> HttpResponse:
-    q = _export_query(request, unit, start, end, _filters(field, procedure, channel, basis), figure)
+                         basis: Basis = "handling", figure: Figure | None = None,
+                         boundaries: Boundaries | None = None) -> HttpResponse:
+    q = _export_query(request, unit, start, end, _filters(field, procedure, channel, basis, boundaries), figure)
     info = ex.describe(q, f"{LABELS[q.figure]} ({q.figure})" if q.figure else None)
     resp = StreamingHttpResponse(ex.xlsx_chunks(q, info=info), content_type=ex.XLSX_CONTENT_TYPE)
     resp["X-Accel-Buffering"] = "no"
@@ -220,11 +235,12 @@ def export_dossiers_xlsx(request: HttpRequest, unit: str, start: Day, end: Day, 
             response={200: None, **REPORT}, openapi_extra={"responses": _XLSX})
 def export_report_xlsx(request: HttpRequest, unit: str, start: Day, end: Day,  # noqa: PLR0913
                        field: str | None = None, procedure: str | None = None, channel: Channel | None = None,
-                       basis: Basis = "handling", kind: UnitKindName | None = None) -> HttpResponse:
+                       basis: Basis = "handling", kind: UnitKindName | None = None,
+                       boundaries: Boundaries | None = None) -> HttpResponse:
     if kind is not None and kind not in UNIT_KINDS:
         raise ValidationFailed("Invalid filter.", fields={"kind": "a unit kind below a province"})
-    flt = _filters(field, procedure, channel, basis)
     u = _unit(request, unit)
+    flt = _filters(field, procedure, channel, basis, boundaries, u)
     period = svc.period_of(start, end)
 
     def describe(f: Filters) -> str:

@@ -236,7 +236,7 @@ class Scope:
 def scope_of(unit: Unit, boundaries: str, period_end: Any, column: str = "handling",
              umap: UnitMap | None = None) -> Scope:
     """The scope of ``unit`` for the period ending (exclusive) at ``period_end``."""
-    day = clock.local_date(period_end - _MICRO)
+    day = period_day(period_end)
     umap = umap or load_map()
     chosen = resolve(unit, boundaries, umap)
     transfers = chosen == THEN and any_transfer()
@@ -267,3 +267,63 @@ def signed_paths(scope: Scope) -> dict[str, int]:
                 coef[c] -= 1
     return {p: n for p, n in coef.items() if n}
 
+
+
+def period_day(period_end: Any) -> date:
+    """The day whose boundaries "then" means: the last day judged (the period's, or today's while
+    it runs: ``period_end`` is then now)."""
+    return clock.local_date(period_end - _MICRO)
+
+
+# ---- the "why" of a dossier that moved ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Move:
+    """One TRANSFER of a dossier: from which unit to which, when, by which decision."""
+
+    from_code: str
+    from_name: str
+    to_code: str
+    to_name: str
+    on: date
+    decision: str
+    which: str
+
+
+def moves_of(dossier_id: int, before: Any = None) -> list[Move]:
+    """The dossier's transfers (before ``before``, if given), oldest first, with the units' names
+    as they were and the reorganization's decision number."""
+    from motcua.units.models import Reorganization
+
+    qs = DossierEvent.objects.filter(dossier_id=dossier_id, action=TRANSFER).order_by("seq")
+    if before is not None:
+        qs = qs.filter(at__lt=before)
+    rows = list(qs.values_list("at", "data", "note"))
+    if not rows:
+        return []
+    umap = load_map()
+    reorgs = dict(Reorganization.objects.filter(
+        pk__in=[d.get("reorganization") for _a, d, _n in rows if (d or {}).get("reorganization")])
+        .values_list("pk", "decision_number"))
+    out = []
+    for at, data, note in rows:
+        data, on = data or {}, clock.local_date(at)
+        src, dst = data.get("from_unit"), data.get("to_unit")
+        out.append(Move(data.get("from_code") or umap.codes.get(src, ""),
+                        umap.name_on(src, on - timedelta(days=1)) if src else "",
+                        data.get("to_code") or umap.codes.get(dst, ""), umap.name_on(dst, on) if dst else "",
+                        on, reorgs.get(data.get("reorganization"), "") or note, data.get("which", "handling")))
+    return out
+
+
+def moves_sentence(moves: list[Move]) -> str:
+    """"Tiếp nhận tại X; chuyển sang Y ngày dd/mm/yyyy theo Nghị quyết ..." (several moves: each)."""
+    if not moves:
+        return ""
+    parts = [str(_("Tiếp nhận tại %(unit)s") % {"unit": moves[0].from_name or moves[0].from_code})]
+    for m in moves:
+        text = _("chuyển sang %(unit)s ngày %(d)s") % {"unit": m.to_name or m.to_code, "d": f"{m.on:%d/%m/%Y}"}
+        if m.decision:
+            text = _("%(move)s theo %(decision)s") % {"move": text, "decision": m.decision}
+        parts.append(str(text))
+    return "; ".join(parts) + "."

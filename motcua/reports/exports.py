@@ -70,6 +70,7 @@ from motcua.dossiers.choices import StatusChoices, VerdictChoices
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.units.models import Unit
 
+from . import boundaries as bd
 from .facts import Facts, Filters, load_facts
 from .figures import memberships
 from .reasons import _WHY
@@ -166,14 +167,16 @@ def iter_facts(q: ExportQuery, batch: int | None = None) -> Iterator[list[tuple[
     size = batch or BATCH
     cal = calendar_for(q.unit.province_id)
     start, end = q.period.epochs
-    ids_qs = Dossier.objects.filter(q.filters.dossier_q(q.unit.path)).order_by("pk").values_list("pk", flat=True)
+    scope = bd.scope_of(q.unit, q.filters.boundaries, q.period.end, q.filters.basis)
+    where = q.filters.dossier_q(q.unit.path) if scope.trivial else scope.dossier_q() & q.filters.dossier_q("/")
+    ids_qs = Dossier.objects.filter(where).order_by("pk").values_list("pk", flat=True)
     after = 0
     while True:
         ids = list(ids_qs.filter(pk__gt=after)[:size])
         if not ids:
             return
         after = ids[-1]
-        facts = load_facts(q.unit.path, q.period.start, q.period.end, q.filters, cal, ids)
+        facts = load_facts(q.unit.path, q.period.start, q.period.end, q.filters, cal, ids, scope)
         extras = load_extras(q.unit, facts, q.filters, q.period)
         chosen = []
         for f in facts:
@@ -553,6 +556,7 @@ def describe(q: ExportQuery, figure_label: str | None) -> list[tuple[str, str]]:
         (_("Lĩnh vực"), f.field or ""), (_("Thủ tục"), f.procedure or ""),
         (_("Kênh nộp"), str(Channel(f.channel).label) if f.channel else ""),
         (_("Theo"), _("cơ quan giải quyết") if f.basis == "handling" else _("nơi tiếp nhận")),
+        (_("Đơn vị theo"), str(bd.LABELS[f.boundaries]) if f.boundaries else ""),
         (_("Thời điểm xuất"), clock.local(clock.now()).strftime(DATETIME_FORMAT)),
         (_("Thời điểm tính số liệu"), as_of_text(q.period)),
     ]

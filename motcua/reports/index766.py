@@ -1,7 +1,8 @@
 """The Decision 766 index of a unit and period, and the ranking of units.
 
-Weights and thresholds are data: ``fixtures/index766_*.json``, one file per version, the one in
-force on the period's last day applies. Indicators read named *measures* (numerator and
+Weights and thresholds are data: ``fixtures/index766_v<version>.json``, one file per version; which
+version is in force on which dates is the rules registry's (``INDEX766`` in motcua/domain/rules_data.py),
+and the one in force on the period's last day applies. Indicators read named *measures* (numerator and
 denominator) that the statistics engine computes from the same figures as every report; a
 measure no part of motcua provides yet (publication, synchronization, payments, feedback,
 population database) is N/A and scores nothing, never a made-up number.
@@ -16,10 +17,13 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from motcua.core import clock
 from motcua.core.clock import local_date
 from motcua.domain import indicators as ind
+from motcua.domain import rules
 from motcua.units.models import Unit
 
+from . import boundaries as bd
 from .facts import NO_FILTERS, Filters
 from .figures import Figures
 from .services import Period, compute_figures, compute_figures_of_units
@@ -29,16 +33,25 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @lru_cache(maxsize=1)
 def index_versions() -> tuple[ind.IndexVersion, ...]:
-    """Every weights version shipped in ``fixtures/`` (validated)."""
+    """Every weights version the rules registry dates, read from ``fixtures/`` (validated; a file whose
+    own ``effective_from`` disagrees with the registry is refused, so the two cannot drift apart)."""
     out = []
-    for path in sorted(FIXTURES.glob("index766_*.json")):
-        with path.open(encoding="utf-8") as fh:
-            out.append(ind.parse_index(json.load(fh)))
+    for dated in rules.index766_periods():
+        with (FIXTURES / f"index766_v{dated.value}.json").open(encoding="utf-8") as fh:
+            version = ind.parse_index(json.load(fh))
+        if (version.version, version.effective_from) != (dated.value, dated.effective_from):
+            raise ValueError(f"index766_v{dated.value}.json: version {version.version} from {version.effective_from}"
+                             f", the rules registry says {dated.value} from {dated.effective_from}")
+        out.append(version)
     return tuple(out)
 
 
 def version_for(period: Period) -> ind.IndexVersion:
-    return ind.version_in_force(index_versions(), period.last_day)
+    """The weights the rules registry puts in force on the period's last day (LookupError before 766)."""
+    key = rules.index766_for(period.last_day)
+    if key is None:
+        raise LookupError(f"no index version in force on {period.last_day}")
+    return next(v for v in index_versions() if v.version == key)
 
 
 def measures(figs: Figures) -> dict[str, ind.Measure | None]:
@@ -111,20 +124,49 @@ def ranked_units(parent: Unit, kind: str | None = None) -> list[Unit]:
     return list(qs.order_by("code"))
 
 
+def units_on(parent: Unit, period: Period, kind: str | None, boundaries: str) -> list[Unit]:
+    """The units ranked (and listed by the periodic report) on these boundaries: as the tree was on
+    the period's last day ("then"), or today's units, those that ended left out ("now")."""
+    if boundaries == bd.THEN:
+        return then_ranked_units(parent, kind, period)
+    today = local_date(clock.now())
+    return [u for u in ranked_units(parent, kind) if u.dissolved_on is None or u.dissolved_on > today]
+
+
+def then_ranked_units(parent: Unit, kind: str | None, period: Period) -> list[Unit]:
+    """:func:`ranked_units` as the tree was on the period's last day (names of then)."""
+    umap, day = bd.load_map(), bd.period_day(period.end)
+    top = umap.path_on(parent.pk, day)
+    if top is None:
+        return []
+    depth = top.count("/") + 1
+    out = []
+    for u in Unit.objects.exclude(pk=parent.pk).order_by("code"):
+        path = umap.path_on(u.pk, day)
+        if path is None or not path.startswith(top):
+            continue
+        if (u.kind == kind) if kind else (path.count("/") == depth and u.kind != "service_centre"):
+            u.name = umap.name_on(u.pk, day)  # shown only, never saved
+            out.append(u)
+    return out
+
+
 @dataclass(frozen=True)
 class RankingRow:
     rank: int | None  # None: no indicator has data for the unit (shown N/A, listed last, not ranked)
     index: UnitIndex
 
 
-def ranking(parent: Unit, period: Period, kind: str | None = None) -> list[RankingRow]:
+def ranking(parent: Unit, period: Period, kind: str | None = None, boundaries: str = "") -> list[RankingRow]:
     """The index of every ranked unit under ``parent``, best first (ties share a rank), from one
-    read of the read model for all of them (or of the event log when it cannot answer). Units
-    dissolved before the period began are not ranked; units without any data are listed last,
+    read of the read model for all of them (or of the event log when it cannot answer). By today's
+    units (the default) the units that exist today, each with its predecessors' history (an ended
+    unit is no longer ranked); by the boundaries of the time, the units as they were on the
+    period's last day, under their names of then. Units without any data are listed last,
     unranked (N/A)."""
-    first_day = local_date(period.start)
-    units = [u for u in ranked_units(parent, kind) if u.dissolved_on is None or u.dissolved_on > first_day]
-    figures = compute_figures_of_units(units, period.start, period.end)
+    chosen = bd.resolve(parent, boundaries)
+    units = units_on(parent, period, kind, chosen)
+    figures = compute_figures_of_units(units, period.start, period.end, Filters(boundaries=chosen))
     indexes = {u.code: index_of(u, figures[u.pk], period) for u in units}
     scored = {code: ui.score.points for code, ui in indexes.items() if has_data(ui)}
     rows = [RankingRow(place, indexes[code]) for place, code, _ in ind.rank(scored)]

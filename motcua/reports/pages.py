@@ -28,10 +28,11 @@ from motcua.dossiers.services import Actor, visible_dossiers
 from motcua.units.choices import Role
 from motcua.units.models import Unit
 
+from . import boundaries as bd
 from . import index766 as idx
 from . import services as svc
 from .api import index_out
-from .facts import NO_FILTERS, Filters
+from .facts import Filters
 from .figures import Figures
 from .reasons import LABELS
 
@@ -58,7 +59,7 @@ class ReportQuery:
         f = self.filters
         out = {"unit": self.unit.code, "start": self.first_day.isoformat(), "end": self.last_day.isoformat(),
                "field": f.field, "procedure": f.procedure, "channel": f.channel,
-               "basis": None if f.basis == "handling" else f.basis, **extra}
+               "basis": None if f.basis == "handling" else f.basis, "boundaries": f.boundaries or None, **extra}
         return {k: v for k, v in out.items() if v not in (None, "")}
 
     def url(self, name: str, *args: Any, **extra: Any) -> str:
@@ -130,8 +131,11 @@ def parse_filters(params: Mapping[str, str]) -> Filters:
     basis = params.get("basis") or "handling"
     if basis not in ("handling", "receiving"):
         raise _bad("basis")
+    boundaries = params.get("boundaries") or ""
+    if boundaries not in ("", *bd.CHOICES):
+        raise _bad("boundaries")
     return Filters(_code(params, "field", Field), _code(params, "procedure", Procedure),
-                   int(channel) if channel else None, basis)
+                   int(channel) if channel else None, basis, boundaries)
 
 
 def parse_query(actor: Actor, params: Mapping[str, str], roles: Iterable[str] | None = None) -> ReportQuery:
@@ -139,7 +143,10 @@ def parse_query(actor: Actor, params: Mapping[str, str], roles: Iterable[str] | 
     unit = pick_unit(actor, params.get("unit"), roles)
     kind, first, last = period_days(params, clock.local_date(clock.now()))
     period = svc.period_of(first, last)
-    return ReportQuery(unit, kind, first, last, parse_filters(params), period)
+    filters = parse_filters(params)
+    # the boundaries chosen (or the default: today's units, the old ones for an ended unit) are shown
+    filters = replace(filters, boundaries=bd.resolve(unit, filters.boundaries))
+    return ReportQuery(unit, kind, first, last, filters, period)
 
 
 # ---- units the caller may see -------------------------------------------------------------------
@@ -189,10 +196,10 @@ def form_context(actor: Actor, params: Mapping[str, str], roles: Iterable[str] |
     """The choices of the filter form and the values to show in it (as given, even when invalid;
     those of the query ``q`` where none was given)."""
     shown = {k: params.get(k, "") for k in ("unit", "period", "month", "quarter", "year", "start", "end", "field",
-                                            "procedure", "channel", "basis")}
+                                            "procedure", "channel", "basis", "boundaries")}
     if q is not None:
         defaults = {"unit": q.unit.code, "period": q.kind, "start": q.first_day.isoformat(),
-                    "end": q.last_day.isoformat()}
+                    "end": q.last_day.isoformat(), "boundaries": q.filters.boundaries}
         shown.update({k: v for k, v in defaults.items() if not shown[k]})
     return {
         "units": unit_choices(actor, roles),
@@ -202,6 +209,7 @@ def form_context(actor: Actor, params: Mapping[str, str], roles: Iterable[str] |
         "period_kinds": [("month", _("Tháng")), ("quarter", _("Quý")), ("year", _("Năm")),
                          ("custom", _("Tùy chọn"))],
         "params": shown,
+        "boundary_choices": [(k, bd.LABELS[k]) for k in (bd.NOW, bd.THEN)],
     }
 
 
@@ -220,6 +228,8 @@ _FIELD_TEXT = {
     "procedure": gettext_noop("Không có thủ tục với mã đã chọn."),
     "channel": gettext_noop("Kênh nộp không hợp lệ."),
     "basis": gettext_noop("Cách tính theo đơn vị không hợp lệ."),
+    "boundaries": gettext_noop("Đơn vị đã kết thúc hoạt động chỉ xem được theo địa giới tại thời điểm báo cáo; "
+                               "hoặc chọn đơn vị kế thừa."),
     "figure": gettext_noop("Chỉ tiêu thống kê không hợp lệ."),
     "after": gettext_noop("Trang không hợp lệ."),
 }
@@ -308,8 +318,10 @@ def channel_rows(q: ReportQuery, figs: Figures) -> list[dict[str, Any]]:
 
 def index_context(q: ReportQuery, figs: Figures) -> dict[str, Any]:
     """The 766 index of the unit (unfiltered, as the API computes it) and the ranking of its children."""
-    base = figs if q.filters == NO_FILTERS else svc.compute_figures(q.unit, q.period.start, q.period.end)
-    ranking = [index_out(r.index, q.period, r.rank) for r in idx.ranking(q.unit, q.period)]
+    unfiltered = Filters(boundaries=q.filters.boundaries)
+    base = figs if q.filters == unfiltered else svc.compute_figures(q.unit, q.period.start, q.period.end, unfiltered)
+    ranking = [index_out(r.index, q.period, r.rank)
+               for r in idx.ranking(q.unit, q.period, boundaries=q.filters.boundaries)]
     return {"index": index_out(idx.index_of(q.unit, base, q.period), q.period), "ranking": ranking}
 
 
@@ -322,6 +334,7 @@ def report_context(q: ReportQuery) -> dict[str, Any]:
         "rates": rate_rows(q, figs),
         "average_hours": figs.average_processing_hours,
         "exports": export_links(q), "as_of": svc.as_of_text(q.period),
+        "boundaries": bd.LABELS[q.filters.boundaries] if q.filters.boundaries else "",
         **index_context(q, figs),
     }
 
@@ -372,7 +385,7 @@ def why_context(actor: Actor, q: ReportQuery, dossier_id: int) -> dict[str, Any]
     figures = [{**r, "url": q.url("reports:drill", r["figure"])} for r in out["figures"]]
     return {"q": q, "dossier": d, "figures": figures, "category": v.category.value,
             "sentences": [fact["text"] for fact in render_explanation(v)], "back": q.url("reports:report"),
-            "as_of": svc.as_of_text(q.period)}
+            "as_of": svc.as_of_text(q.period), "units": out["units"]}
 
 
 def as_float(value: Decimal | None) -> float | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import IO, Any
 
@@ -25,10 +25,11 @@ from motcua.core import clock
 from motcua.domain import indicators as ind
 from motcua.units.models import Unit
 
+from . import boundaries as bd
 from . import storedfiles
 from .facts import Facts, Filters
 from .figures import COUNT_FIGURES, Extras, Figures, _rates, processing_seconds
-from .index766 import ranked_units
+from .index766 import units_on
 from .readmodel import prefixes
 from .services import Period
 
@@ -113,8 +114,10 @@ def report_rows(parent: Unit, period: Period, filters: Filters, kind: str | None
     stays bounded whatever the number of dossiers."""
     from .exports import ExportQuery, iter_facts
 
-    units = ranked_units(parent, kind)
-    by_path = {u.path: u.pk for u in units}
+    filters = replace(filters, boundaries=bd.resolve(parent, filters.boundaries))
+    units = units_on(parent, period, kind, filters.boundaries)
+    umap = bd.load_map() if filters.boundaries == bd.THEN else None
+    by_path = {(umap.path_on(u.pk, bd.period_day(period.end)) if umap else None) or u.path: u.pk for u in units}
     tallies: dict[int | None, _Tally] = {u.pk: _Tally() for u in units}
     tallies[None], total = _Tally(), _Tally()
     for chunk in iter_facts(ExportQuery(parent, period, filters)):

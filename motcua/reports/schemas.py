@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from ninja import Schema
@@ -47,6 +47,16 @@ class Reason(Schema):
     because: str
 
 
+class MoveOut(Schema):
+    from_code: str
+    from_name: str
+    to_code: str
+    to_name: str
+    on: date
+    decision: str
+    which: str
+
+
 class WhyOut(Schema):
     id: int
     code: str
@@ -56,6 +66,10 @@ class WhyOut(Schema):
     figures: list[Reason]
     category: str
     explanation: list[dict[str, Any]]
+    # the units a dossier moved between (a reorganization's TRANSFER events), oldest first, and the
+    # sentence "Tiếp nhận tại X; chuyển sang Y ngày dd/mm/yyyy theo ..." ("" if it never moved)
+    moves: list[MoveOut] = []
+    units: str = ""
 
 
 class IndicatorOut(Schema):

@@ -291,12 +291,14 @@ def why(dossier: Dossier, period_start: datetime, period_end: datetime) -> dict[
     period = Period(period_start, period_end)
     unit = Unit(pk=dossier.province_id, path=_province_path_of(dossier))
     facts, extras = period_facts(unit, period, Filters(), [dossier.pk])
-    if not facts:
-        return {"figures": [], "facts": None, "verdict": verdict_at(dossier, period_end)}
-    f = facts[0]
-    start, end = period.epochs
-    keys = memberships(f, start, end, extras)
-    return {"figures": reasons(f, keys), "facts": f, "verdict": verdict_at(dossier, period_end)}
+    moves = bd.moves_of(dossier.pk)  # a dossier moved by a reorganization names both units
+    out = {"figures": [], "facts": None, "verdict": verdict_at(dossier, period_end), "moves": moves,
+           "units": bd.moves_sentence(moves)}
+    if facts:
+        f = facts[0]
+        start, end = period.epochs
+        out.update(figures=reasons(f, memberships(f, start, end, extras)), facts=f)
+    return out
 
 
 def _province_path_of(d: Dossier) -> str:

@@ -138,3 +138,48 @@ def test_unknown_boundaries_are_refused(month) -> None:  # noqa: ANN001
     with pytest.raises(ValidationFailed) as e:
         bd.scope_of(month.world.communes["a"], "yesterday", month.period.end)
     assert e.value.fields == {"boundaries": "then or now"}
+
+
+def test_the_api_takes_the_boundaries(merged, client_of) -> None:  # noqa: ANN001
+    month, before, _moved = merged
+    b = month.world.communes["b"].code
+    c = client_of("monitor")
+    url = f"/api/v1/reports/figures?unit={b}&start=2026-03-01&end=2026-03-31"
+    then, now, default = c.get(url + "&boundaries=then").json(), c.get(url + "&boundaries=now").json(), c.get(url).json()
+    assert then["counts"] == before["b"] and then["filters"]["boundaries"] == "then"
+    assert now["counts"]["received"] == before["a"]["received"] + before["b"]["received"]
+    assert default["filters"]["boundaries"] == "now" and default["counts"] == now["counts"]
+    assert c.get(url + "&boundaries=yesterday").status_code == 422
+    a = month.world.communes["a"].code
+    ended = c.get(f"/api/v1/reports/figures?unit={a}&start=2026-03-01&end=2026-03-31&boundaries=now")
+    assert ended.status_code == 422 and "boundaries" in ended.json()["error"]["fields"]
+    rank = c.get(f"/api/v1/reports/index766/ranking?parent={month.world.province.code}&start=2026-03-01&end=2026-03-31")
+    assert a not in {r["unit"] for r in rank.json()["items"]}  # ended: no longer ranked today
+    old = c.get(f"/api/v1/reports/index766/ranking?parent={month.world.province.code}&start=2026-03-01"
+                "&end=2026-03-31&boundaries=then").json()
+    assert {a, b} <= {r["unit"] for r in old["items"]}  # March's ranking as it was
+
+
+def test_the_report_page_shows_the_boundaries(merged, client_of) -> None:  # noqa: ANN001
+    month, _before, _moved = merged
+    b = month.world.communes["b"].code
+    c = client_of("monitor")
+    page = c.get(f"/reports/?unit={b}&period=month&month=2026-03").content.decode()
+    assert 'data-boundaries="now"' in page and "Theo đơn vị hiện nay" in page
+    page = c.get(f"/reports/?unit={b}&period=month&month=2026-03&boundaries=then").content.decode()
+    assert "Theo địa giới tại thời điểm báo cáo" in page
+    a = month.world.communes["a"].code
+    bad = c.get(f"/reports/?unit={a}&period=month&month=2026-03&boundaries=now")
+    assert bad.status_code == 400 and "đơn vị kế thừa" in bad.content.decode()
+
+
+def test_why_names_both_units(merged, client_of) -> None:  # noqa: ANN001
+    month, _before, _moved = merged
+    d9 = month.ids["D9"]
+    c = client_of("monitor")
+    out = c.get(f"/api/v1/reports/dossiers/{d9}/why?start=2026-03-01&end=2026-03-31").json()
+    assert out["units"] == ("Tiếp nhận tại Xã A; chuyển sang Xã B ngày 20/04/2026 theo "
+                            "Chuyển theo Nghị quyết 1234/NQ-UBTVQH15.")
+    assert out["moves"][0]["from_code"] == month.world.communes["a"].code
+    page = c.get(f"/reports/dossiers/{d9}/why/?period=month&month=2026-03").content.decode()
+    assert "chuyển sang Xã B ngày 20/04/2026" in page
