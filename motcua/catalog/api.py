@@ -55,6 +55,8 @@ class ProcedureOut(ProcedureSummary):
     requirements: str
     competent_agency: str
     components: list[ComponentOut]
+    form: dict[str, Any] | None = Field(None, description="The declaration's e-form definition "
+                                                          "(motcua/domain/eforms.py; null: the procedure has none)")
 
 
 @router.get("/procedures", response={200: list[ProcedureSummary], **errors(422, public=True)}, auth=None,
@@ -85,7 +87,15 @@ def get_procedure(request, code: Text, on: date | None = None):  # noqa: ANN001,
         "applicant_types": v.applicant_types, "methods": v.methods, "fees": v.fees, "results": v.results,
         "legal_basis": v.legal_basis, "requirements": v.requirements, "competent_agency": v.competent_agency,
         "components": list(v.components.all()),
+        "form": _form_of(v),
     }
+
+
+def _form_of(v: Any) -> dict[str, Any] | None:
+    from motcua.eforms.services import form_of
+
+    form = form_of(v)
+    return form.definition if form else None
 
 
 def _require_admin(request) -> None:  # noqa: ANN001

@@ -84,6 +84,9 @@ def _check_version_data(data: dict[str, Any]) -> dict[str, str]:
         errors["fee_pay_later"] = "must be true or false"
     if data.get("intake_anywhere", IntakeAnywhere.PROVINCE) not in IntakeAnywhere.values:
         errors["intake_anywhere"] = "must be none, province or nationwide"
+    from motcua.eforms.services import form_problems  # the e-form's check_definition, naming the field
+
+    errors.update(form_problems(data.get("form")))
     return errors
 
 
@@ -109,6 +112,10 @@ def _create_version(proc: Procedure, data: dict[str, Any]) -> ProcedureVersion:
         Component(version=v, order=i, **{k: c.get(k) or _default(k) for k in _COMPONENT_FIELDS})
         for i, c in enumerate(data.get("components", []))
     )
+    if data.get("form") is not None:  # the version's e-form, versioned with it like its components
+        from motcua.eforms.models import FormDefinition
+
+        FormDefinition.objects.create(version=v, definition=data["form"])
     return v
 
 
@@ -268,6 +275,11 @@ def _export_version(v: ProcedureVersion) -> dict[str, Any]:
         cutoff_time=v.cutoff_time.strftime("%H:%M") if v.cutoff_time else None,
         components=[{k: getattr(c, k) for k in _COMPONENT_FIELDS} for c in v.components.all()],
     )
+    from motcua.eforms.services import form_of  # the e-form, when the version has one
+
+    form = form_of(v)
+    if form is not None:
+        d["form"] = form.definition
     return d
 
 

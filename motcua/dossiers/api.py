@@ -105,12 +105,15 @@ def _load(request: HttpRequest, dossier_id: int) -> Dossier:
 @router.post("", response={201: DossierOut, **errors(403, 422)},
              summary="Receive or register a dossier")
 def create(request: HttpRequest, payload: IntakeIn):  # noqa: ANN201
+    from motcua.eforms.services import intake_with_declaration
+
     data = payload.dict()
     applicant = svc.Applicant(**data.pop("applicant"))
     comps = [svc.ComponentInput(**c) for c in data.pop("components")]
+    declaration = data.pop("declaration", None)
     owner = request.user.pk if not _actor(request).scope.roles else None
-    d = svc.intake(_actor(request), svc.IntakeRequest(applicant=applicant, components=comps,
-                                                      owner_id=owner, **data))
+    d = intake_with_declaration(_actor(request), svc.IntakeRequest(applicant=applicant, components=comps,
+                                                                   owner_id=owner, **data), declaration)
     return Status(201, dossier_out(d))  # intake loaded units, procedure and version
 
 
@@ -120,8 +123,15 @@ def list_dossiers(request: HttpRequest, status: DossierStatus | None = None,  # 
                   procedure: Text | None = None, channel: int | None = None,
                   due_before: CalendarInstant | None = None,
                   flag: Literal["overdue", "approaching"] | None = None,
-                  after: int | None = None, limit: Annotated[int, Field(ge=1, le=500)] = 50):
+                  after: int | None = None, limit: Annotated[int, Field(ge=1, le=500)] = 50,
+                  declared: Annotated[Text, Field(max_length=100, description=(
+                      "A value declared in the e-form, accent-insensitive, matched from its start"))] = "",
+                  declared_path: Annotated[Text, Field(max_length=120, description=(
+                      "Only this field of the declaration (e.g. child.full_name)"))] = ""):
+    from motcua.eforms.services import filter_declared
+
     qs = svc.visible_dossiers(_actor(request)).select_related(*_RELATED)
+    qs = filter_declared(qs, declared, declared_path) if declared else qs
     due_before = _instant(due_before, "due_before")
     filters = {"status": status, "procedure__code": procedure or None, "channel": channel,
                "due_at__lt": due_before}
@@ -159,10 +169,11 @@ def _actor_province(request: HttpRequest) -> int:
 
 @router.get("/{dossier_id}", response={200: DossierOut, **errors(404, 422)}, summary="One dossier")
 def detail(request: HttpRequest, dossier_id: int):  # noqa: ANN201
+    from motcua.eforms.services import declaration_json
     from motcua.integrations.national_portal.sync import status_of
 
     d = _load(request, dossier_id)
-    return {**dossier_out(d), "national_portal_sync": status_of(d)}
+    return {**dossier_out(d), "national_portal_sync": status_of(d), "declaration": declaration_json(d)}
 
 
 @router.get("/{dossier_id}/events", response={200: list[EventOut], **errors(404, 422)},

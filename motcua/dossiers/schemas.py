@@ -101,6 +101,9 @@ class IntakeIn(InputSchema):
         "Where the applicant collects the result (result_delivery counter): a counter of the handling "
         "unit; empty: the receiving counter"))
     sets: int = Field(1, ge=1, le=20)
+    declaration: dict[str, Any] | None = Field(None, description=(
+        "The declared data of the procedure's e-form ({section: {field: value}}, see the procedure's `form`), "
+        "validated by the form's rules; refused with 422 and fields keyed declaration.<path>"))
 
 
 class SyncStatusOut(Schema):
@@ -144,6 +147,9 @@ class DossierOut(Schema):
     fees_due: int
     fees_paid: int
     version: int
+    declaration: dict[str, Any] | None = Field(None, description=(
+        "The declaration (one dossier's detail only): form key, form_version (the catalog version whose form "
+        "it was declared under) and data"))
     national_portal_sync: SyncStatusOut | None = Field(
         None, description="The dossier's sync with the national portal (one dossier's detail only; null in lists "
                           "and while the integration is off)")

@@ -6,6 +6,7 @@ from dataclasses import fields
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from motcua.catalog.choices import ApplicantType, Channel
 from motcua.catalog.models import ProcedureVersion
 from motcua.domain.errors import DomainError, NotFound
+from motcua.eforms import portal as eform_portal
 
 from . import accounts, catalog, services
 from .errors import friendly
@@ -50,11 +52,15 @@ def _save(request: HttpRequest, version: ProcedureVersion, form: ApplicationForm
     reuses = services.reuse_choices(form.reuses())
     draft_id = draft.pk if draft else None
     if request.POST.get("action") == "submit":
-        d = services.save_and_submit(request.user, version, app, uploads, draft_id, reuses=reuses)
+        with transaction.atomic():  # the declaration lands with the dossier or not at all
+            d = services.save_and_submit(request.user, version, app, uploads, draft_id, reuses=reuses)
+            eform_portal.save_submitted(request, version, d)
         messages.success(request, _("Đã nộp hồ sơ %(code)s. Bộ phận một cửa sẽ kiểm tra và tiếp nhận.")
                          % {"code": d.code})
         return redirect("portal:dossier", pk=d.pk)
-    saved = services.save_draft(request.user, version, app, uploads, draft_id, reuses=reuses)
+    with transaction.atomic():
+        saved = services.save_draft(request.user, version, app, uploads, draft_id, reuses=reuses)
+        eform_portal.keep_in_draft(request, saved)
     messages.success(request, _("Đã lưu nháp. Bạn có thể quay lại hoàn thiện và nộp sau."))
     return redirect("portal:draft", pk=saved.pk)
 
@@ -70,9 +76,10 @@ def _application(request: HttpRequest, version: ProcedureVersion, draft: Draft |
     form = ApplicationForm(request.POST or None, request.FILES or None, version=version, destinations=dests,
                            initial=initial, offers=services.store_offers(request.user, version, holder))
     status = 200
+    ctx["eform"] = eform = eform_portal.section(request, version, draft)
     if request.method == "POST":
         status = 422
-        if form.is_valid():
+        if form.is_valid() and not (eform and eform["errors"]):
             try:
                 return _save(request, version, form, draft)
             except DomainError as err:

@@ -1,0 +1,1 @@
+"""E-forms: declaration forms as data (motcua/domain/eforms.py), declarations with dossiers."""
