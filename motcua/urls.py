@@ -25,6 +25,7 @@ urlpatterns = [
     path("logout/", office_auth.LogoutView.as_view(), name="logout"),
     path("office/national-portal/", include("motcua.integrations.national_portal.urls")),
     path("office/post/", include("motcua.integrations.post.urls")),
+    path("population/", include("motcua.integrations.population.urls")),
     path("payments/", include("motcua.integrations.payment.urls")),
     path("notifications/", include("motcua.notifications.urls")),  # unsubscribe links are built on this path
     path("results/", include("motcua.signing.urls")),

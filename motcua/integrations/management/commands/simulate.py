@@ -16,6 +16,7 @@ SIMULATORS = {
     "payment": "motcua.integrations.payment.simulator",
     "sms": "motcua.integrations.sms.simulator",
     "zalo": "motcua.integrations.zalo.simulator",
+    "population": "motcua.integrations.population.simulator",
 }
 
 
