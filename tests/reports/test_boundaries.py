@@ -26,7 +26,7 @@ from motcua.units.models import Unit, UnitSuccession, UnitVersion
 
 REFORM = date(2026, 4, 20)
 AT = datetime(2026, 4, 20, 0, 0, tzinfo=LOCAL_TZ)
-THEN, NOW = Filters(boundaries="then"), Filters(boundaries="now")
+THEN, NOW, DEFAULT = Filters(boundaries="then"), Filters(boundaries="now"), Filters()
 
 
 def merge_a_into_b(world) -> list[int]:  # noqa: ANN001
@@ -48,7 +48,7 @@ def merge_a_into_b(world) -> list[int]:  # noqa: ANN001
     return [d.pk for d in moved]
 
 
-def counts(unit: Unit, period: svc.Period, filters: Filters = Filters(), events: bool = False) -> dict[str, int]:
+def counts(unit: Unit, period: svc.Period, filters: Filters = DEFAULT, events: bool = False) -> dict[str, int]:
     unit = Unit.objects.get(pk=unit.pk)
     compute = svc.compute_figures_from_events if events else svc.compute_figures
     return compute(unit, period.start, period.end, filters).counts
@@ -145,7 +145,8 @@ def test_the_api_takes_the_boundaries(merged, client_of) -> None:  # noqa: ANN00
     b = month.world.communes["b"].code
     c = client_of("monitor")
     url = f"/api/v1/reports/figures?unit={b}&start=2026-03-01&end=2026-03-31"
-    then, now, default = c.get(url + "&boundaries=then").json(), c.get(url + "&boundaries=now").json(), c.get(url).json()
+    then, now = c.get(url + "&boundaries=then").json(), c.get(url + "&boundaries=now").json()
+    default = c.get(url).json()
     assert then["counts"] == before["b"] and then["filters"]["boundaries"] == "then"
     assert now["counts"]["received"] == before["a"]["received"] + before["b"]["received"]
     assert default["filters"]["boundaries"] == "now" and default["counts"] == now["counts"]
