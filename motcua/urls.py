@@ -36,6 +36,7 @@ urlpatterns = [
     path("documents-store/", include("motcua.docstore.urls")),  # the citizen's store (portal) and staff views
     path("feedback/", include("motcua.feedback.urls")),
     path("open311/v2/", include("motcua.open311.urls")),
+    path("office/eforms/builder/", include("motcua.eforms.builder_urls")),  # the form builder (administrators)
     path("eforms/", include("motcua.eforms.urls")),  # the form's htmx redraw, the declaration's correction
     path("office/", include("motcua.office.urls")),
     path("documents/", include("motcua.documents.urls")),

@@ -286,5 +286,7 @@ def _export_version(v: ProcedureVersion) -> dict[str, Any]:
 def load_sample_catalog() -> dict[str, Any]:
     from pathlib import Path
 
+    from motcua.eforms.shipped import with_forms  # the e-forms shipped for its ten most used procedures
+
     path = Path(__file__).parent / "fixtures" / "sample_catalog.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    return with_forms(json.loads(path.read_text(encoding="utf-8")))

@@ -51,3 +51,14 @@ def for_procedure(code: str) -> dict[str, Any] | None:
     is not matched: it has its own form or none)."""
     key = PROCEDURES.get(code)
     return load(key) if key else None
+
+
+def with_forms(catalog: dict[str, Any]) -> dict[str, Any]:
+    """A catalog document with the shipped forms on the versions in force of their procedures (under
+    the import's "form" key), where the document gives none of its own."""
+    for procedure in catalog.get("procedures") or []:
+        key = PROCEDURES.get(procedure.get("national_code") or procedure.get("code", ""))
+        for version in procedure.get("versions") or [] if key else []:
+            if version.get("effective_to") is None and version.get("status") == "published" and "form" not in version:
+                version["form"] = load(key)
+    return catalog
