@@ -75,19 +75,6 @@ class PostConfig:
 
 
 @dataclass(frozen=True)
-class PopulationConfig:
-    """The population database look-up through the data platform (motcua.integrations.population); no URL: off."""
-
-    url: str = ""
-    client_id: str = ""
-    client_secret: str = ""
-    integration_code: str = "LGSP-MOTCUA"  # MaTichHop, issued by the platform
-    connect_timeout: float = 3.0
-    read_timeout: float = 8.0
-    rate: str = "10/m"  # look-ups per officer or citizen (N/s, N/m, N/h, N/d)
-
-
-@dataclass(frozen=True)
 class PaymentConfig:
     """The national online payment platform (motcua.integrations.payment); no URL: payment online is off."""
 
@@ -149,6 +136,19 @@ class NotifyConfig:
 
 
 @dataclass(frozen=True)
+class VneidConfig:
+    """The national e-ID sign-in (VNeID through the portal's SSO, motcua.integrations.vneid); no issuer URL:
+    the "Đăng nhập bằng VNeID" button is not shown."""
+
+    url: str = ""  # MOTCUA_VNEID_URL: the issuer (its /.well-known/openid-configuration)
+    client_id: str = ""
+    client_secret: str = ""
+    redirect_url: str = ""  # "" = the public URL's /portal/vneid/callback/
+    acr: str = "LoA2"  # the assurance level asked for (acr_values) and required in the ID token: LoA1 | LoA2
+    timeout: float = 10.0  # seconds for each call to the provider
+
+
+@dataclass(frozen=True)
 class Config:
     env: str  # "development" | "test" | "production"
     secret_key: str
@@ -204,7 +204,7 @@ class Config:
     post: PostConfig = field(default_factory=PostConfig)
     payment: PaymentConfig = field(default_factory=PaymentConfig)
     notify: NotifyConfig = field(default_factory=NotifyConfig)
-    population: PopulationConfig = field(default_factory=PopulationConfig)
+    vneid: VneidConfig = field(default_factory=VneidConfig)
 
     @property
     def production(self) -> bool:
@@ -574,31 +574,29 @@ def _with_services(cfg: Config, environ: Any) -> Config:
     return replace(cfg, signing=signing, post=load_post(environ, cfg.production),
                    payment=load_payment(environ, cfg.production, cfg.public_url),
                    notify=load_notify(environ, cfg.production),
-                   population=load_population(environ, cfg.production))
+                   vneid=load_vneid(environ, cfg.production, cfg.public_url))
 
 
-def load_population(environ: Any, production: bool) -> PopulationConfig:
-    """``MOTCUA_POPULATION_*`` (development defaults: the simulator's client, refused in production)."""
-    from motcua.integrations.population.simulator import SIM_CLIENT_ID, SIM_CLIENT_SECRET
+def load_vneid(environ: Any, production: bool, public_url: str = "http://127.0.0.1:8000") -> VneidConfig:
+    """``MOTCUA_VNEID_*`` (development defaults: the simulator's client id and secret, refused in production)."""
+    from motcua.integrations.vneid.simulator import SIM_CLIENT_ID, SIM_CLIENT_SECRET
 
     g = environ.get
     dev = not production
-    rate = g("MOTCUA_POPULATION_RATE", "10/m")
-    count, _, per = rate.partition("/")
-    if not count.isdigit() or int(count) < 1 or per not in ("s", "m", "h", "d"):
-        raise ConfigError(f"MOTCUA_POPULATION_RATE must look like 10/m (N per s, m, h or d), not {rate!r}")
-    s = PopulationConfig(url=g("MOTCUA_POPULATION_URL", "").rstrip("/"),
-                         client_id=g("MOTCUA_POPULATION_CLIENT_ID", SIM_CLIENT_ID if dev else ""),
-                         client_secret=g("MOTCUA_POPULATION_CLIENT_SECRET", SIM_CLIENT_SECRET if dev else ""),
-                         integration_code=g("MOTCUA_POPULATION_INTEGRATION_CODE", "LGSP-MOTCUA"),
-                         connect_timeout=_number(environ, "MOTCUA_POPULATION_CONNECT_TIMEOUT", "3", minimum=0.1),
-                         read_timeout=_number(environ, "MOTCUA_POPULATION_READ_TIMEOUT", "8", minimum=0.1),
-                         rate=rate)
+    s = VneidConfig(url=g("MOTCUA_VNEID_URL", "").rstrip("/"),
+                    client_id=g("MOTCUA_VNEID_CLIENT_ID", SIM_CLIENT_ID if dev else ""),
+                    client_secret=g("MOTCUA_VNEID_CLIENT_SECRET", SIM_CLIENT_SECRET if dev else ""),
+                    redirect_url=g("MOTCUA_VNEID_REDIRECT_URL", public_url + "/portal/vneid/callback/"),
+                    acr=g("MOTCUA_VNEID_ACR", "LoA2"),
+                    timeout=_number(environ, "MOTCUA_VNEID_TIMEOUT", "10", minimum=0.1))
+    if s.acr not in ("LoA1", "LoA2"):
+        raise ConfigError("MOTCUA_VNEID_ACR must be LoA1 or LoA2")
     if s.url and production and (not (s.client_id and s.client_secret) or s.client_secret == SIM_CLIENT_SECRET
                                  or len(s.client_secret) < 16):
-        raise ConfigError("MOTCUA_POPULATION_CLIENT_ID and _CLIENT_SECRET must be set (not the simulator's)")
+        raise ConfigError("MOTCUA_VNEID_CLIENT_ID and MOTCUA_VNEID_CLIENT_SECRET must be set (not the simulator's)")
+    if s.url and production and not s.redirect_url.startswith("https://"):
+        raise ConfigError("MOTCUA_VNEID_REDIRECT_URL must be an https:// address in production")
     return s
-
 
 
 def database_settings(url: str) -> dict[str, object]:

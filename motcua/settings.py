@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "motcua.certcopy",
     "motcua.feedback",
     "motcua.open311",
-    "motcua.integrations.population",  # the population database look-up and its audit log
     "motcua.eforms",  # declaration forms as data per procedure version, declarations, search by value
 ]
 
@@ -70,7 +69,8 @@ MIDDLEWARE = [
 
 # ---- sign-in lockout (django-axes): 5 failures for one username from one address lock that pair for
 # 15 minutes after the last failure, on /login/, /portal/login/ and /admin/login/ alike
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend",
+                           "motcua.integrations.vneid.backend.VneidBackend"]  # e-ID sessions: never staff
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

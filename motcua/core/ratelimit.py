@@ -3,7 +3,8 @@ process shares the counts) with django-ratelimit's fixed windows:
 
 * the public lookup (portal page by code or QR token, and ``/api/v1/lookup/``): ``MOTCUA_RATE_LOOKUP``
   per client address (default 30 a minute), against enumerating the sequential dossier codes;
-* sign-in attempts (POST to ``/login/``, ``/portal/login/``, ``/admin/login/``): ``MOTCUA_RATE_LOGIN``
+* sign-in attempts (POST to ``/login/``, ``/portal/login/``, ``/admin/login/``, and the e-ID sign-in's
+  ``/portal/vneid/login/`` and ``/portal/vneid/link/``): ``MOTCUA_RATE_LOGIN``
   per client address (default 20 a minute), on top of the per-username lockout (django-axes);
 * the API (``/api/``): ``MOTCUA_RATE_API`` per bearer token, else per signed-in user, else per client
   address (default 600 a minute).
@@ -27,7 +28,7 @@ from motcua.conf import CONFIG
 
 from .net import client_ip
 
-SIGN_IN_PATHS = ("/login/", "/portal/login/", "/admin/login/")
+SIGN_IN_PATHS = ("/login/", "/portal/login/", "/admin/login/", "/portal/vneid/login/", "/portal/vneid/link/")
 
 
 def _ip_key(_group: str, request: HttpRequest) -> str:

@@ -1,4 +1,4 @@
-"""Portal code lists: identity providers, rating scores and the plain-language dossier statuses."""
+"""Portal code lists: identity providers, e-ID account types, rating scores and the plain-language dossier statuses."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +9,20 @@ from motcua.domain.lifecycle import Status
 class IdentityProvider(models.TextChoices):
     LOCAL = "local", _("Tài khoản của cổng")
     VNEID = "vneid", _("Định danh điện tử VNeID")
+
+
+class AccountType(models.IntegerChoices):
+    """LoaiTaiKhoan of the national e-ID."""
+
+    CITIZEN = 1, _("Công dân")
+    ENTERPRISE = 2, _("Doanh nghiệp")
+    ORGANISATION = 3, _("Tổ chức")
+
+
+class EidOutcome(models.TextChoices):
+    SIGNED_IN = "signed_in", _("Đăng nhập")
+    CREATED = "created", _("Tạo tài khoản mới")
+    LINKED = "linked", _("Liên kết tài khoản có sẵn")
 
 
 class Score(models.IntegerChoices):

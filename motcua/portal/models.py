@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import IdentityProvider, Score
+from .choices import AccountType, EidOutcome, IdentityProvider, Score
 
 
 class CitizenProfile(models.Model):
@@ -17,12 +17,21 @@ class CitizenProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="citizen_profile",
                                 verbose_name=_("tài khoản"))
-    id_number = models.CharField(_("số định danh cá nhân (CCCD)"), max_length=12, unique=True)
+    id_number = models.CharField(_("số định danh cá nhân (CCCD)"), max_length=14, unique=True,
+                                 help_text=_("Tài khoản doanh nghiệp, tổ chức (VNeID): mã số thuế"))
     phone = models.CharField(_("điện thoại"), max_length=20)
     address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
     identity_provider = models.CharField(_("nguồn định danh"), max_length=20, choices=IdentityProvider.choices,
                                          default=IdentityProvider.LOCAL)
     subject = models.CharField(_("mã định danh tại nguồn"), max_length=255, blank=True)
+    # what the national e-ID sign-in says of the account (empty for a local account never signed in with it)
+    account_type = models.PositiveSmallIntegerField(_("loại tài khoản"), choices=AccountType.choices,
+                                                    default=AccountType.CITIZEN)
+    tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    gender = models.CharField(_("giới tính"), max_length=10, blank=True)
+    permanent_address = models.CharField(_("nơi thường trú"), max_length=500, blank=True)
+    loa = models.CharField(_("mức độ định danh"), max_length=10, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -31,10 +40,36 @@ class CitizenProfile(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["identity_provider", "subject"], condition=~Q(subject=""),
                                     name="citizenprofile_subject_unique"),
+            models.CheckConstraint(condition=Q(account_type__in=AccountType.values),
+                                   name="citizenprofile_account_type_valid"),
         ]
 
     def __str__(self) -> str:
         return self.id_number
+
+
+class EidSignIn(models.Model):
+    """One sign-in through the national e-ID (VNeID): who, when, at which assurance level, as which
+    kind of account, and whether it opened or linked the account. The Decision 766 measure
+    "accounts authenticated with VNeID" counts the dossiers whose owner has one before submitting."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="eid_sign_ins",
+                             verbose_name=_("tài khoản"))
+    at = models.DateTimeField(_("thời điểm"), db_index=True)
+    loa = models.CharField(_("mức độ định danh"), max_length=10)
+    account_type = models.PositiveSmallIntegerField(_("loại tài khoản"), choices=AccountType.choices)
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=EidOutcome.choices,
+                               default=EidOutcome.SIGNED_IN)
+
+    class Meta:
+        verbose_name = _("lần đăng nhập VNeID")
+        verbose_name_plural = _("lần đăng nhập VNeID")
+        indexes = [models.Index(fields=["user", "at"], name="portal_eidsignin_user_at")]
+        constraints = [models.CheckConstraint(condition=Q(account_type__in=AccountType.values),
+                                              name="eidsignin_account_type_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.at:%Y-%m-%d %H:%M} {self.loa}"
 
 
 class Draft(models.Model):

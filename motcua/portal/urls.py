@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import apply, views
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("vneid/", include("motcua.integrations.vneid.urls")),
     path("procedures/", views.procedures, name="procedures"),
     path("procedures/<str:code>/", views.procedure, name="procedure"),
     path("procedures/<str:code>/apply/", apply.apply, name="apply"),

@@ -84,9 +84,17 @@ class LoginView(office_auth.LoginView):
     authentication_form = CitizenLoginForm
     next_page = "portal:home"
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from motcua.integrations.vneid import client as vneid
+
+        return {**super().get_context_data(**kwargs), "vneid": vneid.enabled()}
+
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    from motcua.integrations.vneid.views import revoke_session
+
+    revoke_session(request)  # an e-ID session's token is revoked at the provider
     logout(request)
     messages.success(request, _("Bạn đã đăng xuất."))
     return redirect("portal:home")

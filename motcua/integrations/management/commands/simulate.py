@@ -17,6 +17,7 @@ SIMULATORS = {
     "sms": "motcua.integrations.sms.simulator",
     "zalo": "motcua.integrations.zalo.simulator",
     "population": "motcua.integrations.population.simulator",
+    "vneid": "motcua.integrations.vneid.simulator",
 }
 
 
