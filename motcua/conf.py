@@ -75,6 +75,19 @@ class PostConfig:
 
 
 @dataclass(frozen=True)
+class PopulationConfig:
+    """The population database look-up through the data platform (motcua.integrations.population); no URL: off."""
+
+    url: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+    integration_code: str = "LGSP-MOTCUA"  # MaTichHop, issued by the platform
+    connect_timeout: float = 3.0
+    read_timeout: float = 8.0
+    rate: str = "10/m"  # look-ups per officer or citizen (N/s, N/m, N/h, N/d)
+
+
+@dataclass(frozen=True)
 class PaymentConfig:
     """The national online payment platform (motcua.integrations.payment); no URL: payment online is off."""
 
@@ -205,6 +218,7 @@ class Config:
     payment: PaymentConfig = field(default_factory=PaymentConfig)
     notify: NotifyConfig = field(default_factory=NotifyConfig)
     vneid: VneidConfig = field(default_factory=VneidConfig)
+    population: PopulationConfig = field(default_factory=PopulationConfig)
 
     @property
     def production(self) -> bool:
@@ -574,7 +588,31 @@ def _with_services(cfg: Config, environ: Any) -> Config:
     return replace(cfg, signing=signing, post=load_post(environ, cfg.production),
                    payment=load_payment(environ, cfg.production, cfg.public_url),
                    notify=load_notify(environ, cfg.production),
-                   vneid=load_vneid(environ, cfg.production, cfg.public_url))
+                   vneid=load_vneid(environ, cfg.production, cfg.public_url),
+                   population=load_population(environ, cfg.production))
+
+
+def load_population(environ: Any, production: bool) -> PopulationConfig:
+    """``MOTCUA_POPULATION_*`` (development defaults: the simulator's client, refused in production)."""
+    from motcua.integrations.population.simulator import SIM_CLIENT_ID, SIM_CLIENT_SECRET
+
+    g = environ.get
+    dev = not production
+    rate = g("MOTCUA_POPULATION_RATE", "10/m")
+    count, _, per = rate.partition("/")
+    if not count.isdigit() or int(count) < 1 or per not in ("s", "m", "h", "d"):
+        raise ConfigError(f"MOTCUA_POPULATION_RATE must look like 10/m (N per s, m, h or d), not {rate!r}")
+    s = PopulationConfig(url=g("MOTCUA_POPULATION_URL", "").rstrip("/"),
+                         client_id=g("MOTCUA_POPULATION_CLIENT_ID", SIM_CLIENT_ID if dev else ""),
+                         client_secret=g("MOTCUA_POPULATION_CLIENT_SECRET", SIM_CLIENT_SECRET if dev else ""),
+                         integration_code=g("MOTCUA_POPULATION_INTEGRATION_CODE", "LGSP-MOTCUA"),
+                         connect_timeout=_number(environ, "MOTCUA_POPULATION_CONNECT_TIMEOUT", "3", minimum=0.1),
+                         read_timeout=_number(environ, "MOTCUA_POPULATION_READ_TIMEOUT", "8", minimum=0.1),
+                         rate=rate)
+    if s.url and production and (not (s.client_id and s.client_secret) or s.client_secret == SIM_CLIENT_SECRET
+                                 or len(s.client_secret) < 16):
+        raise ConfigError("MOTCUA_POPULATION_CLIENT_ID and _CLIENT_SECRET must be set (not the simulator's)")
+    return s
 
 
 def load_vneid(environ: Any, production: bool, public_url: str = "http://127.0.0.1:8000") -> VneidConfig:

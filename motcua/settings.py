@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "motcua.certcopy",
     "motcua.feedback",
     "motcua.open311",
+    "motcua.integrations.population",  # the population database look-up and its audit log
     "motcua.eforms",  # declaration forms as data per procedure version, declarations, search by value
 ]
 
