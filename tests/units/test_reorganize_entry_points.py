@@ -132,7 +132,8 @@ def test_page_shows_field_errors_and_schedules(world, dossiers, client_of):
 
 def test_page_refuses_non_administrators(world, client_of):
     assert client_of("leader_a").get("/office/units/reorganizations/new/").status_code == 403
-    assert client_of("leader_a").post("/office/units/reorganizations/new/", {**FORM, "step": "apply"}).status_code == 403
+    refused = client_of("leader_a").post("/office/units/reorganizations/new/", {**FORM, "step": "apply"})
+    assert refused.status_code == 403
 
 
 # ---- the admin site ----
