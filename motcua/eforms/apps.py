@@ -19,3 +19,6 @@ class EformsConfig(AppConfig):
                                                       order=5))
         portal.register_dossier(portal.DossierSection("eform", "eforms/_portal_dossier.html",
                                                       sections.citizen_provider, order=5))
+        from . import content_sections  # eforms-content: the printed declaration, the drafted result
+
+        content_sections.register()

@@ -175,10 +175,11 @@ def draft_result(actor: Any, dossier_id: int) -> Any:
     return attach_file(actor, d.pk, io.BytesIO(pdf), f"{template.slug}-{d.code}.pdf", kind="result")
 
 
-def _context(d: Any) -> dict[str, Any] | None:
-    """The units' names for addresses, from the core's form services when they offer them."""
-    try:
-        from .services import display_context
-    except ImportError:
-        return None
-    return display_context(d)
+def _context(d: Any) -> dict[str, Any]:
+    """The units' names of the declaration's date, for its addresses."""
+    from motcua.core import clock
+
+    from .services import context_for
+
+    at = d.submitted_at or d.received_at
+    return context_for(clock.local_date(at) if at else clock.local_date(clock.now()))
