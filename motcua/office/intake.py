@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from motcua.catalog.choices import Channel, IntakeAnywhere
+from motcua.catalog.choices import Channel, IntakeAnywhere, Level
 from motcua.catalog.models import Component, Procedure, ProcedureVersion, ProcessStep
 from motcua.catalog.services import in_force_on, procedures_in_force
 from motcua.core import clock
@@ -57,6 +57,7 @@ class Setup:
     # the communes an applicant may live in, to route a commune-level procedure to the competent
     # commune (intake regardless of administrative boundaries); empty for a province-level one
     residences: list[Unit] = field(default_factory=list)
+    province_level: bool = False  # not a commune-level procedure: routed to the department by default
 
 
 def setup(actor: svc.Actor, procedure_code: str) -> Setup | None:
@@ -70,6 +71,10 @@ def setup(actor: svc.Actor, procedure_code: str) -> Setup | None:
     handling = list(Unit.objects.filter(pk__in=ProcessStep.objects.filter(procedure=proc).values("unit_id"),
                                         dissolved_on__isnull=True).order_by("path"))
     handling = _allowed_handling(version, receiving, handling)
+    if Level.COMMUNE not in (proc.levels or []):  # a province-level procedure: its department(s) first
+        handling.sort(key=lambda u: (boundaries.territory_of(u).kind != UnitKind.PROVINCE, u.path))
+        return Setup(proc, version, list(version.components.order_by("order")), receiving, handling,
+                     province_level=True)
     return Setup(proc, version, list(version.components.order_by("order")), receiving, handling,
                  _residences(handling))
 

@@ -44,7 +44,8 @@ def filters_from(form: FilterForm) -> queues.Filters:
     cd = form.cleaned_data
     return queues.Filters(q=cd.get("q") or "", procedure=cd.get("procedure"), field=cd.get("field"),
                           channel=cd.get("channel"), status=cd.get("status"), due=cd.get("due") or "",
-                          sync=cd.get("sync") or "", after=cd.get("after") or "")
+                          sync=cd.get("sync") or "", after=cd.get("after") or "",
+                          declared=cd.get("declared") or "")
 
 
 def report_batch(request: HttpRequest, result: bulk.BatchResult) -> None:
@@ -154,7 +155,8 @@ def intake_form_kwargs(setup: intake.Setup) -> dict[str, Any]:
     receiving = setup.receiving
     handling = setup.handling or receiving
     # a commune-level procedure routes by the applicant's residence (chosen in the form) by default
-    default = None if setup.residences else intake.default_handling(receiving[0], handling)
+    default = None if setup.residences else (
+        handling[0].pk if setup.province_level else intake.default_handling(receiving[0], handling))
     return {"receiving": [(u.pk, u.name) for u in receiving], "handling": _handling_choices(receiving, handling),
             "residences": [(u.pk, u.name) for u in setup.residences], "components": setup.components,
             "initial": {"handling_unit": default, "receiving_unit": receiving[0].pk, "return_place": "receiving"}}
@@ -203,7 +205,8 @@ def intake_request(setup: intake.Setup, form: IntakeForm) -> svc.IntakeRequest:
     units = {u.pk: u for u in (*setup.receiving, *setup.handling, *setup.residences)}
     receiving = units[cd["receiving_unit"]]
     handling = units.get(cd.get("handling_unit") or 0) or intake.boundaries.competent_unit(
-        setup.handling or setup.receiving, units.get(cd.get("residence_commune") or 0), receiving)
+        setup.handling or setup.receiving, units.get(cd.get("residence_commune") or 0),
+        None if setup.province_level else receiving)
     assert handling is not None  # the receiving units are the last resort
     back = ""
     if cd.get("return_place") == "handling":

@@ -17,6 +17,7 @@ from motcua.dossiers.models import Dossier
 from motcua.units.choices import Role, UnitKind
 from motcua.units.models import Unit
 from tests.factories import CATALOG, World, _proc, _user, finished
+from tests.portal.conftest import citizens  # noqa: F401 - the portal's citizens with profiles
 
 
 def _commune(code: str, name: str, parent: Unit) -> tuple[Unit, Unit]:
