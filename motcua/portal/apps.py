@@ -7,3 +7,10 @@ class PortalConfig(AppConfig):
 
     name = "motcua.portal"
     verbose_name = _("Cổng dịch vụ công")
+
+    def ready(self) -> None:
+        from motcua.integrations.vneid.indicators import vneid_measures
+        from motcua.reports.index766 import MEASURE_PROVIDERS
+
+        if vneid_measures not in MEASURE_PROVIDERS:  # "accounts authenticated with VNeID" (its EidSignIn)
+            MEASURE_PROVIDERS.append(vneid_measures)

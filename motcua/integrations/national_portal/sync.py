@@ -32,6 +32,7 @@ from motcua.domain.codes import result_code
 from motcua.domain.lifecycle import Action, Status
 from motcua.dossiers.choices import ActionChoices, FileKind
 from motcua.dossiers.models import Dossier, DossierEvent, DossierFile
+from motcua.integrations.vneid.indicators import dossier_verified
 from motcua.jobs import outbox
 from motcua.jobs.models import UNDELIVERED, OutboxMessage
 from motcua.jobs.models import Status as MessageStatus
@@ -203,7 +204,7 @@ def dossier_record(d: Dossier, events: Sequence[DossierEvent] | None = None,
         "NgayTra": _t(d.returned_at), "ThongTinTra": _vi(d.get_result_delivery_display) if d.result_delivery else "",
         "HinhThuc": RESULT_FORM.get(d.result_delivery, 1), "NgayKetThucXuLy": _t(d.ended_at),
         "DonViXuLy": d.handling_unit.name, "GhiChu": "", "NoiNopHoSo": d.receiving_unit.name,
-        "HoSoCoThanhPhanSoHoa": 1 if components else 0, "TaiKhoanDuocXacThucVoiVNeID": 0,
+        "HoSoCoThanhPhanSoHoa": 1 if components else 0, "TaiKhoanDuocXacThucVoiVNeID": 1 if dossier_verified(d) else 0,
         "DuocThanhToanTrucTuyen": 1 if d.payments.filter(state="paid").exists() else 0,  # type: ignore[attr-defined]
         "NgayTuChoi": _t(refused),
         "DinhDanhCHS": ([{"LoaiDinhDanh": 1 if len(ident) == 12 else 2, "SoDinhDanh": ident}]
