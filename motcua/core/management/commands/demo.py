@@ -43,7 +43,8 @@ class Command(BaseCommand):
         signing_demo.prepare(self.stdout, count=60)  # signed electronic results in the history (test PKI)
         # the history's digitized components, certified copies, stored documents and their reuse,
         # counter fees and feedback cases: each app's demo, in this order (each reads the previous)
-        for app in ("integrations.vneid", "digitization", "certcopy", "docstore", "fees", "feedback"):
+        for app in ("integrations.vneid", "digitization", "certcopy", "docstore", "fees", "feedback",
+                    "integrations.population"):
             _app_demo(app, self.stdout)
         from motcua.integrations.national_portal import demo as national_portal_demo
 
