@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "motcua.office",
     "motcua.documents",
     "motcua.portal",
+    "motcua.rules",  # the rules a dossier is judged under, by receipt date (no tables)
     "axes",  # one sign-in lockout for every entrance (office, portal, admin)
     "django_ratelimit",  # rate limits (motcua/core/ratelimit.py); its checks want a shared cache
     "csp",  # Content Security Policy header (CONTENT_SECURITY_POLICY below)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from motcua.domain.rules import rules_between
 from motcua.domain.workcal import Era, OfficeHours, WorkingCalendar
 
 from . import national
@@ -48,19 +49,24 @@ def settings_for(province_id: int) -> CalendarSettings:
     return obj
 
 
-def default_version(province_id: int) -> CalendarSettingsVersion:
-    """The rules in force when a province has declared none: the model's defaults, from the
-    calendar's first year."""
-    return CalendarSettingsVersion(province_id=province_id, effective_from=date(FIRST_YEAR, 1, 1),
-                                   decision="Mặc định")
+def default_versions(province_id: int, before: date | None = None) -> list[CalendarSettingsVersion]:
+    """The rules in force when a province has declared none: the model's office hours and the default
+    cut-off of the rules in force (motcua.domain.rules_data), from the calendar's first year; one version
+    per change of that default, those starting before ``before``."""
+    first, out = date(FIRST_YEAR, 1, 1), []
+    for r in rules_between(first, before or date(LAST_YEAR, 12, 31)):
+        start = max(first, r.effective_from or first)
+        if (before is None or start < before) and (not out or (out[-1].cutoff_enabled, out[-1].cutoff)
+                                                   != (r.cutoff.enabled, r.cutoff.at)):
+            out.append(CalendarSettingsVersion(province_id=province_id, effective_from=start, decision="Mặc định",
+                                               cutoff_enabled=r.cutoff.enabled, cutoff=r.cutoff.at))
+    return out
 
 
 def versions_of(province_id: int) -> list[CalendarSettingsVersion]:
-    """The province's settings versions in date order (the default one when it has none)."""
+    """The province's settings versions in date order (the default ones before its first)."""
     rows = list(CalendarSettingsVersion.objects.filter(province_id=province_id).order_by("effective_from"))
-    if not rows or rows[0].effective_from > date(FIRST_YEAR, 1, 1):
-        rows.insert(0, default_version(province_id))
-    return rows
+    return default_versions(province_id, rows[0].effective_from if rows else None) + rows
 
 
 def version_in_force(province_id: int, on: date) -> CalendarSettingsVersion:

@@ -13,6 +13,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Flowable, LongTable, Spacer, TableStyle
 
 from motcua.core import clock
+from motcua.domain.rules import rules_for
 from motcua.dossiers.choices import StatusChoices
 from motcua.dossiers.models import Dossier
 from motcua.units.models import Unit
@@ -20,6 +21,7 @@ from motcua.units.models import Unit
 from . import facts
 from .fonts import SANS
 from .layout import CELL_HEAD, content_width, grid, header, nfc, numbered_pages, para, render, title
+from .legal import form_mark, form_title, period_note
 
 PAGE = landscape(A4)
 FONT_SIZE = 7
@@ -73,8 +75,10 @@ def _table(rows: Sequence[Sequence[Any]]) -> Flowable:
 
 def render_book(unit: Unit, start: date, end: date, rows: Sequence[Sequence[Any]]) -> bytes:
     period = f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
-    story: list[Flowable] = [header(facts.issuer(unit, "", None), content_width(PAGE)),
-                             *title("Sổ theo dõi hồ sơ", f"{unit.name} - {period} - {len(rows)} hồ sơ"),
-                             Spacer(1, 2), _table(rows)]
+    rules = rules_for(end)  # the book's form in force on the period's last day
+    story: list[Flowable] = [*form_mark(rules, "book"), header(facts.issuer(unit, "", None), content_width(PAGE)),
+                             *title(form_title(rules, "book", "Sổ theo dõi hồ sơ"),
+                                    f"{unit.name} - {period} - {len(rows)} hồ sơ"),
+                             *period_note(start, end), Spacer(1, 2), _table(rows)]
     footer = f"Sổ theo dõi hồ sơ - {unit.name} - {period}"
     return render(story, PAGE, f"Sổ theo dõi hồ sơ {unit.code}", canvasmaker=numbered_pages(footer))

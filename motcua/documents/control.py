@@ -14,9 +14,11 @@ from motcua.core import clock
 from motcua.core.clock import fmt
 from motcua.dossiers.models import Dossier
 from motcua.reports.steps import step_spans
+from motcua.rules.services import rules_of
 
 from . import facts
 from .layout import CELL, CELL_HEAD, content_width, grid, header, labelled, para, render, text, time_and_date, title
+from .legal import form_mark, form_title
 
 PAGE = A4
 COLUMNS = (("STT", 8), ("Nội dung", 24), ("Bên giao", 36), ("Bên nhận", 40), ("Thời gian giao, nhận", 22),
@@ -63,8 +65,10 @@ def _steps_table(d: Dossier) -> Flowable:
 
 def render_control_slip(d: Dossier) -> bytes:
     width = content_width(PAGE)
-    story: list[Flowable] = [header(facts.issuer(d.receiving_unit, f"Mã hồ sơ: {d.code}", d.received_at), width),
-                             *title("Phiếu kiểm soát quá trình giải quyết hồ sơ")]
+    rules = rules_of(d)  # the form's number and title under the rules of the receipt date
+    story: list[Flowable] = [*form_mark(rules, "control"),
+                             header(facts.issuer(d.receiving_unit, f"Mã hồ sơ: {d.code}", d.received_at), width),
+                             *title(form_title(rules, "control", "Phiếu kiểm soát quá trình giải quyết hồ sơ"))]
     story += labelled([("Mã hồ sơ", d.code), ("Tổ chức, cá nhân", d.applicant_name), ("Thủ tục", d.procedure.name),
                        ("Cơ quan giải quyết", d.handling_unit.name),
                        ("Thời gian nhận hồ sơ", time_and_date(d.received_at)),

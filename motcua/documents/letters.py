@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from motcua.domain.lifecycle import Action
 from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.rules.services import rules_of
 
 from . import facts
 from .layout import (
@@ -28,6 +29,7 @@ from .layout import (
     time_and_date,
     title,
 )
+from .legal import form_mark, form_title
 from .qr import verification_block
 
 PAGE = A5
@@ -107,7 +109,10 @@ def render_letter(d: Dossier, letter: Letter, ev: DossierEvent, *, spots: dict |
     verification code and QR code."""
     width = content_width(PAGE)
     unit = d.receiving_unit if letter.issued_by == "receiving" else d.handling_unit
-    story: list[Flowable] = [header(facts.issuer(unit, f"Số: {DOTS}", ev.at), width), *title(letter.label),
+    rules = rules_of(d)  # the form's number and title under the rules of the receipt date
+    name = form_title(rules, letter.slug, letter.label)
+    story: list[Flowable] = [*form_mark(rules, letter.slug), header(facts.issuer(unit, f"Số: {DOTS}", ev.at), width),
+                             *title(name),
                              para(f"Kính gửi: <b>{text(d.applicant_name)}</b>", style("to", 10.5)),
                              para(f"Địa chỉ: {text(d.applicant_address or DOTS)}"), Spacer(1, 4)]
     story += [para(markup, BODY) for markup in letter.body(d, ev)]
@@ -117,4 +122,4 @@ def render_letter(d: Dossier, letter: Letter, ev: DossierEvent, *, spots: dict |
     story += [Spacer(1, 8), side_by_side([recipients, signature(letter.signer, ev.actor_name, spot)], width)]
     if verification is not None:
         story += [Spacer(1, 6), verification_block(*verification, width)]
-    return render(story, PAGE, f"{letter.label} {d.code}")
+    return render(story, PAGE, f"{name} {d.code}")

@@ -9,6 +9,7 @@ from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
 from motcua.core import numbers
 from motcua.dossiers.models import Dossier
+from motcua.rules.services import rules_of
 
 from . import facts
 from .layout import (
@@ -28,6 +29,7 @@ from .layout import (
     time_and_date,
     title,
 )
+from .legal import form_mark, form_title
 from .qr import QRCode, tracking_url, verification_block
 
 PAGE = A5
@@ -81,8 +83,11 @@ def _copy(d: Dossier, officer: str, copy_label: str, spots: dict | None = None,
           verification: tuple[str, str] | None = None) -> list[Flowable]:
     width = content_width(PAGE)
     unit = d.receiving_unit
-    story: list[Flowable] = [header(facts.issuer(unit, f"Số: {d.code}", d.received_at), width),
-                             *title("Giấy tiếp nhận hồ sơ và hẹn trả kết quả", copy_label), _identity(d, width)]
+    rules = rules_of(d)  # the form's number and title under the rules of the receipt date
+    name = form_title(rules, "receipt", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
+    story: list[Flowable] = [*form_mark(rules, "receipt"),
+                             header(facts.issuer(unit, f"Số: {d.code}", d.received_at), width),
+                             *title(name, copy_label), _identity(d, width)]
     story += labelled([("Nội dung yêu cầu giải quyết", d.request_summary or d.procedure.name)])
     story += [*numbered([("Thành phần hồ sơ nộp gồm", " ")]), _components(d, width), Spacer(1, 3)]
     story += numbered([("Số lượng hồ sơ", f"{d.sets} bộ"), ("Thời gian giải quyết hồ sơ theo quy định", legal_time(d)),

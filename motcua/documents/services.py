@@ -13,6 +13,7 @@ from django.utils import translation
 from motcua.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import Actor, get_dossier
+from motcua.rules.services import rules_of, title_of
 from motcua.units.models import Unit
 
 from . import book, facts, signed
@@ -51,7 +52,10 @@ def _letter(letter: Letter, filename: str) -> Document:
             raise NotFound(NOT_APPLICABLE)
         return render_letter(d, letter, ev)
 
-    return Document(letter.slug, letter.label, filename, True, lambda d, actions: letter.action.value in actions, draw)
+    def applies(d: Dossier, actions: set[str]) -> bool:  # the stop notice is a form from Decree 118 on only
+        return letter.action.value in actions and (letter.slug != "stop" or rules_of(d).stop_notice)
+
+    return Document(letter.slug, letter.label, filename, True, applies, draw)
 
 
 DOCUMENTS: dict[str, Document] = {doc.slug: doc for doc in (
@@ -83,7 +87,8 @@ def _actions(d: Dossier) -> set[str]:
 def available_documents(actor: Actor, dossier: Dossier) -> list[tuple[str, str, str]]:
     """(slug, label, url) of the documents ``actor`` may print for ``dossier`` (one query)."""
     actions = _actions(dossier)
-    return [(doc.slug, doc.label, reverse("documents:dossier", kwargs={"pk": dossier.pk, "slug": doc.slug}))
+    return [(doc.slug, title_of(dossier, doc.slug, doc.label),
+             reverse("documents:dossier", kwargs={"pk": dossier.pk, "slug": doc.slug}))
             for doc in DOCUMENTS.values() if _may_print(actor, dossier, doc) and doc.applies(dossier, actions)]
 
 

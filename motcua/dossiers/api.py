@@ -15,6 +15,7 @@ from motcua.api.docs import errors
 from motcua.calendars.services import FIRST_YEAR, LAST_YEAR
 from motcua.core import clock
 from motcua.domain.errors import NotFound, ValidationFailed
+from motcua.rules.services import rules_of
 
 from . import boundaries
 from . import services as svc
@@ -84,6 +85,7 @@ def dossier_out(d: Dossier, now: datetime | None = None, window: datetime | None
         "verdict": d.verdict, "late_hours": round(d.late_seconds / 3600, 2),
         "current_step": d.current_step.name if d.current_step_id else None, "step_due_at": d.step_due_at,
         "holder_id": d.holder_id, "fees_due": d.fees_due, "fees_paid": d.fees_paid, "version": d.row_version,
+        "rules": rules_of(d).key,
     }
 
 

@@ -147,6 +147,8 @@ class DossierOut(Schema):
     fees_due: int
     fees_paid: int
     version: int
+    rules: str = Field("", description="The rule set the dossier is judged under, by its receipt date (e.g. "
+                                    "nd118-2025 from 01/07/2025, nd107-2021 before; motcua/domain/rules_data.py)")
     declaration: dict[str, Any] | None = Field(None, description=(
         "The declaration (one dossier's detail only): form key, form_version (the catalog version whose form "
         "it was declared under) and data"))
