@@ -24,6 +24,9 @@ SYNC_CHOICES = [("", _("Tất cả")), ("failed", _("Đồng bộ lỗi")), ("pe
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Mã hồ sơ hoặc tên người nộp"), required=False, max_length=255,
                         validators=[no_control_characters])
+    declared = forms.CharField(label=_("Thông tin trên tờ khai"), required=False, max_length=100,
+                               validators=[no_control_characters],
+                               help_text=_("Tìm theo giá trị đã khai (không cần dấu), ví dụ tên người mẹ"))
     procedure = forms.TypedChoiceField(label=_("Thủ tục"), required=False, coerce=int, empty_value=None)
     field = forms.TypedChoiceField(label=_("Lĩnh vực"), required=False, coerce=int, empty_value=None)
     channel = forms.TypedChoiceField(label=_("Kênh nộp"), required=False, coerce=int, empty_value=None,

@@ -86,10 +86,12 @@ class Filters:
     due: str = ""  # "overdue", "today", "week"
     sync: str = ""  # the national portal sync state: "failed", "pending", "synced"
     after: str = ""  # keyset cursor
+    declared: str = ""  # a value declared in the e-form (accent-folded, from its start: motcua/eforms)
 
     def query(self, **over: object) -> dict[str, object]:
         data = {"q": self.q, "procedure": self.procedure, "field": self.field, "channel": self.channel,
-                "status": self.status, "due": self.due, "sync": self.sync, "after": self.after, **over}
+                "status": self.status, "due": self.due, "sync": self.sync, "after": self.after,
+                "declared": self.declared, **over}
         return {k: v for k, v in data.items() if v not in (None, "")}
 
 
@@ -159,6 +161,10 @@ def _any_prefix(field_name: str, paths: list[str]) -> Q:
 def apply_filters(qs: QuerySet[Dossier], f: Filters, now: datetime) -> QuerySet[Dossier]:
     if f.q:
         qs = qs.filter(Q(code=f.q) | Q(applicant_name__icontains=f.q))
+    if f.declared:
+        from motcua.eforms.services import filter_declared
+
+        qs = filter_declared(qs, f.declared)
     exact = {"procedure_id": f.procedure, "procedure__field_id": f.field, "channel": f.channel,
              "status": f.status}
     qs = qs.filter(**{k: v for k, v in exact.items() if v is not None})

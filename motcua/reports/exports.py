@@ -85,10 +85,11 @@ HEADERS = (
     "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Kênh nộp", "Người nộp", "Nơi tiếp nhận",
     "Cơ quan giải quyết", "Ngày tiếp nhận", "Hạn xử lý", "Ngày hẹn trả", "Kết thúc xử lý", "Ngày trả kết quả",
     "Trạng thái", "Kết quả đánh giá", "Số giờ trễ", "Lý do",
+    "Dữ liệu tờ khai",  # the e-form's declared values, "label: value; ..." (motcua/eforms)
 )
 DATE_COLUMNS = frozenset(range(8, 13))
 HOURS_COLUMN = 15
-WIDTHS = (22, 11, 48, 24, 12, 26, 28, 28, 17, 17, 17, 17, 17, 18, 20, 10, 60)
+WIDTHS = (22, 11, 48, 24, 12, 26, 28, 28, 17, 17, 17, 17, 17, 18, 20, 10, 60, 80)
 
 # the figure whose reason explains a dossier best when no figure was asked for
 _PRINCIPAL = ("resolved_late", "in_progress_late", "refused", "withdrawn", "stopped", "resolved_on_time",
@@ -224,8 +225,11 @@ def _labels() -> tuple[dict[int, str], dict[int, str], dict[str, str]]:
 def iter_rows(q: ExportQuery, batch: int | None = None) -> Iterator[list[Row]]:
     """The export's rows, one batch (list) at a time."""
     channels, statuses, verdicts = _labels()
+    from motcua.eforms.services import declared_texts
+
     for chunk in iter_facts(q, batch):
         details = _details([f.id for f, _keys in chunk], q.period.end)
+        declared = declared_texts([f.id for f, _keys in chunk])
         rows = []
         for f, keys in chunk:
             d = details[f.id]
@@ -234,7 +238,7 @@ def iter_rows(q: ExportQuery, batch: int | None = None) -> Iterator[list[Row]]:
                 f.code, d[1], d[2], d[3], channels.get(f.channel, str(f.channel)), d[4], d[5], d[6],
                 f.received, f.due, _epoch(d[7]), f.end, f.returned,
                 statuses.get(d[8], "") if d[8] is not None else "", verdicts[category], _hours_late(f),
-                _reason(f, keys, q.figure),
+                _reason(f, keys, q.figure), declared.get(f.id, ""),
             )))
         yield rows
 

@@ -282,7 +282,8 @@ def test_write_dossiers_xlsx_writes_a_file_and_counts_the_rows(month):
     wb = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
     assert wb.sheetnames == ["Danh sách", "Thông tin"]
     assert len(list(wb["Danh sách"].iter_rows(min_row=2))) == len(ALL_A)
-    assert wb["Danh sách"].auto_filter.ref == f"A1:Q{len(ALL_A) + 1}" and wb["Danh sách"].freeze_panes == "B2"
+    # columns A..R: the 17 report columns and the declared data (e-forms)
+    assert wb["Danh sách"].auto_filter.ref == f"A1:R{len(ALL_A) + 1}" and wb["Danh sách"].freeze_panes == "B2"
 
 
 # ---- the periodic report -----------------------------------------------------------------------
