@@ -32,6 +32,7 @@ def plan(quick: bool) -> list[tuple[str, str, list[str]]]:
     shared = ["--name", "motcua_bench_1m"]
     return [
         ("due", "bench_due.py", ["--n", "100000" if quick else "500000"]),
+        ("rules", "rules.py", ["--n", "100000" if quick else "500000"]),
         ("import_pg", "bench_bulk_import.py", ["--db", "postgres", "--n", str(imp)]),
         ("import_sqlite", "bench_bulk_import.py", ["--db", "sqlite", "--n", str(imp)]),
         ("api", "bench_api_intake.py", ["--n", str(big), "--duration", dur, *shared, "--reuse", "--keep"]),

@@ -15,6 +15,7 @@ refuses a registry with a gap or an overlap, so every date maps to exactly one r
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -159,38 +160,40 @@ def value_in_force(items: Sequence[Dated[V]], day: date) -> V | None:
 
 
 def rule_set(key: str) -> RuleSet:
-    from .rules_data import RULE_SETS
-
-    for r in RULE_SETS:
+    for r in _data.RULE_SETS:
         if r.key == key:
             return r
     raise KeyError(f"unknown rule set {key!r}")
 
 
-def rules_for(received: date) -> RuleSet:
-    """The rules a dossier received on the local date ``received`` is judged under."""
-    from .rules_data import RULE_SETS
+_starts: tuple[Sequence[RuleSet], list[date]] | None = None  # (the registry, its rule sets' start dates)
 
-    return in_force(RULE_SETS, received)
+
+def rules_for(received: date) -> RuleSet:
+    """The rules a dossier received on the local date ``received`` is judged under (a bisection over
+    the start dates, the registry being contiguous)."""
+    global _starts
+    sets = _data.RULE_SETS
+    if _starts is None or _starts[0] is not sets:
+        _starts = (sets, [r.effective_from or date.min for r in sets])
+    return sets[bisect_right(_starts[1], received) - 1]
 
 
 def rules_between(start: date, end: date) -> list[RuleSet]:
     """The rule sets in force on some day of ``start`` .. ``end`` (inclusive), oldest first."""
-    from .rules_data import RULE_SETS
-
-    return [r for r in RULE_SETS if (r.effective_until is None or start < r.effective_until)
+    return [r for r in _data.RULE_SETS if (r.effective_until is None or start < r.effective_until)
             and (r.effective_from is None or r.effective_from <= end)]
 
 
 def index766_for(day: date) -> str | None:
     """The Decision 766 weights version in force on ``day`` (a reporting period's last day), or None
     before the index existed."""
-    from .rules_data import INDEX766
-
-    return value_in_force(INDEX766, day)
+    return value_in_force(_data.INDEX766, day)
 
 
 def index766_periods() -> tuple[Dated[str], ...]:
-    from .rules_data import INDEX766
+    return _data.INDEX766
 
-    return INDEX766
+
+# at the end: the data module imports this one's classes (either may be imported first)
+from . import rules_data as _data  # noqa: E402
