@@ -52,10 +52,15 @@ def start(request: HttpRequest) -> HttpResponse:
     if not client.enabled():
         raise Http404
     try:
-        return client.begin(request)
+        url = client.begin(request)["Location"]
     except client.EidRefused as exc:
         status, message = _messages()[exc.reason]
         return refused(request, message, status)
+    # a page that moves on by itself (meta refresh), not a redirect: the form-action 'self' of our
+    # Content Security Policy refuses a form submission redirected to another site
+    response = render(request, "portal/vneid/redirect.html", {"url": url})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

@@ -57,8 +57,9 @@ class Flow:
     def start(self) -> httpx.Response:
         """Press the VNeID button; the provider's sign-in page."""
         r = self.django.post("/portal/vneid/login/")
-        assert r.status_code == 302, r.content[:300]
-        return self.idp.http.get(r["Location"])
+        assert r.status_code == 200, r.content[:300]
+        url = unescape(re.search(r'id="vneid-continue" href="([^"]+)"', r.content.decode()).group(1))
+        return self.idp.http.get(url)
 
     def choose(self, page: httpx.Response, person: str = "vneid-001090000001", loa: str = "LoA2",
                action: str = "login", **typed: str) -> str:
