@@ -4,8 +4,8 @@ Weights and thresholds are data: ``fixtures/index766_v<version>.json``, one file
 version is in force on which dates is the rules registry's (``INDEX766`` in motcua/domain/rules_data.py),
 and the one in force on the period's last day applies. Indicators read named *measures* (numerator and
 denominator) that the statistics engine computes from the same figures as every report; a
-measure no part of motcua provides yet (publication, synchronization, payments, feedback,
-population database) is N/A and scores nothing, never a made-up number.
+measure no part of motcua provides yet (publication, synchronization, payments, feedback) is N/A
+and scores nothing, never a made-up number.
 """
 
 from __future__ import annotations
@@ -89,7 +89,8 @@ def synced_measure(unit: Unit, period: Period) -> ind.Measure | None:
     return ind.Measure(synced, total)
 
 
-# other apps' measures (digitization, the document store, certified copies, feedback): each
+# other apps' measures (digitization, the document store, certified copies, feedback, the population
+# database: motcua/integrations/population/indicators.py): each
 # provider returns {measure name: Measure} for a unit and period, registered in its AppConfig.ready();
 # a measure of 0 of 0 is N/A (dropped), and a provider's measure replaces the figures' one of that name.
 # A provider with ``wants_figures = True`` is also given the period's figures (no second computation).

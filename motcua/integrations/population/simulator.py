@@ -1,6 +1,6 @@
 """A simulator of the population database look-up through the provincial data platform (LGSP)
-(INTEGRATIONS.md section 4), as a real HTTP server (standard library and this package's mapping, no Django; state in memory: a
-restart forgets its tokens and the request ids it has seen).
+(INTEGRATIONS.md section 4), as a real HTTP server (standard library and this package's mapping, no
+Django; state in memory: a restart forgets its tokens and the request ids it has seen).
 
 ``motcua simulate population --port 8097 [--token-ttl SECONDS] [--fault NAME=VALUE ...]``
 

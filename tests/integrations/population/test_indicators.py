@@ -4,7 +4,7 @@ procedures they belong to."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -70,7 +70,8 @@ def test_the_measures_on_a_hand_worked_set(world, clock) -> None:  # noqa: ANN00
     d7 = received(world, Y)
     linked = set(LookupUse.objects.values_list("dossier_id", flat=True))
     assert d1.pk in linked and not linked & {d2.pk, d3.pk, d6.pk, d7.pk}
-    period = Period(datetime(2025, 8, 31, 17, 0, tzinfo=clockmod.UTC), datetime(2025, 9, 30, 17, 0, tzinfo=clockmod.UTC))
+    utc = clockmod.UTC
+    period = Period(datetime(2025, 8, 31, 17, 0, tzinfo=utc), datetime(2025, 9, 30, 17, 0, tzinfo=utc))
     # commune A: d1 of d1, d2, d3, d7 (its one procedure connected)
     assert population_measures(world.communes["a"], period) == {
         "population_db_used": Measure(1, 4), "population_db_procedures": Measure(1, 1)}

@@ -37,7 +37,8 @@ def test_a_found_record_is_read_whole() -> None:
 
 def test_namespace_prefixes_do_not_matter_and_year_only_births_are_kept() -> None:
     xml = mapping.envelope("R", "0", record=mapping.citizen_xml({**AN, "NgayThangNam": "", "Nam": "1990"}))
-    xml = xml.replace("soap:", "s:").replace("xmlns:soap", "xmlns:s").replace("dc:", "q:").replace("xmlns:dc", "xmlns:q")
+    for old, new in (("soap:", "s:"), ("xmlns:soap", "xmlns:s"), ("dc:", "q:"), ("xmlns:dc", "xmlns:q")):
+        xml = xml.replace(old, new)
     c = mapping.parse_reply(xml.encode(), "R").citizen
     assert c is not None and c.birth_date is None and c.birth_year == 1990
 
