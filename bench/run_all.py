@@ -47,6 +47,8 @@ def plan(quick: bool) -> list[tuple[str, str, list[str]]]:
         ("population", "population.py", ["--db", "sqlite", "--n", "100" if quick else "1000"]),
         ("post_history", "post_history.py", ["--db", "sqlite", "--n", "2000" if quick else "10000",
                                              "--repeat", "1" if quick else "3"]),
+        ("eforms", "eforms.py", ["--db", "postgres", "--n", "20000" if quick else "1000000",
+                                 *(["--quick"] if quick else [])]),
     ]
 
 

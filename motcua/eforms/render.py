@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 
 from motcua.domain import eforms as ef
@@ -85,6 +86,14 @@ def _shown_value(field: Mapping[str, Any], raw: Any) -> Any:
     return raw
 
 
+def options_html(options: list[dict[str, Any]]) -> str:
+    """The <option> elements of a drop-down list (built here: a list of 1,000 communes drawn by the
+    template language costs tens of milliseconds)."""
+    return format_html_join("", "<option value=\"{}\"{}>{}</option>",
+                            ((o["value"], format_html(" selected") if o["checked"] else "", o["label"])
+                             for o in options))
+
+
 def _options(choices: list[dict[str, Any]], raw: Any, lg: str) -> list[dict[str, Any]]:
     return [{"value": str(c.get("value")), "label": ef.text_of(c.get("label"), lg),
              "checked": raw is not None and str(raw) == str(c.get("value"))} for c in choices]
@@ -117,6 +126,7 @@ class _Builder:
             options = _options(ef.choices_of(field, self.context), raw, self.lg)
             view["options"] = options
             view["widget"] = "radios" if len(options) <= RADIO_MAX else "select"
+            view["options_html"] = options_html(options)
         elif kind == "boolean":
             try:
                 view["checked"] = ef.parse_boolean(raw)
@@ -154,6 +164,7 @@ class _Builder:
             if part != "detail":
                 p["widget"] = "select"
                 p["options"] = provinces if part == "province" else communes
+                p["options_html"] = options_html(p["options"])
                 p["required"] = view["required"]
             parts.append(p)
         view.update(widget="address", parts=parts)
