@@ -44,6 +44,8 @@ def plan(quick: bool) -> list[tuple[str, str, list[str]]]:
         ("feedback", "feedback.py", ["--db", "sqlite", "--n", "10000" if quick else "100000"]),
         ("open311", "open311.py", ["--db", "sqlite", "--n", "2000" if quick else "10000"]),
         ("post", "post.py", ["--db", "sqlite", "--n", "200" if quick else "2000"]),
+        ("intake_boundaries", "intake_boundaries.py", ["--db", "sqlite", "--n", "5000" if quick else "50000",
+                                                       "--requests", "20" if quick else "100"]),
         ("vneid", "vneid.py", ["--db", "sqlite", "--n", "20" if quick else "100"]),
         ("population", "population.py", ["--db", "sqlite", "--n", "100" if quick else "1000"]),
         ("post_history", "post_history.py", ["--db", "sqlite", "--n", "2000" if quick else "10000",
