@@ -30,7 +30,7 @@ def test_a_found_record_is_read_whole() -> None:
     reply = mapping.parse_reply(mapping.envelope("R-1", mapping.FOUND, record=mapping.citizen_xml(AN)).encode(), "R-1")
     c = reply.citizen
     assert reply.code == "0" and c is not None
-    assert (c.full_name, c.birth_date, c.gender) == ("Nguyễn Văn An", date(1990, 3, 15), "Nam")
+    assert (c.full_name, c.birth_date, c.gender) == ("Nguyễn Văn An", date(1990, 1, 1), "Nam")
     assert c.address == "12 Trần Hưng Đạo, phường Xuân Hương, Lâm Đồng" and c.permanent and c.permanent.ward_code
     assert c.relations["VoChong"] == ("068192004567", "Trần Thị Hoa") and c.related_to("068192004567") == "VoChong"
 

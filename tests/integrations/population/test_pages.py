@@ -39,7 +39,7 @@ def test_the_counter_fill_fills_name_birth_date_and_address_on_a_hit(world, pop:
     html = r.content.decode()
     assert r.status_code == 200 and html.startswith('<div id="applicant-fields">')
     assert 'value="Nguyễn Văn An"' in html and 'value="12 Trần Hưng Đạo, phường Xuân Hương, Lâm Đồng"' in html
-    assert 'data-outcome="hit"' in html and "15/03/1990" in html and 'value="0912345678"' in html  # phone kept
+    assert 'data-outcome="hit"' in html and "01/01/1990" in html and 'value="0912345678"' in html  # phone kept
     assert Lookup.objects.get().outcome == Outcome.HIT
 
 
