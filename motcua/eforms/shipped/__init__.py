@@ -57,7 +57,7 @@ def with_forms(catalog: dict[str, Any]) -> dict[str, Any]:
     """A catalog document with the shipped forms on the versions in force of their procedures (under
     the import's "form" key), where the document gives none of its own."""
     for procedure in catalog.get("procedures") or []:
-        key = PROCEDURES.get(procedure.get("national_code") or procedure.get("code", ""))
+        key = PROCEDURES.get(procedure.get("code", ""))  # a local variant (2.000815.BSDT) keeps its own flow
         for version in procedure.get("versions") or [] if key else []:
             if version.get("effective_to") is None and version.get("status") == "published" and "form" not in version:
                 version["form"] = load(key)
