@@ -123,6 +123,45 @@ class UnitMap:
         return frozenset(u for u in self.paths if (self.path_on(u, d) or "\0").startswith(top))
 
 
+_FINGERPRINT = ("SELECT (SELECT COUNT(*) FROM units_unit WHERE successor_id IS NOT NULL), "
+                "(SELECT COUNT(*) FROM units_unitsuccession), (SELECT MAX(id) FROM units_unitsuccession), "
+                "(SELECT COUNT(*) FROM units_unitversion WHERE valid_until IS NOT NULL), "
+                "(SELECT MAX(id) FROM units_unitversion), (SELECT MAX(id) FROM units_unit), "
+                "(SELECT COUNT(*) FROM (SELECT 1 FROM dossiers_dossierevent WHERE action = 'transfer' LIMIT 1) t)")
+FINGERPRINT_TTL = 1.0  # seconds; the reorganization service clears it at once in its own process
+
+
+def fingerprint() -> tuple[Any, ...]:
+    """One query telling whether anything was ever reorganized (the first four numbers are 0 when
+    not), which state of the unit tables a cached map was read from, and whether any dossier was
+    ever transferred (the last). Kept a second per process: a page computing many figures reads it
+    once (:func:`motcua.core.refcache.clear`, called by the reorganization service, drops it)."""
+    from motcua.core import refcache
+
+    return refcache.cached("reports.fingerprint", "", _read_fingerprint, FINGERPRINT_TTL)
+
+
+def _read_fingerprint() -> tuple[Any, ...]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(_FINGERPRINT)
+        return tuple(cur.fetchone())
+
+
+def reorganized(fp: tuple[Any, ...]) -> bool:
+    return any(fp[:2]) or bool(fp[3])
+
+
+def current_map(fp: tuple[Any, ...] | None = None) -> UnitMap:
+    """The unit map, cached per process for the state ``fp`` of the unit tables (a reorganization
+    changes it; :mod:`motcua.core.refcache`'s short TTL covers a unit moved by hand without versions)."""
+    from motcua.core import refcache
+
+    fp = fp or fingerprint()
+    return refcache.cached("reports.unitmap", repr(fp), load_map)
+
+
 def load_map() -> UnitMap:
     """The unit map of the database (3 queries on the unit tables)."""
     paths, names, codes, dissolved, successor = {}, {}, {}, {}, {}
@@ -237,9 +276,13 @@ def scope_of(unit: Unit, boundaries: str, period_end: Any, column: str = "handli
              umap: UnitMap | None = None) -> Scope:
     """The scope of ``unit`` for the period ending (exclusive) at ``period_end``."""
     day = period_day(period_end)
-    umap = umap or load_map()
     chosen = resolve(unit, boundaries, umap)
-    transfers = chosen == THEN and any_transfer()
+    fp = fingerprint()
+    transfers = chosen == THEN and bool(fp[6])
+    if umap is None:
+        if not reorganized(fp) and not transfers:
+            return Scope(unit, chosen, day, column, True)
+        umap = current_map(fp)
     if not umap.reorganized and not transfers:
         return Scope(unit, chosen, day, column, True)
     units = umap.units_then(unit, day) if chosen == THEN else umap.units_now(unit)
@@ -301,7 +344,7 @@ def moves_of(dossier_id: int, before: Any = None) -> list[Move]:
     rows = list(qs.values_list("at", "data", "note"))
     if not rows:
         return []
-    umap = load_map()
+    umap = current_map()
     reorgs = dict(Reorganization.objects.filter(
         pk__in=[d.get("reorganization") for _a, d, _n in rows if (d or {}).get("reorganization")])
         .values_list("pk", "decision_number"))

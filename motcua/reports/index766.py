@@ -136,7 +136,7 @@ def units_on(parent: Unit, period: Period, kind: str | None, boundaries: str) ->
 
 def then_ranked_units(parent: Unit, kind: str | None, period: Period) -> list[Unit]:
     """:func:`ranked_units` as the tree was on the period's last day (names of then)."""
-    umap, day = bd.load_map(), bd.period_day(period.end)
+    umap, day = bd.current_map(), bd.period_day(period.end)
     top = umap.path_on(parent.pk, day)
     if top is None:
         return []

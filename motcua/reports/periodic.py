@@ -116,7 +116,7 @@ def report_rows(parent: Unit, period: Period, filters: Filters, kind: str | None
 
     filters = replace(filters, boundaries=bd.resolve(parent, filters.boundaries))
     units = units_on(parent, period, kind, filters.boundaries)
-    umap = bd.load_map() if filters.boundaries == bd.THEN else None
+    umap = bd.current_map() if filters.boundaries == bd.THEN else None
     by_path = {(umap.path_on(u.pk, bd.period_day(period.end)) if umap else None) or u.path: u.pk for u in units}
     tallies: dict[int | None, _Tally] = {u.pk: _Tally() for u in units}
     tallies[None], total = _Tally(), _Tally()

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 import pytest
 
+from motcua.core import refcache
 from motcua.core.clock import LOCAL_TZ
 from motcua.domain.errors import ValidationFailed
 from motcua.domain.lifecycle import Action
@@ -45,6 +46,7 @@ def merge_a_into_b(world) -> list[int]:  # noqa: ANN001
                 "reorganization": None}
         dsvc._event(d, who, dsvc.R.ADMIN, Action.TRANSFER, d.status, d.status, AT,
                     "Chuyển theo Nghị quyết 1234/NQ-UBTVQH15", data)
+    refcache.clear()  # as the reorganization service does: the unit tables changed
     return [d.pk for d in moved]
 
 
