@@ -21,8 +21,8 @@ from typing import IO, Any
 from motcua.catalog.choices import ApplicantType, Channel
 from motcua.units.choices import Role
 
-from .models import Lookup, LookupUse, Outcome, Reason
 from .models import Channel as LookupChannel
+from .models import Lookup, LookupUse, Outcome, Reason
 
 PREFIX = "DEMO-"
 BATCH = 1000

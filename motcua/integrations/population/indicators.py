@@ -14,7 +14,9 @@ of those, the ones that *could* use the database are those whose applicant is a 
   such dossier that used it / procedures with at least one such dossier. A procedure is "connected"
   when the data actually flowed for it in the period, not because a setting says so.
 
-Both are N/A (0 of 0) for a unit without citizen dossiers in the period.
+Both are N/A (0 of 0) for a unit without citizen dossiers in the period, and N/A everywhere while the
+look-up has never been used at all (no audit row: the integration is not connected, as the national
+portal's "synced" measure is N/A before its first sync), not 0.
 """
 
 from __future__ import annotations
@@ -34,8 +36,10 @@ def _population(unit: Any, period: Any) -> Any:
 
 
 def population_measures(unit: Any, period: Any) -> dict[str, ind.Measure]:
-    from .models import LookupUse
+    from .models import Lookup, LookupUse
 
+    if not Lookup.objects.exists():
+        return {}
     population = _population(unit, period)
     used = population.filter(pk__in=LookupUse.objects.values("dossier_id"))
     return {"population_db_used": ind.Measure(used.count(), population.count()),

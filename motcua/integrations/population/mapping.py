@@ -239,7 +239,7 @@ def citizen_xml(person: dict[str, Any]) -> str:
     if person.get("NgayThangNam") or person.get("Nam"):
         parts.append(_el("NgayThangNamSinh", _el("NgayThangNam", _esc(person.get("NgayThangNam", "")))
                          + _el("Nam", _esc(person.get("Nam") or str(person.get("NgayThangNam", ""))[:4]))))
-    parts += [_address_xml("ThuongTru", person.get("ThuongTru")), _address_xml("NoiOHienTai", person.get("NoiOHienTai"))]
+    parts += [_address_xml(k, person.get(k)) for k in ("ThuongTru", "NoiOHienTai")]
     for rel in RELATIONS:
         if person.get(rel):
             parts.append(_el(rel, _el("SoDinhDanh", _esc(person[rel].get("SoDinhDanh", "")))

@@ -91,10 +91,6 @@ class Lookup(models.Model):
     def __str__(self) -> str:
         return f"{self.request_id} {self.outcome}"
 
-    @property
-    def masked_id(self) -> str:
-        return mask(self.id_number)
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise ReadOnly("the population look-up log cannot be edited")
@@ -102,6 +98,10 @@ class Lookup(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ReadOnly("the population look-up log cannot be deleted")
+
+    @property
+    def masked_id(self) -> str:
+        return mask(self.id_number)
 
 
 class LookupUse(models.Model):

@@ -1,6 +1,6 @@
 """A simulator of the population database look-up through the provincial data platform (LGSP)
-(INTEGRATIONS.md section 4), as a real HTTP server (standard library and this package's mapping, no Django; state in memory: a
-restart forgets its tokens and the request ids it has seen).
+(INTEGRATIONS.md section 4), as a real HTTP server (standard library and this package's mapping, no
+Django; state in memory: a restart forgets its tokens and the request ids it has seen).
 
 ``motcua simulate population --port 8097 [--token-ttl SECONDS] [--fault NAME=VALUE ...]``
 
@@ -11,9 +11,10 @@ restart forgets its tokens and the request ids it has seen).
   envelope with ``MaKetQua``: 0 found (with ``CongDan``), 1 no such ID number, 2 the name or birth
   year do not match the record, 3 the MaYeuCau was used before, 4 a field is missing or invalid.
 
-The seeded population (``PEOPLE``) holds the demo citizen (068090001234, Nguyễn Văn An), his
-family, and a few others; ``POST /_sim/people`` adds records (wire keys). Test endpoints:
-``POST /_sim/faults``, ``POST /_sim/reset``, ``GET /_sim/state``.
+The seeded population (``PEOPLE``) holds the demo citizen (068090001234, Nguyễn Văn An, born as the
+VNeID simulator says), his family, the VNeID simulator's other citizen (001090000001) and a few
+others; ``POST /_sim/people`` adds records (wire keys). Test endpoints: ``POST /_sim/faults``,
+``POST /_sim/reset``, ``GET /_sim/state``.
 
 Fault switches (``null`` clears one):
 
@@ -61,7 +62,7 @@ def _person(id_number: str, ho: str, chu_dem: str, ten: str, gender: str, born: 
 AN = {"SoDinhDanh": "068090001234", "HoVaTen": "Nguyễn Văn An"}
 HOA = {"SoDinhDanh": "068192004567", "HoVaTen": "Trần Thị Hoa"}
 PEOPLE: list[dict[str, Any]] = [
-    _person("068090001234", "Nguyễn", "Văn", "An", "1", "19900315", "12 Trần Hưng Đạo, phường Xuân Hương, Lâm Đồng",
+    _person("068090001234", "Nguyễn", "Văn", "An", "1", "19900101", "12 Trần Hưng Đạo, phường Xuân Hương, Lâm Đồng",
             VoChong=HOA, ChuHo=AN),
     _person("068192004567", "Trần", "Thị", "Hoa", "2", "19920704", "12 Trần Hưng Đạo, phường Xuân Hương, Lâm Đồng",
             VoChong=AN, ChuHo=AN),
@@ -70,6 +71,7 @@ PEOPLE: list[dict[str, Any]] = [
     _person("068085011223", "Lê", "Thị", "Ánh", "2", "19850911", "45 Phan Đình Phùng, phường 2, Đà Lạt, Lâm Đồng"),
     _person("068078033445", "Đỗ", "Văn", "Đức", "1", "19780228", "Thôn 3, xã Tà Nung, Lâm Đồng"),
     _person("068201055667", "Phạm", "Minh", "Khôi", "1", "20010605", "88 Hai Bà Trưng, phường Lâm Viên, Lâm Đồng"),
+    _person("001090000001", "Trần", "Thị", "Bình", "2", "19900312", "5 Lê Lợi, phường 1, Đà Lạt, Lâm Đồng"),
 ]
 REQUIRED = ("MaYeuCau", "MaDVC", "MaTichHop", "MaCanBo", "HoVaTen", "SoDinhDanh", "Nam")
 BOMB = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'

@@ -30,7 +30,8 @@ LOG_PAGE_SIZE = 50
 
 def _ask(data: Any, procedure: Any, reason: str) -> services.Ask:
     return services.Ask(id_number=str(data.get("applicant_id_number", "")).strip()[:20],
-                        name=str(data.get("applicant_name", ""))[:120], birth_year=str(data.get("population_year", ""))[:4],
+                        name=str(data.get("applicant_name", ""))[:120],
+                        birth_year=str(data.get("population_year", ""))[:4],
                         reason=reason, reason_text=str(data.get("population_reason_text", ""))[:500],
                         procedure=procedure)
 
@@ -69,8 +70,9 @@ def counter_fill(request: HttpRequest) -> HttpResponse:
 def _panel(data: Any, result: services.Result) -> dict[str, Any]:
     """What the look-up panel shows after a look-up (its inputs kept as typed)."""
     return {"result": result, "year": str(data.get("population_year", ""))[:4],
-            "reason": str(data.get("population_reason", "")), "reason_text": str(data.get("population_reason_text", ""))[:500],
-            "ok": result.hit, "level": "info" if result.hit else ("warning" if result.outcome != "invalid" else "error")}
+            "reason": str(data.get("population_reason", "")),
+            "reason_text": str(data.get("population_reason_text", ""))[:500], "ok": result.hit,
+            "level": "info" if result.hit else ("warning" if result.outcome != "invalid" else "error")}
 
 
 # -- the portal -----------------------------------------------------------------------------------
@@ -98,7 +100,8 @@ def portal_fill(request: HttpRequest, code: str) -> HttpResponse:
     ask_id = str(request.POST.get("applicant_id_number", "")).strip()
     reason = Reason.SELF if own and ask_id == own else Reason.FAMILY
     name = f"{request.user.last_name} {request.user.first_name}".strip() or request.user.get_username()
-    who = services.Who(request.user, name, Channel.PORTAL, "citizen", (chosen or [d.receiving for d in dests] or [None])[0],
+    unit = (chosen or [d.receiving for d in dests] or [None])[0]
+    who = services.Who(request.user, name, Channel.PORTAL, "citizen", unit,
                        officer_code=f"CONGDAN-{request.user.pk}", own_id=own)
     result = _run(who, _ask(request.POST, version.procedure, reason))
     filled = None

@@ -4,7 +4,7 @@ procedures they belong to."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -52,6 +52,10 @@ def test_the_measures_on_a_hand_worked_set(world, clock) -> None:  # noqa: ANN00
 
     world.department_procedure = Procedure.objects.get(code="2.000815")
     clock.set("2025-08-29 09:00")
+    received(world, X)
+    utc = clockmod.UTC
+    august = Period(datetime(2025, 7, 31, 17, 0, tzinfo=utc), datetime(2025, 8, 31, 17, 0, tzinfo=utc))
+    assert population_measures(world.communes["a"], august) == {}  # never used at all: N/A, not 0
     looked_up(world, "counter_a", X)
     received(world, X)  # used, but in August: outside the period
     clock.set("2025-09-03 09:00")
@@ -70,7 +74,9 @@ def test_the_measures_on_a_hand_worked_set(world, clock) -> None:  # noqa: ANN00
     d7 = received(world, Y)
     linked = set(LookupUse.objects.values_list("dossier_id", flat=True))
     assert d1.pk in linked and not linked & {d2.pk, d3.pk, d6.pk, d7.pk}
-    period = Period(datetime(2025, 8, 31, 17, 0, tzinfo=clockmod.UTC), datetime(2025, 9, 30, 17, 0, tzinfo=clockmod.UTC))
+    period = Period(datetime(2025, 8, 31, 17, 0, tzinfo=utc), datetime(2025, 9, 30, 17, 0, tzinfo=utc))
+    assert population_measures(world.communes["a"], august) == {  # two August dossiers of X, one looked up
+        "population_db_used": Measure(1, 2), "population_db_procedures": Measure(1, 1)}
     # commune A: d1 of d1, d2, d3, d7 (its one procedure connected)
     assert population_measures(world.communes["a"], period) == {
         "population_db_used": Measure(1, 4), "population_db_procedures": Measure(1, 1)}

@@ -39,7 +39,7 @@ def test_the_counter_fill_fills_name_birth_date_and_address_on_a_hit(world, pop:
     html = r.content.decode()
     assert r.status_code == 200 and html.startswith('<div id="applicant-fields">')
     assert 'value="Nguyễn Văn An"' in html and 'value="12 Trần Hưng Đạo, phường Xuân Hương, Lâm Đồng"' in html
-    assert 'data-outcome="hit"' in html and "15/03/1990" in html and 'value="0912345678"' in html  # phone kept
+    assert 'data-outcome="hit"' in html and "01/01/1990" in html and 'value="0912345678"' in html  # phone kept
     assert Lookup.objects.get().outcome == Outcome.HIT
 
 
@@ -65,7 +65,8 @@ def test_the_counter_fill_refuses_a_bad_request_on_the_form(world, pop: Sim, cli
 
 
 def test_only_counter_officers_of_the_procedure_fill(world, pop: Sim, client_of, now) -> None:  # noqa: ANN001
-    assert client_of("specialist_a").post("/population/office/fill/", {"procedure": "1.001193"}, **HX).status_code == 404
+    fill = "/population/office/fill/"
+    assert client_of("specialist_a").post(fill, {"procedure": "1.001193"}, **HX).status_code == 404
     assert client_of("counter_a").get("/population/office/fill/").status_code == 405
     assert client_of("citizen").post("/population/office/fill/", {"procedure": "1.001193"}, **HX).status_code == 403
 
@@ -140,9 +141,11 @@ def test_the_log_is_read_by_administrators_of_their_units_only_masked(world, pop
         html = r.content.decode()
         assert r.status_code == 200 and html.count('data-outcome="') == 2, who
         assert "068******234" in html and CITIZEN_ID not in html and "Tiếp nhận hồ sơ thủ tục hành chính" in html
+        assert 'href="/population/office/log/"' in html  # in the administrators' navigation
     assert client_of("admin_b").get("/population/office/log/").content.decode().count('data-outcome="') == 0
     for who in ("counter_a", "monitor"):
         assert client_of(who).get("/population/office/log/").status_code == 403
+    assert 'href="/population/office/log/"' not in client_of("counter_a").get("/office/intake/").content.decode()
     assert client_of("admin").post("/population/office/log/", {}).status_code == 405
 
 

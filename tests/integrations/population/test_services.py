@@ -79,7 +79,8 @@ def test_a_token_that_expired_is_renewed_and_the_new_request_id_recorded(world, 
 
 def test_a_duplicate_request_id_is_refused_and_recorded(world, pop: Sim, monkeypatch) -> None:  # noqa: ANN001
     # the platform has seen this id (sent by another system of the province with the same integration code)
-    services.client().look_up(services.mapping.Query("LGSP-TEST-SEEN", CITIZEN_ID, "Nguyễn Văn An", 1990, "X", "Y", "Z"))
+    seen = services.mapping.Query("LGSP-TEST-SEEN", CITIZEN_ID, "Nguyễn Văn An", 1990, "X", "Y", "Z")
+    services.client().look_up(seen)
     monkeypatch.setattr(services, "new_request_id", lambda: "LGSP-TEST-SEEN")
     r = services.look_up(officer(world), ask())
     assert r.outcome == Outcome.REFUSED and r.citizen is None and "đã được sử dụng" in r.message
