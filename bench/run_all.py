@@ -54,6 +54,7 @@ def plan(quick: bool) -> list[tuple[str, str, list[str]]]:
                                              "--repeat", "1" if quick else "3"]),
         ("eforms", "eforms.py", ["--db", "postgres", "--n", "20000" if quick else "1000000",
                                  *(["--quick"] if quick else [])]),
+        ("eforms_pdf", "eforms_pdf.py", ["--n", "10" if quick else "50"]),
     ]
 
 
@@ -195,10 +196,16 @@ def _post_history(r: dict[str, Any]) -> list[str]:
             f"with them (ratio {r['time_ratio_full_over_plain']}; {r['dossiers_per_s_full']:,} dossiers/s) | - | |"]
 
 
+def _eforms_pdf(r: dict[str, Any]) -> list[str]:
+    return [f"| e-form PDFs (declaration, extract) | {r['forms']} shipped forms x {r['n']} | declaration p50 "
+            f"{r['declaration_median_ms']} ms / p95 {r['declaration_p95_ms']} ms; extract p50 {r['extract_median_ms']} "
+            f"ms / p95 {r['extract_p95_ms']} ms | - | |"]
+
+
 RENDER = {"due": _due, "import_pg": _import, "import_sqlite": _import, "api": _api,
           "recompute_pg": _recompute, "recompute_sqlite": _recompute, "certcopy": _certcopy,
           "digitization": _digitization, "docstore": _docstore, "feedback": _feedback, "open311": _open311,
-          "post": _post, "post_history": _post_history}
+          "post": _post, "post_history": _post_history, "eforms_pdf": _eforms_pdf}
 
 
 def write_results(m: dict[str, str], results: dict[str, dict[str, Any]], quick: bool, path: Path) -> None:
