@@ -97,6 +97,7 @@ class Population:
             self.seen: set[str] = set()
             self.faults: dict[str, Any] = {}
             self.logins = self.lookups = 0
+            self.in_flight = getattr(self, "in_flight", 0)  # look-ups being served (a reset does not end them)
 
     def set_faults(self, changes: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
@@ -172,7 +173,11 @@ class Population:
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
             return {"people": len(self.people), "lookups": self.lookups, "logins": self.logins,
-                    "seen": len(self.seen), "faults": dict(self.faults)}
+                    "seen": len(self.seen), "faults": dict(self.faults), "in_flight": self.in_flight}
+
+    def serving(self, step: int) -> None:
+        with self.lock:
+            self.in_flight += step
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -223,12 +228,16 @@ class Handler(BaseHTTPRequestHandler):
     def lookup(self, body: dict[str, Any]) -> None:
         if not self.population.token_ok(self.headers.get("Authorization", "")):
             return self.reply(401, {"error": "invalid_token", "error_description": "Token hết hạn hoặc không hợp lệ"})
-        delay = float(self.population.faults.get("delay") or 0)
-        if delay:
-            time.sleep(delay)
-        if self.population.faults.get("down"):
-            return self.reply(503, "Service Unavailable", "text/plain; charset=utf-8")
-        self.reply(200, self.population.look_up(body), "text/xml; charset=utf-8")
+        self.population.serving(1)
+        try:
+            delay = float(self.population.faults.get("delay") or 0)
+            if delay:
+                time.sleep(delay)
+            if self.population.faults.get("down"):
+                return self.reply(503, "Service Unavailable", "text/plain; charset=utf-8")
+            self.reply(200, self.population.look_up(body), "text/xml; charset=utf-8")
+        finally:
+            self.population.serving(-1)
 
     def simulator(self, path: str, body: Any) -> dict[str, Any]:
         if path == "/_sim/faults":

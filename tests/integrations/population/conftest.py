@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -49,3 +50,6 @@ def pop(population_server: Sim, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sim
     yield population_server
     if services._client is not None:
         services._client.close()
+    deadline = time.monotonic() + 5  # a look-up the client gave up on (a time-out) ends before the next test
+    while population_server.state()["in_flight"] and time.monotonic() < deadline:
+        time.sleep(0.05)
