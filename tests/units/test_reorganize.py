@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db.models import F
 
 from motcua.domain.errors import Conflict, ValidationFailed
 from motcua.dossiers import services as svc
@@ -72,12 +73,12 @@ def test_merge_ends_sources_and_writes_successions_and_versions(world, dossiers)
     assert set(UnitSuccession.objects.filter(reorganization=r).values_list("predecessor__code", "successor__code",
                                                                            "primary")) == {
         (A, NEW["code"], True), (B, NEW["code"], True)}
-    va = list(UnitVersion.objects.filter(unit=a).order_by("valid_from"))
+    va = list(UnitVersion.objects.filter(unit=a).order_by(F("valid_from").asc(nulls_first=True)))
     assert len(va) == 1 and va[0].valid_until == r.effective_on
     vn = UnitVersion.objects.get(unit=new)
     assert vn.valid_from == r.effective_on and vn.valid_until is None and vn.path == new.path
     centre = world.commune_centres["a"]
-    vc = list(UnitVersion.objects.filter(unit=centre).order_by("valid_from"))
+    vc = list(UnitVersion.objects.filter(unit=centre).order_by(F("valid_from").asc(nulls_first=True)))
     assert [v.valid_until for v in vc] == [r.effective_on, None]
     assert vc[1].parent_id == new.pk and vc[0].parent_id == a.pk
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import F
+
 from motcua.dossiers import services as svc
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.verify import verify
@@ -61,7 +63,7 @@ def test_rename_versions_the_name_only(world, dossiers):
     reorganize.apply(r)
     a = Unit.objects.get(code=A)
     assert a.name == "Phường Xuân Hương - Đà Lạt" and a.code == A
-    old, new = UnitVersion.objects.filter(unit=a).order_by("valid_from")
+    old, new = UnitVersion.objects.filter(unit=a).order_by(F("valid_from").asc(nulls_first=True))
     assert (old.name, old.valid_until, new.name, new.valid_from) == ("Xã A", r.effective_on, a.name, r.effective_on)
     assert not Dossier.objects.filter(events__action="transfer").exists()
 
