@@ -55,6 +55,7 @@ def plan(quick: bool) -> list[tuple[str, str, list[str]]]:
         ("eforms", "eforms.py", ["--db", "postgres", "--n", "20000" if quick else "1000000",
                                  *(["--quick"] if quick else [])]),
         ("eforms_pdf", "eforms_pdf.py", ["--n", "10" if quick else "50"]),
+        ("reorganize", "reorganize.py", ["--db", "postgres", "--n", "5000" if quick else "100000"]),
     ]
 
 
