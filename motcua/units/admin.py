@@ -40,6 +40,15 @@ class UnitAdmin(admin.ModelAdmin):
         base = list(super().get_readonly_fields(request, obj))
         return base + list(self.LOCKED) if obj is not None else [*base, "successor"]
 
+    def save_model(self, request, obj, form, change):  # noqa: ANN001, ANN201
+        super().save_model(request, obj, form, change)  # a new unit gets its first version in Unit.save
+        if change and "name" in form.changed_data:  # a correction of the name: versioned from today
+            from motcua.core import clock
+
+            from .reorgapply import write_versions
+
+            write_versions({obj.pk}, None, clock.local_date(clock.now()))
+
 
 @admin.register(Reorganization)
 class ReorganizationAdmin(admin.ModelAdmin):

@@ -157,7 +157,10 @@ def test_admin_parent_is_read_only_after_creation(world, superuser_client):
         "staff_roles-TOTAL_FORMS": 0, "staff_roles-INITIAL_FORMS": 0,
         "versions-TOTAL_FORMS": 0, "versions-INITIAL_FORMS": 0})
     a.refresh_from_db()
-    assert a.parent_id == world.province.pk
+    assert a.parent_id == world.province.pk and a.name == "Xã A sửa"
+    # the corrected name is versioned from today; the parent never changed
+    assert set(UnitVersion.objects.filter(unit=a).values_list("name", "parent_id")) == {
+        ("Xã A", world.province.pk), ("Xã A sửa", world.province.pk)}
 
 
 def test_a_unit_created_in_the_admin_gets_its_version(world, superuser_client):
