@@ -38,6 +38,10 @@ class Command(BaseCommand):
             n = generate(opts["dossiers"], province, end - timedelta(days=730), end,
                          progress=lambda k: self.stdout.write(f"  {k} hồ sơ...", ending="\r"))
             self.stdout.write(f"Đã tạo {n} hồ sơ mẫu.")
+        from motcua.units import demo as units_demo
+
+        # the reorganizations of 01/07/2025 (reform, province merger) with their history on both sides
+        units_demo.prepare(self.stdout, dossiers=bool(opts["dossiers"]))
         from motcua.signing import demo as signing_demo
 
         signing_demo.prepare(self.stdout, count=60)  # signed electronic results in the history (test PKI)
