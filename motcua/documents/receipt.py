@@ -49,7 +49,8 @@ def legal_time(d: Dossier) -> str:
 def _identity(d: Dossier, width: float) -> Table:
     """Code, procedure, channel and applicant on the left; the QR code with the code under it on
     the right."""
-    left = labelled([("Mã hồ sơ", d.code), ("Thủ tục", d.procedure.name), ("Kênh nộp", d.get_channel_display())])
+    left = labelled([("Mã hồ sơ", d.code), ("Thủ tục", d.procedure.name), ("Kênh nộp", d.get_channel_display()),
+                     ("Cơ quan giải quyết", d.handling_unit.name)])
     left += [para(f"{text(d.receiving_unit.name)} tiếp nhận hồ sơ của:")]
     left += labelled([("Ông/bà, tổ chức", d.applicant_name), ("Địa chỉ", d.applicant_address),
                       ("Số điện thoại", d.applicant_phone), ("Thư điện tử", d.applicant_email)])
@@ -93,7 +94,6 @@ def _copy(d: Dossier, officer: str, copy_label: str, spots: dict | None = None,
     story += numbered([("Số lượng hồ sơ", f"{d.sets} bộ"), ("Thời gian giải quyết hồ sơ theo quy định", legal_time(d)),
                        ("Thời gian nhận hồ sơ", time_and_date(d.received_at)),
                        ("Thời gian trả kết quả giải quyết hồ sơ", time_and_date(d.due_at)),
-                       ("Cơ quan giải quyết", d.handling_unit.name),
                        ("Đăng ký nhận kết quả tại", _return_place(d)),
                        ("Cán bộ tiếp nhận", officer)], start=2)
     story.append(para("Vào Sổ theo dõi hồ sơ, Quyển số: ………… Số thứ tự: …………"))
