@@ -128,13 +128,13 @@ _FINGERPRINT = ("SELECT (SELECT COUNT(*) FROM units_unit WHERE successor_id IS N
                 "(SELECT COUNT(*) FROM units_unitversion WHERE valid_until IS NOT NULL), "
                 "(SELECT MAX(id) FROM units_unitversion), (SELECT MAX(id) FROM units_unit), "
                 "(SELECT COUNT(*) FROM (SELECT 1 FROM dossiers_dossierevent WHERE action = 'transfer' LIMIT 1) t)")
-FINGERPRINT_TTL = 1.0  # seconds; the reorganization service clears it at once in its own process
+FINGERPRINT_TTL = 10.0  # seconds; the reorganization service clears it at once in its own process
 
 
 def fingerprint() -> tuple[Any, ...]:
     """One query telling whether anything was ever reorganized (the first four numbers are 0 when
     not), which state of the unit tables a cached map was read from, and whether any dossier was
-    ever transferred (the last). Kept a second per process: a page computing many figures reads it
+    ever transferred (the last). Kept ten seconds per process: a page computing many figures reads it
     once (:func:`motcua.core.refcache.clear`, called by the reorganization service, drops it)."""
     from motcua.core import refcache
 
