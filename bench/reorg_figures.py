@@ -196,7 +196,7 @@ def main() -> None:
         out["reform"] = reform()
         common.analyze(url)
     ended = list(Unit.objects.filter(kind="commune", successor__isnull=False))
-    new = list(Unit.objects.filter(kind="commune", predecessors__isnull=False).distinct())
+    new = list(Unit.objects.filter(kind="commune", predecessors__isnull=False, dissolved_on__isnull=True).distinct())
     out["then"] = sample(ended, "then", args.samples)
     out["now"] = sample(new, "now", args.samples)
     out["ranking_now"] = ranking("now", date(2026, 3, 1), date(2026, 3, 31))
