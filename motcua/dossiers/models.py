@@ -109,6 +109,9 @@ class Dossier(models.Model):
             # the counter finds a returning applicant by their ID number
             models.Index(fields=["applicant_id_number", "submitted_at"], name="dossier_applicant_id",
                          condition=~Q(applicant_id_number="")),
+            # the counter that hands results over for other units (intake across boundaries): few rows
+            models.Index(fields=["return_unit"], name="dossier_return_unit",
+                         condition=Q(return_unit__isnull=False)),
         ]
 
     def __str__(self) -> str:
