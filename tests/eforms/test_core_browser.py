@@ -45,3 +45,24 @@ def test_counter_form_is_accessible_live_and_with_its_error_summary(page_of, for
     check_a11y(page, "intake e-form with its error summary")
     page.locator('#eform-errors a[href="#ef-child-full_name"]').click()
     expect(page).to_have_url(re.compile(r"#ef-child-full_name$"))
+
+
+def test_typing_during_a_live_redraw_is_kept(page_of, form) -> None:  # noqa: ANN001, F811
+    """An officer keeps typing while the redraw is on its way (held back here for a second): what
+    was typed into the next field is still there once the form is redrawn."""
+    import time
+
+    page = page_of("counter_a")
+    page.goto("/office/intake/?procedure=1.001193")
+    expect(page.locator("#ef-child-full_name")).to_be_visible()
+
+    def slow(route):  # noqa: ANN001, ANN202
+        time.sleep(1.0)
+        route.continue_()
+
+    page.route(re.compile(r"/eforms/live/"), slow)
+    page.locator("#ef-applicant-married").check()  # a condition: the form is redrawn
+    page.locator("#ef-child-full_name").fill("Nguyễn Văn An")  # typed while the request is held
+    expect(page.locator("#ef-applicant-spouse_name")).to_be_visible()  # the redraw landed
+    expect(page.locator("#ef-child-full_name")).to_have_value("Nguyễn Văn An")
+    expect(page.locator("#ef-applicant-married")).to_be_checked()
