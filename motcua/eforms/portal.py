@@ -34,18 +34,28 @@ def section(request: Any, version: Any, draft: Any = None) -> dict[str, Any] | N
     elif draft is not None and isinstance((draft.data or {}).get(DRAFT_KEY), dict):
         data = draft.data[DRAFT_KEY]
     else:
-        data, notes = _prefill(request.user, form.definition)
+        data, notes = _prefill(request.user, form.definition, population=_remembered(request))
     ctx = services.context_for(clock.local_date(clock.now()))
     return {"eform": render.form_view(form.definition, data, errors, ctx, notes=notes),
             "live_url": reverse("eforms:live", args=[form.pk]), "errors": errors}
 
 
-def _prefill(user: Any, defn: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+def _prefill(user: Any, defn: dict[str, Any], population: Any = None) -> tuple[dict[str, Any], dict[str, str]]:
     try:
         from . import prefill
     except ImportError:  # the prefill module is optional
         return {}, {}
-    return prefill.merge({}, prefill.prefill_for(user, defn))
+    return prefill.merge({}, prefill.prefill_for(user, defn, population=population))
+
+
+def _remembered(request: Any) -> Any:
+    """The citizen's own population record, if their look-up found it a moment ago."""
+    try:
+        from motcua.integrations.population import remembered
+    except ImportError:  # pragma: no cover - the look-up is an optional integration
+        return None
+    profile = getattr(request.user, "citizen_profile", None)
+    return remembered.recall(request, profile.id_number) if profile is not None and profile.id_number else None
 
 
 def keep_in_draft(request: Any, draft: Any) -> None:

@@ -28,10 +28,28 @@ def live(request: HttpRequest, pk: int) -> HttpResponse:
     """The form redrawn for the values typed so far (GET: a pure function of the inputs)."""
     form = get_object_or_404(FormDefinition, pk=pk)
     data = rd.parse_post(request.GET)
+    notes: dict[str, str] = {}
+    if request.GET.get("prefill") == "population":  # a look-up just found the applicant's record
+        data, notes = _with_population(request, form.definition, data)
     _cleaned, errors = services.validate_for(form, data, lang=rd.lang())
     ctx = services.context_for(clock.local_date(clock.now()))
-    view = rd.form_view(form.definition, data, rd.live_errors(data, errors), ctx)
+    view = rd.form_view(form.definition, data, rd.live_errors(data, errors), ctx, notes=notes)
     return render(request, "eforms/_live.html", {"eform": view, "live_url": request.path})
+
+
+def _with_population(request: HttpRequest, defn: dict[str, Any],
+                     data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """What was typed, with the remembered population record proposed for the fields still empty."""
+    try:
+        from motcua.integrations.population import remembered
+
+        from . import prefill
+    except ImportError:  # pragma: no cover - the look-up is an optional integration
+        return data, {}
+    citizen = remembered.recall(request)
+    if citizen is None:
+        return data, {}
+    return prefill.merge(data, prefill.propose(defn, [prefill.PopulationProvider(citizen)]))
 
 
 def _load(request: HttpRequest, pk: int) -> Any:

@@ -64,7 +64,19 @@ def counter_fill(request: HttpRequest) -> HttpResponse:
         initial.update(applicant_name=result.citizen.full_name, applicant_address=result.citizen.address,
                        applicant_type=0)
     form = IntakeForm(**pages.intake_form_kwargs(setup) | {"initial": initial})
-    return render(request, "office/_applicant.html", {"form": form, "population": _panel(request.POST, result)})
+    response = render(request, "office/_applicant.html", {"form": form, "population": _panel(request.POST, result)})
+    return _offer_to_eform(request, result, response)
+
+
+def _offer_to_eform(request: HttpRequest, result: services.Result, response: HttpResponse) -> HttpResponse:
+    """On a hit, the record is kept in the session and the page's declaration form (if any) asked to
+    redraw itself with it proposed (the ``eformPrefill`` event: motcua/eforms/templates/eforms/_form.html)."""
+    from . import remembered
+
+    if result.hit and result.citizen is not None:
+        remembered.remember(request, result.citizen)
+        response["HX-Trigger"] = "eformPrefill"
+    return response
 
 
 def _panel(data: Any, result: services.Result) -> dict[str, Any]:
@@ -108,8 +120,9 @@ def portal_fill(request: HttpRequest, code: str) -> HttpResponse:
     if result.hit and result.citizen is not None:
         f = _Filled(initial={"applicant_name": result.citizen.full_name, "applicant_address": result.citizen.address})
         filled = [f[n].as_widget(attrs={"hx-swap-oob": "true"}) for n in ("applicant_name", "applicant_address")]
-    return render(request, "population/_portal_result.html",
-                  {"population": _panel(request.POST, result), "filled": filled, "version": version})
+    response = render(request, "population/_portal_result.html",
+                      {"population": _panel(request.POST, result), "filled": filled, "version": version})
+    return _offer_to_eform(request, result, response)
 
 
 # -- the audit log --------------------------------------------------------------------------------
