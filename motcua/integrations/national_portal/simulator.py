@@ -32,7 +32,6 @@ import argparse
 import json
 import re
 import secrets
-import signal
 import sqlite3
 import sys
 import threading
@@ -43,7 +42,7 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from motcua.integrations.simkit import parse_fault
+from motcua.integrations.simkit import parse_fault, serve_until_stopped
 
 from . import mapping
 
@@ -453,15 +452,7 @@ def run(opts: dict[str, Any], out: IO[str] = sys.stdout) -> None:
                     session_ttl=opts["session_ttl"], agencies=[a for a in opts["agencies"].split(",") if a])
     portal.set_faults(dict(parse_fault(f) for f in opts["fault"]))
     server = serve(portal, opts["host"], opts["port"], opts["auth_path"], opts["integration_path"])
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    out.write(f"national-portal simulator listening on http://{opts['host']}:{server.server_port}\n")
-    out.flush()
-    try:
-        server.serve_forever()
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        server.server_close()
+    serve_until_stopped(server, "national-portal", opts["host"], out)
 
 
 if __name__ == "__main__":  # python -m motcua.integrations.national_portal.simulator (no Django needed)

@@ -36,7 +36,6 @@ import argparse
 import base64
 import json
 import secrets
-import signal
 import sqlite3
 import sys
 import threading
@@ -49,7 +48,7 @@ from typing import IO, Any
 from urllib.parse import parse_qs, urlencode, urlparse
 from urllib.request import Request, urlopen
 
-from motcua.integrations.simkit import parse_fault
+from motcua.integrations.simkit import parse_fault, serve_until_stopped
 
 from . import mapping
 
@@ -392,15 +391,7 @@ def run(opts: dict[str, Any], out: IO[str] = sys.stdout) -> None:
                         return_url=opts["return_url"])
     platform.set_faults(dict(parse_fault(f) for f in opts["fault"]))
     server = serve(platform, opts["host"], opts["port"])
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    out.write(f"payment simulator listening on http://{opts['host']}:{server.server_port}\n")
-    out.flush()
-    try:
-        server.serve_forever()
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        server.server_close()
+    serve_until_stopped(server, "payment", opts["host"], out)
 
 
 if __name__ == "__main__":  # python -m motcua.integrations.payment.simulator (no Django needed)

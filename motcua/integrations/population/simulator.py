@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import json
 import secrets
-import signal
 import sys
 import threading
 import time
@@ -43,7 +42,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import IO, Any
 from urllib.parse import parse_qs, urlparse
 
-from motcua.integrations.simkit import parse_fault
+from motcua.integrations.simkit import parse_fault, serve_until_stopped
 
 from . import mapping
 
@@ -273,15 +272,7 @@ def run(opts: dict[str, Any], out: IO[str] = sys.stdout) -> None:
                             token_ttl=opts["token_ttl"])
     population.set_faults(dict(parse_fault(f) for f in opts["fault"]))
     server = serve(population, opts["host"], opts["port"])
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    out.write(f"population simulator listening on http://{opts['host']}:{server.server_port}\n")
-    out.flush()
-    try:
-        server.serve_forever()
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        server.server_close()
+    serve_until_stopped(server, "population", opts["host"], out)
 
 
 if __name__ == "__main__":  # python -m motcua.integrations.population.simulator (no Django needed)

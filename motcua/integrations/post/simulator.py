@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import secrets
-import signal
 import sqlite3
 import sys
 import threading
@@ -43,7 +42,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import parse_qs, urlparse
 
-from motcua.integrations.simkit import parse_fault
+from motcua.integrations.simkit import parse_fault, serve_until_stopped
 
 from . import mapping
 
@@ -361,15 +360,7 @@ def run(opts: dict[str, Any], out: IO[str] = sys.stdout) -> None:
     server = serve(post, opts["host"], opts["port"])
     if opts.get("auto_advance"):
         threading.Thread(target=_autopilot, args=(post, float(opts["auto_advance"])), daemon=True).start()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    out.write(f"post simulator listening on http://{opts['host']}:{server.server_port}\n")
-    out.flush()
-    try:
-        server.serve_forever()
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        server.server_close()
+    serve_until_stopped(server, "post", opts["host"], out)
 
 
 if __name__ == "__main__":  # python -m motcua.integrations.post.simulator (no Django needed)

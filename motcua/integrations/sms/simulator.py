@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sqlite3
 import sys
 import threading
@@ -36,7 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO, Any
 
-from motcua.integrations.simkit import parse_fault
+from motcua.integrations.simkit import parse_fault, serve_until_stopped
 
 from . import mapping
 
@@ -251,15 +250,7 @@ def run(opts: dict[str, Any], out: IO[str] = sys.stdout) -> None:
                         max_length=opts["max_length"])
     carriers.set_faults(dict(parse_fault(f) for f in opts["fault"]))
     server = serve(carriers, opts["host"], opts["port"])
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    out.write(f"sms simulator listening on http://{opts['host']}:{server.server_port}\n")
-    out.flush()
-    try:
-        server.serve_forever()
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        server.server_close()
+    serve_until_stopped(server, "sms", opts["host"], out)
 
 
 if __name__ == "__main__":  # python -m motcua.integrations.sms.simulator (no Django needed)

@@ -37,7 +37,6 @@ import hashlib
 import html
 import json
 import secrets
-import signal
 import sys
 import threading
 import time
@@ -45,7 +44,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import IO, Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from motcua.integrations.simkit import parse_fault
+from motcua.integrations.simkit import parse_fault, serve_until_stopped
 
 from . import mapping
 
@@ -414,15 +413,7 @@ def run(opts: dict[str, Any], out: IO[str] = sys.stdout) -> None:
                         redirect_uris=tuple(opts["redirect_uri"]))
     provider.set_faults(dict(parse_fault(f) for f in opts["fault"]))
     server = serve(provider, opts["host"], opts["port"])
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    out.write(f"vneid simulator listening on http://{opts['host']}:{server.server_port}\n")
-    out.flush()
-    try:
-        server.serve_forever()
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        server.server_close()
+    serve_until_stopped(server, "vneid", opts["host"], out)
 
 
 if __name__ == "__main__":  # python -m motcua.integrations.vneid.simulator (no Django needed)

@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import secrets
-import signal
 import sqlite3
 import sys
 import threading
@@ -38,7 +37,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import parse_qs
 
-from motcua.integrations.simkit import parse_fault
+from motcua.integrations.simkit import parse_fault, serve_until_stopped
 
 from . import mapping
 
@@ -257,15 +256,7 @@ def run(opts: dict[str, Any], out: IO[str] = sys.stdout) -> None:
     zalo = ZaloSim(state, app_id=opts["app_id"], secret_key=opts["secret_key"], token_ttl=opts["token_ttl"])
     zalo.set_faults(dict(parse_fault(f) for f in opts["fault"]))
     server = serve(zalo, opts["host"], opts["port"])
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    out.write(f"zalo simulator listening on http://{opts['host']}:{server.server_port}\n")
-    out.flush()
-    try:
-        server.serve_forever()
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        server.server_close()
+    serve_until_stopped(server, "zalo", opts["host"], out)
 
 
 if __name__ == "__main__":  # python -m motcua.integrations.zalo.simulator (no Django needed)
