@@ -126,10 +126,18 @@ ANY_JSON = {"description": "Any JSON value without control characters in its str
      "additionalProperties": {"$ref": "#/components/schemas/AnyJSON"}}]}
 
 
-def _other_keys(schema: dict[str, Any]) -> None:
-    if schema.get("type") == "object" and schema.get("additionalProperties") in (None, True):
-        schema["propertyNames"] = {"pattern": NO_CONTROL}
-        schema["additionalProperties"] = {"$ref": "#/components/schemas/AnyJSON"}
+def _other_keys(node: Any) -> None:
+    """Objects that take other keys (the schema's own, and free-form ones nested in it such as a
+    reorganization's ``spec`` or a ``declaration``) take them without control characters."""
+    if isinstance(node, dict):
+        if node.get("type") == "object" and node.get("additionalProperties") in (None, True):
+            node["propertyNames"] = {"pattern": NO_CONTROL}
+            node["additionalProperties"] = {"$ref": "#/components/schemas/AnyJSON"}
+        for v in node.values():
+            _other_keys(v)
+    elif isinstance(node, list):
+        for v in node:
+            _other_keys(v)
 
 
 def _refs(node: Any, components: dict[str, Any], seen: set[str]) -> None:

@@ -108,7 +108,7 @@ def list_reorganizations(request):  # noqa: ANN001, ANN201
     return [_out(r) for r in reorganize.visible_reorganizations(request.user)]
 
 
-@router.get("/reorganizations/{reorganization_id}", response={200: ReorganizationOut, **errors(403, 404)},
+@router.get("/reorganizations/{reorganization_id}", response={200: ReorganizationOut, **errors(403, 404, 422)},
             summary="One reorganization (administrators)")
 def get_reorganization(request, reorganization_id: int):  # noqa: ANN001, ANN201
     _admin(request)
