@@ -78,7 +78,7 @@ def test_a_result_chosen_by_post_is_delivered_and_returned_and_the_citizen_sees_
         page.get_by_label("Số định danh / mã số thuế").fill("068123456789")
         page.get_by_label("Số điện thoại").fill("0912345678")
         page.get_by_label("Địa chỉ liên hệ").fill(ADDRESS)
-        page.get_by_label("Nhận kết quả").select_option(label="Qua bưu chính công ích")
+        page.locator("#id_result_delivery").select_option(label="Qua bưu chính công ích")
         page.get_by_label(re.compile("^Tờ khai đăng ký khai sinh")).set_input_files({"name": "to-khai.pdf", **SCAN})
         page.get_by_label(re.compile("^Giấy chứng sinh")).set_input_files({"name": "giay-chung-sinh.pdf", **SCAN})
         page.get_by_role("button", name="Nộp hồ sơ").click()
