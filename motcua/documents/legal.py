@@ -22,7 +22,8 @@ def form_mark(rules: RuleSet, role: str) -> list[Flowable]:
     form = rules.form(role)
     if form is None:
         return []
-    return [para(f"<b>Mẫu số {text(form.number)}</b>", MARK), para(f"<i>({text(rules.forms_basis.vi)})</i>", MARK)]
+    # one line: the A5 receipt keeps both copies and the signature's verification note on one page each
+    return [para(f"<b>Mẫu số {text(form.number)}</b> <i>({text(rules.forms_basis.vi)})</i>", MARK)]
 
 
 def form_title(rules: RuleSet, role: str, default: str) -> str:

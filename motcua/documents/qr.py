@@ -102,10 +102,11 @@ def verification_block(code: str, url: str, width: float, with_qr: bool = True) 
 
     from .layout import para, style, text
 
+    if not with_qr:  # the receipt: its own QR is the tracking one, and the line must stay short (A5, one page)
+        return para(f"Văn bản được ký số. Mã kiểm tra: <b>{text(code)}</b>. Kiểm tra chữ ký số tại {text(url)}",
+                    style("verify", 7.5, leading=9.5))
     line = para(f"Văn bản được ký số. Mã kiểm tra: <b>{text(code)}</b>. Quét mã QR hoặc truy cập {text(url)} "
                 "để kiểm tra chữ ký số.", style("verify", 7.5, leading=9.5))
-    if not with_qr:
-        return line
     t = Table([[QRCode(url, VERIFY_QR_SIZE), line]], colWidths=[VERIFY_QR_SIZE + 6, width - VERIFY_QR_SIZE - 6])
     t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                            ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))

@@ -49,8 +49,10 @@ def legal_time(d: Dossier) -> str:
 def _identity(d: Dossier, width: float) -> Table:
     """Code, procedure, channel and applicant on the left; the QR code with the code under it on
     the right."""
+    # the competent unit is named when it is not the receiving counter's own (intake across boundaries)
+    own = d.receiving_path.startswith(d.handling_path)
     left = labelled([("Mã hồ sơ", d.code), ("Thủ tục", d.procedure.name), ("Kênh nộp", d.get_channel_display()),
-                     ("Cơ quan giải quyết", d.handling_unit.name)])
+                     *([] if own else [("Cơ quan giải quyết", d.handling_unit.name)])])
     left += [para(f"{text(d.receiving_unit.name)} tiếp nhận hồ sơ của:")]
     left += labelled([("Ông/bà, tổ chức", d.applicant_name), ("Địa chỉ", d.applicant_address),
                       ("Số điện thoại", d.applicant_phone), ("Thư điện tử", d.applicant_email)])
@@ -101,7 +103,7 @@ def _copy(d: Dossier, officer: str, copy_label: str, spots: dict | None = None,
     story.append(signatures([("Người nộp hồ sơ", d.applicant_name), ("Người tiếp nhận hồ sơ", officer)], width,
                             spot))
     if verification is not None:
-        story += [Spacer(1, 4), verification_block(*verification, width, with_qr=False)]
+        story += [Spacer(1, 2), verification_block(*verification, width, with_qr=False)]
     return story
 
 
