@@ -66,3 +66,13 @@ def test_typing_during_a_live_redraw_is_kept(page_of, form) -> None:  # noqa: AN
     expect(page.locator("#ef-applicant-spouse_name")).to_be_visible()  # the redraw landed
     expect(page.locator("#ef-child-full_name")).to_have_value("Nguyễn Văn An")
     expect(page.locator("#ef-applicant-married")).to_be_checked()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _chromium_stopped_after_this_module():
+    """tests/browser's hook stops the shared Chromium only after tests of that folder: stop it here, or
+    Playwright's event loop stays in this worker for the tests that follow (asyncio.run, another Playwright)."""
+    yield
+    from tests.browser.conftest import _CHROMIUM
+
+    _CHROMIUM.stop()

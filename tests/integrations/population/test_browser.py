@@ -41,3 +41,13 @@ def test_the_counter_fills_the_applicant_in_a_browser_and_the_dossier_uses_it(pa
     expect(page).to_have_url(re.compile(r"/office/dossiers/\d+/$"))
     d = Dossier.objects.get(applicant_id_number=CITIZEN_ID)
     assert d.applicant_name == "Nguyễn Văn An" and LookupUse.objects.get().dossier == d
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _chromium_stopped_after_this_module():
+    """tests/browser's hook stops the shared Chromium only after tests of that folder: stop it here, or
+    Playwright's event loop stays in this worker for the tests that follow (asyncio.run, another Playwright)."""
+    yield
+    from tests.browser.conftest import _CHROMIUM
+
+    _CHROMIUM.stop()
