@@ -67,3 +67,14 @@ class ResultDelivery(models.TextChoices):
     COUNTER = "counter", _("Tại bộ phận một cửa")
     POST = "post", _("Qua bưu chính công ích")
     ONLINE = "online", _("Trực tuyến")
+
+
+class RepresentativeRelationship(models.TextChoices):
+    """Who applies on the applicant's behalf (Civil Code 2015, arts. 134-143: legal or authorized)."""
+    FAMILY = "family", _("Thành viên gia đình")
+    PARENT = "parent", _("Cha, mẹ / người giám hộ")
+    SPOUSE = "spouse", _("Vợ, chồng")
+    CHILD = "child", _("Con")
+    LEGAL = "legal", _("Người đại diện theo pháp luật")
+    AUTHORIZED = "authorized", _("Người được ủy quyền")
+    OTHER = "other", _("Khác")

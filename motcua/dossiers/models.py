@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.choices import ApplicantType, Channel
 
-from .choices import ActionChoices, FileKind, ResultDelivery, SignatureStatus, StatusChoices, VerdictChoices
+from .choices import (
+    ActionChoices,
+    FileKind,
+    RepresentativeRelationship,
+    ResultDelivery,
+    SignatureStatus,
+    StatusChoices,
+    VerdictChoices,
+)
 
 
 class Dossier(models.Model):
@@ -47,6 +55,14 @@ class Dossier(models.Model):
     representative_name = models.CharField(_("người đại diện / được ủy quyền"), max_length=255, blank=True)
     representative_id_number = models.CharField(_("số định danh người đại diện"), max_length=20, blank=True)
     representative_phone = models.CharField(_("điện thoại người đại diện"), max_length=20, blank=True)
+    # who the representative is to the applicant, and the document that authorizes them (a power of
+    # attorney's number and date, or "đại diện theo pháp luật" for an enterprise's legal representative)
+    representative_relationship = models.CharField(_("quan hệ với người nộp"), max_length=20, blank=True,
+                                                   choices=RepresentativeRelationship.choices)
+    representative_authorization = models.CharField(_("giấy tờ ủy quyền / đại diện"), max_length=255,
+                                                    blank=True)
+    # channel 3: the public post's item code of the envelope that brought the dossier in
+    inbound_postal_code = models.CharField(_("số hiệu bưu gửi đến"), max_length=20, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="own_dossiers", verbose_name=_("tài khoản công dân"),
                               db_index=False)  # covered by the (owner, submitted_at) index
