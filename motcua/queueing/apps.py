@@ -1,0 +1,9 @@
+"""Queue tickets, counters, the kiosk, the display and appointments of a one-stop department (issue 14)."""
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class QueueingConfig(AppConfig):
+    name = "motcua.queueing"
+    label = "queueing"
+    verbose_name = _("Xếp hàng, lịch hẹn")
