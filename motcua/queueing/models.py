@@ -169,3 +169,30 @@ class Ticket(models.Model):
     @property
     def code(self) -> str:
         return ticket_code(self.group.letter, self.number)
+
+
+class OpeningOverride(models.Model):
+    """A day a unit's one-stop department opens for appointments less than its calendar says (an
+    afternoon-only day, a morning closed for a meeting), or not at all: appointment slots are cut
+    from the day's office periods within [opens, closes); both empty closes the day."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị"))
+    day = models.DateField(_("ngày"))
+    opens = models.TimeField(_("mở từ"), null=True, blank=True)
+    closes = models.TimeField(_("đến"), null=True, blank=True)
+    reason = models.CharField(_("lý do"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("giờ nhận lịch hẹn khác thường")
+        verbose_name_plural = _("giờ nhận lịch hẹn khác thường")
+        ordering = ["unit", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day"], name="openingoverride_unique"),
+            models.CheckConstraint(condition=(Q(opens__isnull=True) & Q(closes__isnull=True))
+                                   | (Q(opens__isnull=False) & Q(closes__isnull=False)
+                                      & Q(closes__gt=models.F("opens"))),
+                                   name="openingoverride_hours_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.day:%d/%m/%Y}"
