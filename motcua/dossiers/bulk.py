@@ -148,7 +148,7 @@ _DOSSIER_COLS = (
     "submitted_at", "received_at", "limit_seconds", "due_at", "appointment_at", "extended_to", "pauses",
     "supplement_requests", "ended_at", "returned_at", "verdict", "late_seconds", "step_started_at",
     "step_due_at", "current_step_id", "holder_id", "fees_due", "fees_paid", "row_version", "created_at", "updated_at",
-    "fee_lines",
+    "fee_lines", "representative_relationship", "representative_authorization", "inbound_postal_code",
 )
 _EVENT_COLS = ("dossier_id", "seq", "at", "action", "from_status", "to_status", "actor_name", "role", "step_id",
                "note", "data", "attachments", "prev_hash", "hash")
@@ -199,7 +199,7 @@ def _rows(rec: HistoryRecord, p: Projection, did: int, ts: _Timestamps,
         first, ts(p.received), rec.limit_seconds, ts(due),
         ts(rec.extended_to if rec.extended_to else due), ts(rec.extended_to), json.dumps(p.pauses),
         p.supplement_requests, ts(p.ended), ts(p.returned), p.verdict, p.late, ts(p.step_started), ts(p.step_due),
-        p.current_step, p.holder, rec.fees_due, rec.fees_paid, 1, first, last, "[]",
+        p.current_step, p.holder, rec.fees_due, rec.fees_paid, 1, first, last, "[]", "", "", "",
     )
     events, prev, link = [], None, ""
     for seq, ((at, name, note), status, step, data, h) in enumerate(
@@ -238,7 +238,7 @@ def _pg_lines(rec: HistoryRecord, p: Projection, did: int, ts: _Timestamps, key:
         str(rec.limit_seconds), _n(due), _n(ext or due), _n(ext), json.dumps(p.pauses),
         str(p.supplement_requests), _n(ts(p.ended)), _n(ts(p.returned)), p.verdict, str(p.late),
         _n(ts(p.step_started)), _n(ts(p.step_due)), _o(p.current_step), _o(p.holder), str(rec.fees_due),
-        str(rec.fees_paid), "1", _n(first), _n(last), "[]",
+        str(rec.fees_paid), "1", _n(first), _n(last), "[]", "", "", "",
     )) + "\n"
     lines, prev, link = [], NULL, ""
     for seq, ((at, name, note), status, step, data, h) in enumerate(
