@@ -12,6 +12,7 @@ class Kind(models.TextChoices):
     EXTENSION = "extension", _("Xin lỗi, hẹn lại ngày trả kết quả")
     DIGEST = "digest", _("Tổng hợp hằng ngày cho cán bộ")
     FEEDBACK = "feedback", _("Phản ánh, kiến nghị")
+    APPOINTMENT = "appointment", _("Xác nhận lịch hẹn")
 
 
 class Channel(models.TextChoices):
@@ -42,6 +43,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     Kind.EXTENSION: (*COMMON, "reason", "new_appointment"),
     Kind.DIGEST: ("name", "date", "overdue_count", "approaching_count", "items", "more", "link"),
     Kind.FEEDBACK: ("code", "unit", "what", "due", "link"),  # a feedback case (motcua/feedback/notify.py)
+    Kind.APPOINTMENT: ("code", "unit", "time", "purpose", "procedure", "link"),  # motcua/queueing/appointments.py
 }
 # the free-text values an SMS shortens first when it is too long (never the code, a date or the link)
 SHRINKABLE = ("procedure", "reason", "items", "unit", "applicant", "how")

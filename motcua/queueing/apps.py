@@ -7,3 +7,11 @@ class QueueingConfig(AppConfig):
     name = "motcua.queueing"
     label = "queueing"
     verbose_name = _("Xếp hàng, lịch hẹn")
+
+    def ready(self) -> None:
+        from . import tasks
+
+        tasks.register()  # missed appointments are marked at the end of their day
+        from . import sections
+
+        sections.register()  # the queue ticket on the counter's intake page (link the received dossier)
