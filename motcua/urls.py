@@ -38,6 +38,7 @@ urlpatterns = [
     path("open311/v2/", include("motcua.open311.urls")),
     path("office/eforms/builder/", include("motcua.eforms.builder_urls")),  # the form builder (administrators)
     path("eforms/", include("motcua.eforms.urls")),  # the form's htmx redraw, the declaration's correction
+    path("", include("motcua.queueing.urls")),  # kiosk, display, follow page (public); office/queue-counter/
     path("office/", include("motcua.office.urls")),
     path("documents/", include("motcua.documents.urls")),
     path("portal/", include("motcua.portal.urls")),

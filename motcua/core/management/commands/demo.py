@@ -48,7 +48,7 @@ class Command(BaseCommand):
         # the history's digitized components, certified copies, stored documents and their reuse,
         # counter fees and feedback cases: each app's demo, in this order (each reads the previous)
         for app in ("integrations.vneid", "digitization", "certcopy", "docstore", "fees", "feedback",
-                    "integrations.population"):
+                    "integrations.population", "queueing"):
             _app_demo(app, self.stdout)
         from motcua.integrations.national_portal import demo as national_portal_demo
 
