@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "motcua.open311",
     "motcua.integrations.population",  # the population database look-up and its audit log
     "motcua.eforms",  # declaration forms as data per procedure version, declarations, search by value
+    "motcua.legacy",  # importing a legacy system's history: dry run, then a bulk import job
     "motcua.queueing",  # queue tickets, counters, kiosk, display and appointments of the one-stop department
 ]
 
