@@ -18,6 +18,7 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed  ## create .venv and install motcua with its dev tools
 
+demo: export MOTCUA_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 demo: export MOTCUA_NATIONAL_PORTAL_URL ?= http://127.0.0.1:$(SIM_PORT)
 demo: export MOTCUA_POST_URL ?= http://127.0.0.1:8092
 demo: export MOTCUA_PAYMENT_URL ?= http://127.0.0.1:8093

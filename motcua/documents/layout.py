@@ -5,6 +5,7 @@ story to PDF bytes."""
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +38,38 @@ def nfc(value: Any) -> str:
 def text(value: Any) -> str:
     """Paragraph markup for a value: NFC and XML-escaped (an "&" or "<" must not break the markup)."""
     return escape(nfc(value))
+
+
+NBSP = "\u00a0"  # reportlab breaks lines at spaces but never at a no-break space
+PLACE_KINDS = ("Thành phố", "Thị xã", "Thị trấn", "Đặc khu", "Tỉnh", "Huyện", "Quận", "Phường", "Xã")
+_KIND = "|".join(PLACE_KINDS)
+# a kind of administrative unit followed by its name: one to four capitalised words, none of them the
+# next unit's kind ("Xã Lạc Dương, tỉnh Lâm Đồng" keeps "Xã Lạc Dương" and "tỉnh Lâm Đồng" whole)
+_PLACE = re.compile(rf"\b({_KIND})((?:[ {NBSP}](?!(?:{_KIND})\b)[^\W\d_][^\s,;()/]*){{1,4}})", re.IGNORECASE)
+
+
+def _glue(match: re.Match[str]) -> str:
+    words = match.group(2).split(" ")[1:]
+    kept = []
+    for w in words:  # the name's words start with a capital ("xã Lạc Dương", "XÃ LẠC DƯƠNG")
+        if not w[0].isupper():
+            break
+        kept.append(w)
+    if not kept:
+        return match.group(0)
+    rest = words[len(kept):]
+    return NBSP.join([*match.group(1).split(" "), *kept]) + (" " + " ".join(rest) if rest else "")
+
+
+def keep_places(value: Any) -> str:
+    """``value`` with each place name ("Xã Lạc Dương", "phường Xuân Hương", "TỈNH LÂM ĐỒNG") joined by
+    no-break spaces, so a line never wraps inside one."""
+    return _PLACE.sub(_glue, nfc(value))
+
+
+def place_text(value: Any) -> str:
+    """:func:`text` of a value that names places (a unit, an address)."""
+    return escape(keep_places(value))
 
 
 def style(name: str, size: float = 9.5, **kw: Any) -> ParagraphStyle:
@@ -78,6 +111,11 @@ def long_date(place: str, on: datetime | None) -> str:
     return f"{place}, ngày {d:%d} tháng {d:%m} năm {d:%Y}"
 
 
+def _place_line(place: str, on: datetime | None) -> str:
+    """The place and date line with the place name unbroken."""
+    return escape(long_date(nfc(place).replace(" ", NBSP), on))
+
+
 def time_and_date(at: datetime | None) -> str:
     """"09 giờ 00 phút, ngày 10/09/2025" as the forms write an instant."""
     if at is None:
@@ -88,12 +126,12 @@ def time_and_date(at: datetime | None) -> str:
 
 def header(issuer: Issuer, width: float) -> Table:
     """The two-column header: issuing unit and number on the left, national motto on the right."""
-    left = [para(text(issuer.parent.upper()), SMALL_CENTER),
-            para(f"<b>{text(issuer.unit.upper())}</b>", SMALL_CENTER), para("―――――", SMALL_CENTER),
+    left = [para(place_text(issuer.parent.upper()), SMALL_CENTER),
+            para(f"<b>{place_text(issuer.unit.upper())}</b>", SMALL_CENTER), para("―――――", SMALL_CENTER),
             para(text(issuer.number), style("number", 7.5, alignment=TA_CENTER))]
     right = [para(f"<b>{NATION}</b>", SMALL_CENTER), para(f"<b><u>{MOTTO}</u></b>", style("motto", 9.5,
                                                                                        alignment=TA_CENTER)),
-             Spacer(1, 5), para(f"<i>{text(long_date(issuer.place, issuer.on))}</i>", SMALL_CENTER)]
+             Spacer(1, 5), para(f"<i>{_place_line(issuer.place, issuer.on)}</i>", SMALL_CENTER)]
     t = Table([[left, right]], colWidths=[width * 0.40, width * 0.60])
     t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                            ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
@@ -109,12 +147,12 @@ def title(main: str, sub: str = "") -> list[Flowable]:
 
 def numbered(fields: Sequence[tuple[str, Any]], start: int = 1) -> list[Flowable]:
     """"1. Label: value" lines, the label in bold."""
-    return [para(f"<b>{n}. {text(label)}:</b> {text(value) or DOTS}", FIELD)
+    return [para(f"<b>{n}. {text(label)}:</b> {place_text(value) or DOTS}", FIELD)
             for n, (label, value) in enumerate(fields, start)]
 
 
 def labelled(fields: Sequence[tuple[str, Any]]) -> list[Flowable]:
-    return [para(f"{text(label)}: <b>{text(value) or DOTS}</b>", FIELD) for label, value in fields]
+    return [para(f"{text(label)}: <b>{place_text(value) or DOTS}</b>", FIELD) for label, value in fields]
 
 
 SIGN_ROOM = 14 * mm  # the blank room of a signature block, where a hand or a digital signature goes
@@ -136,8 +174,9 @@ class SignatureSpot(Flowable):
 
     def draw(self) -> None:
         x, y = self.canv.absolutePosition(0, 0)
+        x2, y2 = self.canv.absolutePosition(self.width, self.height)  # a copy shrunk to fit its page
         page = self.canv.getPageNumber() - 1
-        self.spots.setdefault(self.key, (page, (x, y, x + self.width, y + self.height)))
+        self.spots.setdefault(self.key, (page, (x, y, x2, y2)))
 
 
 def signature(role: str, name: str, spot: SignatureSpot | None = None) -> list[Flowable]:

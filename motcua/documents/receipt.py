@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Spacer, Table, TableStyle
 
 from motcua.core import numbers
 from motcua.dossiers.models import Dossier
@@ -16,6 +16,7 @@ from .layout import (
     CELL,
     CELL_HEAD,
     CODE,
+    MARGIN,
     SignatureSpot,
     content_width,
     grid,
@@ -23,6 +24,7 @@ from .layout import (
     labelled,
     numbered,
     para,
+    place_text,
     render,
     signatures,
     text,
@@ -53,15 +55,33 @@ def _identity(d: Dossier, width: float) -> Table:
     own = d.receiving_path.startswith(d.handling_path)
     left = labelled([("Mã hồ sơ", d.code), ("Thủ tục", d.procedure.name), ("Kênh nộp", d.get_channel_display()),
                      *([] if own else [("Cơ quan giải quyết", d.handling_unit.name)])])
-    left += [para(f"{text(d.receiving_unit.name)} tiếp nhận hồ sơ của:")]
-    left += labelled([("Ông/bà, tổ chức", d.applicant_name), ("Địa chỉ", d.applicant_address),
+    left += [para(f"{place_text(d.receiving_unit.name)} tiếp nhận hồ sơ của:")]
+    left += labelled([("Ông/bà, tổ chức", d.applicant_name),
+                      *([("Số định danh", d.applicant_id_number)] if d.applicant_id_number else []),
+                      ("Địa chỉ", d.applicant_address),
                       ("Số điện thoại", d.applicant_phone), ("Thư điện tử", d.applicant_email)])
+    left += _representative(d)
     right = [QRCode(tracking_url(d.pk), QR_SIZE), para(text(d.code), CODE),
              para("<i>Quét mã để tra cứu hồ sơ</i>", CODE)]
     t = Table([[left, right]], colWidths=[width - QR_SIZE - 10 * mm, QR_SIZE + 10 * mm])
     t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "CENTER"),
                            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     return t
+
+
+def _representative(d: Dossier) -> list[Flowable]:
+    """Who applied on the applicant's behalf: name and relationship, ID number, the authorizing document."""
+    if not d.representative_name:
+        return []
+    relation = d.get_representative_relationship_display() if d.representative_relationship else ""
+    who = f"{d.representative_name} ({relation})" if relation else d.representative_name
+    parts = [("Người đại diện / được ủy quyền", who)]
+    if d.representative_id_number or d.representative_phone:
+        parts.append(("Số định danh", " - ".join(filter(None, (d.representative_id_number,
+                                                               d.representative_phone)))))
+    if d.representative_authorization:
+        parts.append(("Giấy tờ ủy quyền / đại diện", d.representative_authorization))
+    return labelled(parts)
 
 
 def _components(d: Dossier, width: float) -> Table:
@@ -100,11 +120,18 @@ def _copy(d: Dossier, officer: str, copy_label: str, spots: dict | None = None,
                        ("Cán bộ tiếp nhận", officer)], start=2)
     story.append(para("Vào Sổ theo dõi hồ sơ, Quyển số: ………… Số thứ tự: …………"))
     spot = {1: SignatureSpot("officer", spots)} if spots is not None else None
-    story.append(signatures([("Người nộp hồ sơ", d.applicant_name), ("Người tiếp nhận hồ sơ", officer)], width,
-                            spot))
+    # the one who hands the dossier in signs: the representative when someone applies on the applicant's behalf
+    story.append(signatures([("Người nộp hồ sơ", d.representative_name or d.applicant_name),
+                             ("Người tiếp nhận hồ sơ", officer)], width, spot))
     if verification is not None:
         story += [Spacer(1, 2), verification_block(*verification, width, with_qr=False)]
     return story
+
+
+def _one_page(story: list[Flowable]) -> Flowable:
+    """A copy kept on one page: a copy too long for it (long names, many components, a representative)
+    is shrunk to fit, never split with its signatures alone on a second page."""
+    return KeepInFrame(content_width(PAGE), PAGE[1] - 2 * MARGIN - 12 - 1, story, mode="shrink")
 
 
 def render_receipt(d: Dossier, copies: int = 1, *, spots: dict | None = None,
@@ -116,5 +143,5 @@ def render_receipt(d: Dossier, copies: int = 1, *, spots: dict | None = None,
     labels = COPIES if copies > 1 else ("",)
     story: list[Flowable] = []
     for i, label in enumerate(labels):
-        story += ([PageBreak()] if i else []) + _copy(d, officer, label, spots, verification)
+        story += [*([PageBreak()] if i else []), _one_page(_copy(d, officer, label, spots, verification))]
     return render(story, PAGE, f"Giấy tiếp nhận hồ sơ {d.code}")

@@ -81,6 +81,7 @@ def dossier_out(d: Dossier, now: datetime | None = None, window: datetime | None
         **_return_unit(d),
         "applicant_type": d.applicant_type, "applicant_name": d.applicant_name,
         "submitted_at": d.submitted_at, "received_at": d.received_at, "due_at": d.due_at,
+        "representative": _representative(d),
         "appointment_at": d.appointment_at, "ended_at": d.ended_at, "returned_at": d.returned_at,
         "verdict": d.verdict, "late_hours": round(d.late_seconds / 3600, 2),
         "current_step": d.current_step.name if d.current_step_id else None, "step_due_at": d.step_due_at,
@@ -90,6 +91,15 @@ def dossier_out(d: Dossier, now: datetime | None = None, window: datetime | None
 
 
 def _return_unit(d: Dossier) -> dict[str, str | None]:
+def _representative(d: Dossier) -> dict[str, str] | None:
+    if not d.representative_name:
+        return None
+    return {"name": d.representative_name, "id_number": d.representative_id_number,
+            "phone": d.representative_phone, "relationship": d.representative_relationship,
+            "relationship_label": str(d.get_representative_relationship_display() or ""),
+            "authorization": d.representative_authorization}
+
+
     unit = boundaries.return_unit_of(d)
     return {"return_unit_code": unit.code if unit else None, "return_unit_name": unit.name if unit else None}
 
@@ -293,7 +303,9 @@ def finish(request: HttpRequest, dossier_id: int, payload: FinishIn):  # noqa: A
 @router.post("/{dossier_id}/return", response=ACTION, summary="Result returned to the applicant")
 def return_result(request: HttpRequest, dossier_id: int, payload: ReturnIn):  # noqa: ANN201
     return _done(request, svc.return_result(_actor(request), dossier_id, payload.note, payload.version,
-                                            payload.method, payload.postal_code))
+                                            payload.method, payload.postal_code, received_by=payload.received_by,
+                                            receiver_name=payload.receiver_name,
+                                            receiver_id_number=payload.receiver_id_number))
 
 
 @router.post("/{dossier_id}/approve", response={201: ApprovalOut, **errors(403, 404, 409, 422)},

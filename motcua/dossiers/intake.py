@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,9 +20,12 @@ from motcua.domain.lifecycle import Action, Status, next_status
 from motcua.units.models import Unit
 
 from . import boundaries, deadlines
+from .choices import RepresentativeRelationship
 from .codes import next_code
 from .models import Dossier, DossierComponent
 from .services import Actor, _event, authorize, visible_dossiers
+
+ID_NUMBER = re.compile(r"^[0-9A-Za-z-]{1,20}$")  # as the API's schemas: a CCCD, an old ID card, a tax code
 
 __all__ = [
     "Applicant",
@@ -76,6 +80,10 @@ class IntakeRequest:
     representative_name: str = ""
     representative_id_number: str = ""
     representative_phone: str = ""
+    # who the representative is to the applicant (RepresentativeRelationship; required with a name) and
+    # the document that authorizes them (a power of attorney's number and date, a birth certificate...)
+    representative_relationship: str = ""
+    representative_authorization: str = ""
     components: list[ComponentInput] = field(default_factory=list)
     request_summary: str = ""
     result_delivery: str = "counter"
@@ -130,12 +138,30 @@ def _lookup(req: IntakeRequest) -> tuple[Unit, Unit, Procedure]:
     if errors:
         raise ValidationFailed("Invalid dossier.", fields=errors)
     assert recv and handling and proc
+    errors.update(_representative_errors(req))
     return recv, handling, proc
 
 
 def _components(version: ProcedureVersion, inputs: Sequence[ComponentInput], strict: bool) -> list[DossierComponent]:
     catalog = cached("components", str(version.pk),
                      lambda: {c.pk: c for c in Component.objects.filter(version=version)})
+def _representative_errors(req: IntakeRequest) -> dict[str, str]:
+    """Someone applying on the applicant's behalf says who they are to the applicant; a relationship or
+    an authorization without the representative's name names nobody."""
+    errors: dict[str, str] = {}
+    name = req.representative_name.strip()
+    relationship = req.representative_relationship.strip()
+    if name and not relationship:
+        errors["representative_relationship"] = "required when a representative is named"
+    elif relationship and relationship not in RepresentativeRelationship.values:
+        errors["representative_relationship"] = "must be one of " + ", ".join(RepresentativeRelationship.values)
+    if not name and (relationship or req.representative_authorization.strip() or req.representative_id_number):
+        errors["representative_name"] = "required with a representative's relationship, authorization or ID"
+    if req.representative_id_number and not ID_NUMBER.match(req.representative_id_number):
+        errors["representative_id_number"] = "letters, digits and '-' only"
+    return errors
+
+
     out, seen = [], set()
     for i, ci in enumerate(inputs):
         if ci.component_id is not None:
@@ -183,8 +209,10 @@ def intake(actor: Actor, req: IntakeRequest) -> Dossier:
         applicant_type=req.applicant.type, applicant_name=req.applicant.name.strip(),
         applicant_id_number=req.applicant.id_number, applicant_phone=req.applicant.phone,
         applicant_email=req.applicant.email, applicant_address=req.applicant.address,
-        representative_name=req.representative_name, representative_id_number=req.representative_id_number,
-        representative_phone=req.representative_phone, owner_id=req.owner_id,
+        representative_name=req.representative_name.strip(), representative_id_number=req.representative_id_number,
+        representative_phone=req.representative_phone,
+        representative_relationship=req.representative_relationship.strip() if req.representative_name.strip() else "",
+        representative_authorization=req.representative_authorization.strip(), owner_id=req.owner_id,
         request_summary=req.request_summary, result_delivery=req.result_delivery, sets=req.sets,
         submitted_at=at, received_at=at if status == Status.RECEIVED else None,
         limit_seconds=version.limit_seconds(req.channel), fees_due=version.fee_total(req.channel),

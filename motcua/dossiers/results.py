@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -25,6 +26,8 @@ __all__ = [
     "stop",
     "finish",
     "RETURN_METHODS",
+    "RECEIVERS",
+    "result_receiver",
     "return_result",
     "_result_document",
     "approve",
@@ -77,25 +80,69 @@ RETURN_METHODS = ("counter", "post", "online")
 
 
 def return_result(actor: Actor, dossier_id: int, note: str = "", expected_version: int | None = None,
-                  method: str = "counter", postal_code: str = "", at: datetime | None = None) -> Dossier:
+                  method: str = "counter", postal_code: str = "", at: datetime | None = None, *,
+                  received_by: str = "", receiver_name: str = "", receiver_id_number: str = "") -> Dossier:
     """The result reached the applicant: collected at the counter, sent by public post (with the
     postal item code) or delivered online. An electronic (online) result must be digitally signed
     (Decree 45/2020): refused unless an approval of the dossier recorded a signed result. ``at`` is
-    honoured for the system actor only (the postal service's delivery time)."""
+    honoured for the system actor only (the postal service's delivery time). At the counter,
+    ``received_by`` ("applicant" or "representative") records who collected it, with their name and ID
+    number (by default those on the dossier), in the event's data."""
     if method not in RETURN_METHODS:
         raise ValidationFailed("Unknown way of returning the result.", fields={"method": "counter, post or online"})
     if method == "post" and not postal_code.strip():
         raise ValidationFailed("A result sent by post needs the postal item code.",
                                fields={"postal_code": "required when the method is post"})
 
+    if received_by and method != "counter":
+        raise ValidationFailed("Who collected the result is recorded at the counter only.",
+                               fields={"received_by": "only with the method counter"})
+    if received_by not in ("", *RECEIVERS):
+        raise ValidationFailed("Unknown receiver.", fields={"received_by": "applicant or representative"})
+
     def m(d: Dossier, at: datetime) -> dict[str, Any]:
+        receiver = _receiver(d, received_by, receiver_name, receiver_id_number) if received_by else {}
         if method == "online" and not d.approvals.filter(signature_status="signed").exists():
             raise UnsignedResult(UNSIGNED_ONLINE, fields={"method": "the result is not digitally signed"})
         d.returned_at = at
-        return {"method": method, **({"postal_code": postal_code.strip()} if method == "post" else {})}
+        return {"method": method, **({"postal_code": postal_code.strip()} if method == "post" else {}), **receiver}
 
     return transition(actor, dossier_id, Action.RETURN, expected_version=expected_version, note=note, mutate=m,
                       at=at)
+
+
+RECEIVERS = ("applicant", "representative")
+_ID_NUMBER = re.compile(r"^[0-9A-Za-z-]{1,20}$")
+
+
+def _receiver(d: Dossier, received_by: str, name: str, id_number: str) -> dict[str, str]:
+    """Who collected the result at the counter: the applicant or the dossier's representative, with the
+    name and ID number shown (the dossier's when not given)."""
+    if received_by == "representative" and not d.representative_name:
+        raise ValidationFailed("This dossier has no representative.",
+                               fields={"received_by": "the dossier names no representative"})
+    own = ((d.applicant_name, d.applicant_id_number) if received_by == "applicant"
+           else (d.representative_name, d.representative_id_number))
+    name, id_number = (name or "").strip()[:255] or own[0], (id_number or "").strip() or own[1]
+    if not id_number:
+        raise ValidationFailed("The receiver's ID number is needed.",
+                               fields={"receiver_id_number": "required (none on the dossier)"})
+    if not _ID_NUMBER.match(id_number):
+        raise ValidationFailed("Invalid ID number.", fields={"receiver_id_number": "letters, digits and '-' only"})
+    return {"received_by": received_by, "receiver_name": name, "receiver_id_number": id_number}
+
+
+def result_receiver(d: Dossier) -> str:
+    """Who collected the result at the counter, as the dossier pages say it ("" when not recorded)."""
+    from django.utils.translation import gettext as _
+
+    ev = d.events.filter(action=Action.RETURN.value).order_by("-seq").first()
+    data = ev.data if ev is not None else {}
+    if not data.get("receiver_name"):
+        return ""
+    who = _("người đại diện") if data.get("received_by") == "representative" else _("người nộp hồ sơ")
+    return _("%(name)s (%(who)s), số định danh %(id)s") % {"name": data["receiver_name"], "who": who,
+                                                          "id": data.get("receiver_id_number", "")}
 
 
 class UnsignedResult(ValidationFailed):

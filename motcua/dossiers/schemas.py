@@ -6,10 +6,12 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic.networks import validate_email
 
 from motcua.calendars.services import FIRST_YEAR, LAST_YEAR
+
+from .choices import RepresentativeRelationship
 
 _PHONE = r"^[0-9+ ().-]{0,20}$"
 MAX_ID = 2**63 - 1  # database keys are 64-bit: a larger number names no row (and overflows SQLite)
@@ -94,6 +96,11 @@ class IntakeIn(InputSchema):
     representative_name: str = Field("", max_length=255)
     representative_id_number: str = Field("", max_length=20, pattern=r"^[0-9A-Za-z-]*$")
     representative_phone: str = Field("", max_length=20, pattern=_PHONE)
+    representative_relationship: Literal[("", *RepresentativeRelationship.values)] = Field(  # type: ignore[valid-type]
+        "", validate_default=True,
+        description="Who the representative is to the applicant; required when representative_name is given")
+    representative_authorization: str = Field("", max_length=255, description=(
+        "The document that authorizes the representative (a power of attorney's number and date, ...)"))
     components: list[ComponentIn] = Field(default_factory=list, max_length=50)
     request_summary: str = Field("", max_length=1000)
     result_delivery: Literal["counter", "post", "online"] = "counter"
@@ -105,6 +112,13 @@ class IntakeIn(InputSchema):
         "The declared data of the procedure's e-form ({section: {field: value}}, see the procedure's `form`), "
         "validated by the form's rules; refused with 422 and fields keyed declaration.<path>"))
 
+    @field_validator("representative_relationship")
+    @classmethod
+    def _relationship_with_name(cls, v: str, info: ValidationInfo) -> str:
+        if (info.data.get("representative_name") or "").strip() and not v:
+            raise ValueError("required when representative_name is given")
+        return v
+
 
 class SyncStatusOut(Schema):
     state: Literal["pending", "synced", "failed", "off"] = Field(
@@ -114,6 +128,15 @@ class SyncStatusOut(Schema):
     reason: str = Field(description="The last error, in Vietnamese (empty when none)")
     last_attempt_at: datetime | None
     synced_at: datetime | None
+
+
+class RepresentativeOut(Schema):
+    name: str
+    id_number: str
+    phone: str
+    relationship: str = Field(description="One of " + ", ".join(RepresentativeRelationship.values))
+    relationship_label: str
+    authorization: str
 
 
 class DossierOut(Schema):
@@ -135,6 +158,8 @@ class DossierOut(Schema):
     applicant_name: str
     submitted_at: datetime
     received_at: datetime | None
+    representative: RepresentativeOut | None = Field(None, description=(
+        "Who applied on the applicant's behalf (null: the applicant in person)"))
     due_at: datetime | None
     appointment_at: datetime | None
     ended_at: datetime | None
@@ -288,6 +313,11 @@ class ReturnIn(NoteIn):
     postal_code: str = Field("", max_length=40, description="Postal item code, required when method is post")
 
 
+    received_by: Literal["", "applicant", "representative"] = Field("", description=(
+        "At the counter: who collected the result (recorded in the return event's data)"))
+    receiver_name: str = Field("", max_length=255, description="Default: the applicant's or representative's name")
+    receiver_id_number: str = Field("", max_length=20, pattern=r"^[0-9A-Za-z-]*$", description=(
+        "The ID number shown at the counter (default: the one on the dossier)"))
 class ApproveIn(NoteIn):
     document_id: Id | None = Field(None, description="The result file approved (default: the latest result)")
 

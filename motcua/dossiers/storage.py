@@ -32,6 +32,16 @@ _OFFICE = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessin
            ".ods": "application/vnd.oasis.opendocument.spreadsheet"}
 
 
+def accepted_extensions() -> list[str]:
+    """The file extensions uploads are accepted with (by content, :func:`detect_type`), in order."""
+    return list(dict.fromkeys(e for _ctype, _magic, exts in _SIGNATURES for e in exts))
+
+
+def upload_limit() -> int:
+    """The largest upload accepted, in bytes (``MOTCUA_MAX_UPLOAD_BYTES``)."""
+    return CONFIG.max_upload_bytes
+
+
 def detect_type(head: bytes, filename: str) -> str:
     """Content type from magic bytes, checked against the extension; ValidationFailed if not
     an accepted document type."""

@@ -4,6 +4,7 @@ Forms only parse and validate input; the rules live in the service layer."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -149,6 +150,20 @@ class UploadForm(forms.Form):
         self.fields["component"].choices = [("", "-")] + (components or [])
 
 
+S10_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{9}[A-Z]{2}$")
+POSTAL_CODE = re.compile(r"^[A-Z0-9]{9,13}$")
+
+
+def plausible_postal_code(code: str) -> bool:
+    """A postal item code as the post prints it: an international S10 code (``EE123456785VN``, its
+    check digit right) or a domestic code of 9 to 13 letters and digits."""
+    from motcua.integrations.post.mapping import s10_check_digit
+
+    if S10_SHAPE.match(code):
+        return s10_check_digit(code[2:10]) == int(code[10])
+    return bool(POSTAL_CODE.match(code))
+
+
 class IntakeForm(forms.Form):
     """Counter intake: applicant, units and the component checklist of the version in force."""
 
@@ -175,10 +190,24 @@ class IntakeForm(forms.Form):
     representative_phone = forms.CharField(label=_("Điện thoại người đại diện"), max_length=20, required=False)
     request_summary = _text(_("Nội dung yêu cầu"))
     result_delivery = forms.ChoiceField(label=_("Hình thức nhận kết quả"), choices=ResultDelivery.choices)
+    # a dossier handed in at the counter, or one the public post brought (channel 3, its item code kept)
+    channel = forms.TypedChoiceField(label=_("Hồ sơ đến"), coerce=int, initial=Channel.DIRECT, required=False,
+                                     empty_value=Channel.DIRECT,
+                                     choices=[(Channel.DIRECT, _("Nộp trực tiếp tại quầy")),
+                                              (Channel.POST, _("Qua bưu chính công ích"))],
+                                     widget=forms.RadioSelect)
+    inbound_postal_code = forms.CharField(
+        label=_("Số hiệu bưu gửi"), max_length=20, required=False,
+        help_text=_("Bắt buộc khi hồ sơ đến qua bưu chính, ví dụ EE123456785VN."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
+                                      "aria-describedby": "id_inbound_postal_code-hint"}))
 
     def __init__(self, *args: Any, receiving: list[tuple[int, str]], handling: list[tuple[int, str]],
-                 components: list[Any], residences: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+                 components: list[Any], residences: list[tuple[int, str]] | None = None, by_post: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not by_post:  # the procedure takes no dossier by post: handed in at the counter only
+            del self.fields["channel"], self.fields["inbound_postal_code"]
         self.fields["applicant_id_number"].widget.attrs.update({
             # a returning applicant: their details are filled in from their latest dossier
             "hx-get": reverse("office:intake_applicant"), "hx-trigger": "change", "hx-target": "#applicant-fields",
@@ -202,6 +231,20 @@ class IntakeForm(forms.Form):
         """(component, ticked field, originals field, copies field) for the template."""
         return [(c, self[f"c{c.pk}"], self[f"c{c.pk}_originals"], self[f"c{c.pk}_copies"])
                 for c in self.components]
+
+    def clean_inbound_postal_code(self) -> str:
+        code = "".join((self.cleaned_data.get("inbound_postal_code") or "").split()).upper()
+        if code and not plausible_postal_code(code):
+            raise forms.ValidationError(_("Số hiệu bưu gửi không hợp lệ: 13 ký tự dạng EE123456785VN "
+                                          "(đúng số kiểm tra) hoặc 9 đến 13 chữ và số."))
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        cd = super().clean() or {}
+        if cd.get("channel") == Channel.POST and not cd.get("inbound_postal_code") \
+                and "inbound_postal_code" not in self.errors:
+            self.add_error("inbound_postal_code", _("Cần nhập số hiệu bưu gửi khi hồ sơ đến qua bưu chính."))
+        return cd
 
     def ticked(self) -> list[tuple[int, int, int]]:
         """(component id, originals, copies) of the ticked components."""
