@@ -33,6 +33,7 @@ urlpatterns = [
     path("office/digitization/", include("motcua.digitization.urls")),
     path("office/certified-copies/", include("motcua.certcopy.urls")),
     path("office/units/", include("motcua.units.urls")),  # reorganizations of the unit tree (administrators)
+    path("office/legacy/", include("motcua.legacy.urls")),  # importing a legacy system's history (administrators)
     path("documents-store/", include("motcua.docstore.urls")),  # the citizen's store (portal) and staff views
     path("feedback/", include("motcua.feedback.urls")),
     path("open311/v2/", include("motcua.open311.urls")),

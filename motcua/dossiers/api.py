@@ -80,8 +80,8 @@ def dossier_out(d: Dossier, now: datetime | None = None, window: datetime | None
         "receiving_unit_name": d.receiving_unit.name, "handling_unit_name": d.handling_unit.name,
         **_return_unit(d),
         "applicant_type": d.applicant_type, "applicant_name": d.applicant_name,
-        "submitted_at": d.submitted_at, "received_at": d.received_at, "due_at": d.due_at,
         "representative": _representative(d),
+        "submitted_at": d.submitted_at, "received_at": d.received_at, "due_at": d.due_at,
         "appointment_at": d.appointment_at, "ended_at": d.ended_at, "returned_at": d.returned_at,
         "verdict": d.verdict, "late_hours": round(d.late_seconds / 3600, 2),
         "current_step": d.current_step.name if d.current_step_id else None, "step_due_at": d.step_due_at,
@@ -90,7 +90,6 @@ def dossier_out(d: Dossier, now: datetime | None = None, window: datetime | None
     }
 
 
-def _return_unit(d: Dossier) -> dict[str, str | None]:
 def _representative(d: Dossier) -> dict[str, str] | None:
     if not d.representative_name:
         return None
@@ -100,6 +99,7 @@ def _representative(d: Dossier) -> dict[str, str] | None:
             "authorization": d.representative_authorization}
 
 
+def _return_unit(d: Dossier) -> dict[str, str | None]:
     unit = boundaries.return_unit_of(d)
     return {"return_unit_code": unit.code if unit else None, "return_unit_name": unit.name if unit else None}
 

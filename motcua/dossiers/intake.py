@@ -135,16 +135,13 @@ def _lookup(req: IntakeRequest) -> tuple[Unit, Unit, Procedure]:
         errors["applicant.type"] = "must be 0, 1 or 2"
     if not req.applicant.name.strip():
         errors["applicant.name"] = "required"
+    errors.update(_representative_errors(req))
     if errors:
         raise ValidationFailed("Invalid dossier.", fields=errors)
     assert recv and handling and proc
-    errors.update(_representative_errors(req))
     return recv, handling, proc
 
 
-def _components(version: ProcedureVersion, inputs: Sequence[ComponentInput], strict: bool) -> list[DossierComponent]:
-    catalog = cached("components", str(version.pk),
-                     lambda: {c.pk: c for c in Component.objects.filter(version=version)})
 def _representative_errors(req: IntakeRequest) -> dict[str, str]:
     """Someone applying on the applicant's behalf says who they are to the applicant; a relationship or
     an authorization without the representative's name names nobody."""
@@ -162,6 +159,9 @@ def _representative_errors(req: IntakeRequest) -> dict[str, str]:
     return errors
 
 
+def _components(version: ProcedureVersion, inputs: Sequence[ComponentInput], strict: bool) -> list[DossierComponent]:
+    catalog = cached("components", str(version.pk),
+                     lambda: {c.pk: c for c in Component.objects.filter(version=version)})
     out, seen = [], set()
     for i, ci in enumerate(inputs):
         if ci.component_id is not None:

@@ -156,10 +156,10 @@ class DossierOut(Schema):
     return_unit_name: str | None = None
     applicant_type: int
     applicant_name: str
-    submitted_at: datetime
-    received_at: datetime | None
     representative: RepresentativeOut | None = Field(None, description=(
         "Who applied on the applicant's behalf (null: the applicant in person)"))
+    submitted_at: datetime
+    received_at: datetime | None
     due_at: datetime | None
     appointment_at: datetime | None
     ended_at: datetime | None
@@ -311,13 +311,13 @@ class ReturnIn(NoteIn):
 
     method: Literal["counter", "post", "online"] = "counter"
     postal_code: str = Field("", max_length=40, description="Postal item code, required when method is post")
-
-
     received_by: Literal["", "applicant", "representative"] = Field("", description=(
         "At the counter: who collected the result (recorded in the return event's data)"))
     receiver_name: str = Field("", max_length=255, description="Default: the applicant's or representative's name")
     receiver_id_number: str = Field("", max_length=20, pattern=r"^[0-9A-Za-z-]*$", description=(
         "The ID number shown at the counter (default: the one on the dossier)"))
+
+
 class ApproveIn(NoteIn):
     document_id: Id | None = Field(None, description="The result file approved (default: the latest result)")
 

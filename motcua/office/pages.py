@@ -122,6 +122,15 @@ def dossier_context(actor: svc.Actor, pk: int) -> dict[str, Any]:
             **_units(d)}
 
 
+def received_banner(ctx: dict[str, Any]) -> dict[str, Any] | None:
+    """After a counter intake: the receipt to print (when the dossier has one) and the next intake."""
+    d = ctx["dossier"]
+    if d.received_at is None:
+        return None
+    receipt = next((url for slug, _label, url in ctx["documents"] if slug == "receipt"), "")
+    return {"receipt": receipt, "code": d.code}
+
+
 def _may_upload(actor: svc.Actor, d: Dossier) -> bool:
     try:
         svc.authorize_upload(actor, d, "attachment")
@@ -159,6 +168,7 @@ def intake_form_kwargs(setup: intake.Setup) -> dict[str, Any]:
         handling[0].pk if setup.province_level else intake.default_handling(receiving[0], handling))
     return {"receiving": [(u.pk, u.name) for u in receiving], "handling": _handling_choices(receiving, handling),
             "residences": [(u.pk, u.name) for u in setup.residences], "components": setup.components,
+            "by_post": setup.version.accepts_channel(Channel.POST),
             "initial": {"handling_unit": default, "receiving_unit": receiving[0].pk, "return_place": "receiving"}}
 
 
@@ -213,7 +223,8 @@ def intake_request(setup: intake.Setup, form: IntakeForm) -> svc.IntakeRequest:
         back = intake.boundaries.handling_counters(handling)[0].code
     return svc.IntakeRequest(
         procedure_code=setup.procedure.code, receiving_unit_code=receiving.code,
-        handling_unit_code=handling.code, channel=Channel.DIRECT, return_unit_code=back,
+        handling_unit_code=handling.code, channel=cd.get("channel") or Channel.DIRECT, return_unit_code=back,
+        inbound_postal_code=(cd.get("inbound_postal_code") or "") if cd.get("channel") == Channel.POST else "",
         applicant=svc.Applicant(name=cd["applicant_name"], type=cd["applicant_type"],
                                 id_number=cd["applicant_id_number"], phone=cd["applicant_phone"],
                                 email=cd["applicant_email"], address=cd["applicant_address"]),

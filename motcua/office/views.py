@@ -28,6 +28,7 @@ from .forms import FilterForm, IntakeForm, UploadForm
 from .reasons import of_error
 
 View = Callable[..., HttpResponse]
+RECEIVED_KEY = "office.received"  # the dossier just received at the counter (its page shows the receipt banner)
 
 
 def staff_view(view: View) -> View:
@@ -72,8 +73,11 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     ctx = {"queue": q, "queues": available, "form": form, "page": page, "filters": filters,
            "next_query": urlencode(filters.query(after=page.next_after)) if page.next_after else "",
            "first_query": urlencode(filters.query(after=None))}
-    template = "office/_queue_table.html" if _is_htmx(request) else "office/queue.html"
-    return render(request, template, ctx)
+    if _is_htmx(request):
+        return render(request, "office/_queue_table.html", ctx)
+    counts = queues.counts(actor, available)  # the tabs' counts, one query
+    ctx["tabs"] = [(t, counts.get(t.slug) or 0) for t in available]
+    return render(request, "office/queue.html", ctx)
 
 
 @require_POST
@@ -99,6 +103,9 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
         ctx = pages.dossier_context(request.actor, pk)  # type: ignore[attr-defined]
     except NotFound as err:
         raise Http404 from err
+    if request.session.get(RECEIVED_KEY) == pk:  # just received at the counter: print the receipt, or the next
+        del request.session[RECEIVED_KEY]
+        ctx["received_banner"] = pages.received_banner(ctx)
     return render(request, "office/dossier.html", ctx)
 
 
@@ -203,9 +210,12 @@ def intake_page(request: HttpRequest) -> HttpResponse:
         q = request.GET.get("q", "")[:100]
         return render(request, "office/intake.html", {"setup": setup, "code": code, "q": q,
                                                       "found": intake.search_procedures(q),
+                                                      "frequent": intake.frequent_procedures(actor),
                                                       "no_counter": setup is not None})
     form = IntakeForm(request.POST or None, **pages.intake_form_kwargs(setup))
-    base = {"setup": setup, "form": form, "code": code,
+    if not form.is_bound:  # the procedure just chosen: the applicant's ID number comes next
+        form.fields["applicant_id_number"].widget.attrs["autofocus"] = True
+    base = {"setup": setup, "form": form, "code": code, "frequent": intake.frequent_procedures(actor),
             "preview": intake.preview_due(setup.version, setup.receiving[0])}
     if request.method == "POST" and form.is_valid():
         section_errors = sections.validate_intake(actor, setup, request)
@@ -225,6 +235,7 @@ def intake_page(request: HttpRequest) -> HttpResponse:
                                   "sections": sections.intake_sections(actor, setup, request)},
                           status=status_of(err))
         messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": d.code})
+        request.session[RECEIVED_KEY] = d.pk  # the dossier page shows the receipt banner once
         return redirect("office:dossier", pk=d.pk)
     ctx = base | {"sections": sections.intake_sections(actor, setup, request)}
     return render(request, "office/intake.html", ctx, status=422 if form.is_bound else 200)

@@ -22,6 +22,7 @@ from motcua.catalog.choices import Channel
 from motcua.catalog.models import Field, Procedure
 from motcua.core import clock
 from motcua.domain.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from motcua.domain.workcal import from_epoch
 from motcua.dossiers.explain import render_explanation
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import Actor, visible_dossiers
@@ -361,18 +362,31 @@ def _after(params: Mapping[str, str]) -> int | None:
 def drill_context(q: ReportQuery, figure: str, params: Mapping[str, str]) -> dict[str, Any]:
     """One page of the dossiers behind ``figure`` (keyset on the id), with the dossier details."""
     svc.check_figure(figure)
-    rows = svc.dossiers_for(figure, q.unit, q.period.start, q.period.end, q.filters, after=_after(params),
-                            limit=PAGE_SIZE + 1)
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    facts = svc.facts_for(figure, q.unit, q.period.start, q.period.end, q.filters, after=_after(params),
+                          limit=PAGE_SIZE + 1)
+    more = len(facts) > PAGE_SIZE
+    facts = facts[:PAGE_SIZE]
+    rows = [(f.id, f.code) for f in facts]
     details = {d["pk"]: d for d in Dossier.objects.filter(pk__in=[i for i, _c in rows]).values(
-        "pk", "applicant_name", "procedure__code", "procedure__name", "handling_unit__name", "channel")}
-    items = [{"id": i, "code": c, **details.get(i, {}),
-              "why": q.url("reports:why", i)} for i, c in rows]
+        "pk", "applicant_name", "procedure__code", "procedure__name", "handling_unit__name", "channel",
+        "holder__username", "holder__first_name", "holder__last_name")}
+    items = [{"id": f.id, "code": f.code, **details.get(f.id, {}), **_lateness(f, details.get(f.id, {})),
+              "why": q.url("reports:why", f.id)} for f in facts]
     return {"q": q, "figure": figure, "label": _(LABELS[figure]), "items": items,
             "next": q.url("reports:drill", figure, after=rows[-1][0]) if more else "",
             "first": q.url("reports:drill", figure) if params.get("after") else "",
             "back": q.url("reports:report"), "exports": export_links(q, figure), "as_of": svc.as_of_text(q.period)}
+
+
+def _lateness(f: Any, row: dict[str, Any]) -> dict[str, Any]:
+    """A drill-down row's due time, working hours late as of the period end (the exports' figure, from
+    the engine's facts) and the current holder's name."""
+    from .exports import _hours_late
+
+    holder = (f"{row.get('holder__last_name') or ''} {row.get('holder__first_name') or ''}".strip()
+              or row.get("holder__username") or "")
+    return {"due": from_epoch(f.due) if f.due is not None else None, "hours_late": _hours_late(f),
+            "holder": holder}
 
 
 def why_context(actor: Actor, q: ReportQuery, dossier_id: int) -> dict[str, Any]:
