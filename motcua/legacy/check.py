@@ -77,8 +77,11 @@ class Report:
                 self.warnings += 1
             if len(self.problems) < MAX_PROBLEMS:
                 self.problems.append(p.as_dict())
-            if p.severity == "error" and p.code:
+            if p.severity == "error" and p.code and not c.group.refused:
                 self.failed_codes.add(p.code)
+        if c.group.refused:  # a repeated or out-of-order dossier row: the row itself is refused
+            self.dossiers += 1
+            self.failed += 1
         if c.group.dossier is None:
             return
         self.dossiers += 1

@@ -65,6 +65,7 @@ def import_file(paths: list[Path], ctx: Context | None = None, run: ImportRun | 
             if progress and i % 2000 == 0:
                 progress(counts)
             if c.group.dossier is None:
+                counts.failed += int(c.group.refused)
                 continue
             if c.failed or (c.record is not None and c.record.code in refused):
                 counts.failed += 1

@@ -69,6 +69,7 @@ class Group:
     dossier: Row | None
     events: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    refused: bool = False  # a dossier row that cannot be joined (out of order, repeated): counted as failed
 
     @property
     def code(self) -> str:
@@ -132,11 +133,12 @@ def _xlsx_tables(path: Path, stack: ExitStack) -> tuple[Table, Table]:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise FileProblem(Problem(path.name, None, "", _("Tệp Excel (.xlsx) không đọc được."), "bad_file")) from None
     stack.callback(wb.close)
-    tables = []
-    for sheet, columns in ((fmt.DOSSIER_SHEET, fmt.DOSSIER_COLUMNS), (fmt.EVENT_SHEET, fmt.EVENT_COLUMNS)):
+    for sheet in (fmt.DOSSIER_SHEET, fmt.EVENT_SHEET):
         if sheet not in wb.sheetnames:
             raise FileProblem(Problem(path.name, None, "", _("Thiếu trang tính \"%(s)s\".") % {"s": sheet},
                                       "missing_sheet"))
+    tables = []
+    for sheet, columns in ((fmt.DOSSIER_SHEET, fmt.DOSSIER_COLUMNS), (fmt.EVENT_SHEET, fmt.EVENT_COLUMNS)):
         name = f"{path.name} › {sheet}"
         it = wb[sheet].iter_rows(values_only=True)
         head = next(it, None)
@@ -205,7 +207,7 @@ def groups(dossiers: Table, events: Table) -> Iterator[Group]:
     head: tuple[Row | None, list[Problem]] | None = next(evs, None)
     for drow, dprob in _sorted(dossiers, unique=True):
         if drow is None:
-            yield Group(None, [], dprob)
+            yield Group(None, [], dprob, refused=True)
             continue
         code = drow.get("ma_ho_so")
         g = Group(drow)
