@@ -117,11 +117,13 @@ class ProcedureVersion(models.Model):
         return f"{self.procedure.code} ({self.decision_number})"
 
     def clean(self) -> None:
-        if self.effective_to and self.effective_to <= self.effective_from:
-            raise ValidationError({"effective_to": _("Ngày hết hiệu lực phải sau ngày hiệu lực.")})
-        for m in self.methods or []:
-            if m.get("channel") not in Channel.values:
-                raise ValidationError({"methods": _("Kênh nộp không hợp lệ.")})
+        from .versions import content_errors  # one check for the admin, the catalog import and the API
+
+        errors = content_errors(self)
+        if self.effective_to and self.effective_from and self.effective_to <= self.effective_from:
+            errors["effective_to"] = _("Ngày hết hiệu lực phải sau ngày hiệu lực.")
+        if errors:
+            raise ValidationError(errors)
 
     def method_for(self, channel: int) -> dict | None:
         return next((m for m in self.methods or [] if m.get("channel") == channel), None)
