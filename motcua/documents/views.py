@@ -4,6 +4,7 @@ errors become a short Vietnamese page with the matching status, never a 500."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -58,21 +59,36 @@ _BOOK_ERRORS = {
 @require_GET
 @login_required
 def tracking_book(request: HttpRequest) -> HttpResponse:
-    """Without parameters: the form to choose a unit and period. With them: the PDF."""
+    """Without parameters: the form to choose a unit and period (the officer's unit and the current
+    month filled in). With them: the PDF; a wrong or missing value shows the form again with a message."""
     actor = Actor.of(request.user)
     if not actor.scope.is_staff_member:
         return _problem(request, PermissionDenied("Staff only."))
     if not request.GET:
-        return render(request, "documents/book.html", {"form": BookForm()})
+        return render(request, "documents/book.html", {"form": BookForm(initial=_book_defaults(actor))})
     form = BookForm(request.GET)
     if not form.is_valid():
         return render(request, "documents/book.html", {"form": form}, status=400)
     try:
         data = form.cleaned_data
         filename, content = services.tracking_book(actor, data["unit"], data["start"], data["end"])
-    except PermissionDenied as err:
-        return _problem(request, err)
+    except PermissionDenied:
+        ctx = {"form": form, "error": _("Đơn vị này nằm ngoài phạm vi bạn được xem; vui lòng chọn đơn vị của bạn.")}
+        return render(request, "documents/book.html", ctx, status=403)
     except DomainError as err:
         ctx = {"form": form, "error": _(_BOOK_ERRORS.get(err.message, "Thông tin chưa hợp lệ, vui lòng kiểm tra lại."))}
         return render(request, "documents/book.html", ctx, status=400)
     return _pdf(filename, content)
+
+
+def _book_defaults(actor: Actor) -> dict[str, object]:
+    """The officer's own unit (a counter's first) and the current month, from its first to its last day."""
+    from motcua.core import clock
+    from motcua.units.models import Unit
+
+    roles = sorted(actor.scope.roles, key=lambda r: (r[0] != "counter_officer", r[1]))
+    code = Unit.objects.filter(pk=roles[0][2]).values_list("code", flat=True).first() if roles else None
+    today = clock.local_date(clock.now())
+    first = today.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return {"unit": code or "", "start": first, "end": last}

@@ -75,6 +75,7 @@ def dossier_out(d: Dossier, now: datetime | None = None, window: datetime | None
     return {
         "flag": svc.flag_of(d, now, window),
         "id": d.pk, "code": d.code, "status": d.status, "channel": d.channel,
+        "inbound_postal_code": d.inbound_postal_code,
         "procedure_code": d.procedure.code, "procedure_name": d.version.name,
         "receiving_unit_code": d.receiving_unit.code, "handling_unit_code": d.handling_unit.code,
         "receiving_unit_name": d.receiving_unit.name, "handling_unit_name": d.handling_unit.name,

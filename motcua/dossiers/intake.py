@@ -94,6 +94,9 @@ class IntakeRequest:
     # where the applicant collects the result when not at the receiving counter: a counter of the
     # handling unit (intake regardless of administrative boundaries); empty: the receiving counter
     return_unit_code: str = ""
+    # a dossier the public post brought to the counter (channel 3): the envelope's item code; with it the
+    # counter receives the dossier at once (INTAKE), as a walk-in one
+    inbound_postal_code: str = ""
 
 
 def _resolve(req: IntakeRequest, at: datetime) -> tuple[Unit, Unit, Procedure, ProcedureVersion]:
@@ -189,7 +192,8 @@ def intake(actor: Actor, req: IntakeRequest) -> Dossier:
     (status NEW, to be checked by the counter)."""
     at = req.at if (req.at is not None and actor.system) else clock.now()
     recv, handling, proc, version = _resolve(req, at)
-    action = Action.INTAKE if req.channel == Channel.DIRECT else Action.SUBMIT
+    arrived = req.channel == Channel.POST and bool(req.inbound_postal_code.strip())  # at the counter by post
+    action = Action.INTAKE if req.channel == Channel.DIRECT or arrived else Action.SUBMIT
     probe = Dossier(receiving_path=recv.path, handling_path=handling.path, owner_id=req.owner_id)
     role = authorize(actor, probe, action)
     if role == "applicant" and req.channel != Channel.ONLINE:
@@ -217,6 +221,7 @@ def intake(actor: Actor, req: IntakeRequest) -> Dossier:
         submitted_at=at, received_at=at if status == Status.RECEIVED else None,
         limit_seconds=version.limit_seconds(req.channel), fees_due=version.fee_total(req.channel),
     )
+    d.inbound_postal_code = req.inbound_postal_code.strip().upper() if req.channel == Channel.POST else ""
     deadlines.refresh(d)
     full_clean_or_fail(d, exclude=["receiving_unit", "handling_unit", "return_unit", "procedure", "version",
                                    "owner", "code"],
@@ -225,6 +230,7 @@ def intake(actor: Actor, req: IntakeRequest) -> Dossier:
     for c in comps:
         c.dossier = d
     DossierComponent.objects.bulk_create(comps)
-    data = {"code": d.code, **({"return_unit": return_unit.code} if return_unit else {})}
+    data = {"code": d.code, **({"return_unit": return_unit.code} if return_unit else {}),
+            **({"inbound_postal_code": d.inbound_postal_code} if d.inbound_postal_code else {})}
     _event(d, actor, role, action, None, status, at, note="", data=data, seq=1)
     return d

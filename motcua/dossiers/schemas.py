@@ -145,6 +145,8 @@ class DossierOut(Schema):
     code: str
     status: int
     channel: int
+    inbound_postal_code: str = Field("", description="Channel 3: the public post's item code of the envelope "
+                                                     "that brought the dossier to the counter")
     procedure_code: str
     procedure_name: str
     receiving_unit_code: str

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from motcua.calendars.services import calendar_for
 from motcua.catalog.models import ProcedureVersion
@@ -133,10 +134,14 @@ def flag_window(province_id: int, now: datetime) -> datetime:
 
 def flagged(qs, flag: str, province_id: int, now: datetime):  # noqa: ANN001, ANN201
     """Open dossiers whose clock runs and that are overdue or approaching their due time."""
-    qs = qs.filter(status__in=FLAGGABLE)
+    return qs.filter(flagged_filter(flag, province_id, now))
+
+
+def flagged_filter(flag: str, province_id: int, now: datetime) -> Q:
+    """The condition of :func:`flagged`, to combine with others (the office's queue counts)."""
     if flag == "overdue":
-        return qs.filter(due_at__lt=now)
-    return qs.filter(due_at__gte=now, due_at__lt=flag_window(province_id, now))
+        return Q(status__in=FLAGGABLE, due_at__lt=now)
+    return Q(status__in=FLAGGABLE, due_at__gte=now, due_at__lt=flag_window(province_id, now))
 
 
 def flag_of(d: Dossier, now: datetime, window: datetime) -> str:

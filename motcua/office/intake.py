@@ -4,17 +4,20 @@ component checklist of the version in force, and the due time preview computed b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from motcua.catalog.choices import Channel, IntakeAnywhere, Level
 from motcua.catalog.models import Component, Procedure, ProcedureVersion, ProcessStep
 from motcua.catalog.services import in_force_on, procedures_in_force
 from motcua.core import clock
+from motcua.domain.lifecycle import Action
 from motcua.dossiers import boundaries
 from motcua.dossiers import services as svc
+from motcua.dossiers.models import DossierEvent
+from motcua.portal import catalog
 from motcua.units.choices import Role, UnitKind
 from motcua.units.models import Unit
 
@@ -22,15 +25,36 @@ SEARCH_LIMIT = 10
 
 
 def search_procedures(text: str) -> list[ProcedureVersion]:
-    """Versions in force today whose procedure code starts with, or name contains, ``text``."""
+    """Versions in force today whose procedure code starts with, or name or keywords contain,
+    ``text``, accent- and case-insensitive: the portal catalog's own search ("khai sinh" finds
+    "Đăng ký khai sinh")."""
     text = text.strip()
     if not text:
         return []
-    qs = procedures_in_force(clock.local_date(clock.now())).select_related("procedure")
-    qs = qs.filter(Q(procedure__code__istartswith=text) | Q(name__icontains=text) | Q(procedure__name__icontains=text))
-    found = list(qs.order_by("procedure__code")[:SEARCH_LIMIT])
+    found = catalog.search(catalog.CatalogQuery(q=text))[:SEARCH_LIMIT]
     _with_competent_units(found)
     return found
+
+
+FREQUENT_DAYS = 90
+FREQUENT_LIMIT = 6
+
+
+def frequent_procedures(actor: svc.Actor, limit: int = FREQUENT_LIMIT) -> list[ProcedureVersion]:
+    """The procedures this officer received most often at the counter in the last 90 days (their
+    own intake and receive events), most frequent first, as the versions in force today."""
+    if actor.user_id is None:
+        return []
+    since = clock.now() - timedelta(days=FREQUENT_DAYS)
+    top = (DossierEvent.objects.filter(actor_id=actor.user_id, at__gte=since,
+                                       action__in=(Action.INTAKE.value, Action.RECEIVE.value))
+           .values("dossier__procedure_id").annotate(n=Count("pk")).order_by("-n", "dossier__procedure_id")
+           .values_list("dossier__procedure_id", flat=True)[: limit * 2])  # some may be out of force
+    ranks = {pk: i for i, pk in enumerate(top)}
+    if not ranks:
+        return []
+    versions = procedures_in_force(clock.local_date(clock.now())).filter(procedure_id__in=list(ranks))
+    return sorted(versions.select_related("procedure"), key=lambda v: ranks[v.procedure_id])[:limit]
 
 
 def _with_competent_units(versions: list[ProcedureVersion]) -> None:
@@ -109,6 +133,7 @@ def default_handling(receiving: Unit | None, handling: list[Unit], residence: Un
     return unit.pk if unit else None
 
 
-def preview_due(version: ProcedureVersion, receiving: Unit, at: datetime | None = None) -> list[dict[str, Any]]:
+def preview_due(version: ProcedureVersion, receiving: Unit, at: datetime | None = None,
+                channel: int = Channel.DIRECT) -> list[dict[str, Any]]:
     """The explained due time of a dossier received now at the counter (nothing is saved)."""
-    return svc.preview_due(version, receiving, Channel.DIRECT, at)
+    return svc.preview_due(version, receiving, channel, at)

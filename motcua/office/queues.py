@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core import clock
@@ -112,33 +114,52 @@ def _province(actor: svc.Actor) -> int | None:
 
 
 def base_queryset(actor: svc.Actor, queue: Queue, now: datetime, province: int | None) -> QuerySet[Dossier]:
-    qs = svc.visible_dossiers(actor)
-    if queue.statuses:
-        qs = qs.filter(status__in=queue.statuses)
+    return svc.visible_dossiers(actor).filter(queue_filter(actor, queue, now, province))
+
+
+def queue_filter(actor: svc.Actor, queue: Queue, now: datetime, province: int | None) -> Q:
+    """What narrows the actor's visible dossiers to ``queue`` (one Q: the page and the counts share it)."""
+    q = Q(status__in=queue.statuses) if queue.statuses else Q()
     if queue.path and not (actor.system or actor.scope.is_superuser):
         paths = actor.scope.paths(queue.roles)
         if queue.path == "return":
-            qs = qs.filter(boundaries.return_queue_filter(paths))
+            q &= boundaries.return_queue_filter(paths)
         else:
-            qs = qs.filter(Q(pk__in=[]) if not paths else _any_prefix(f"{queue.path}_path", paths))
+            q &= Q(pk__in=[]) if not paths else _any_prefix(f"{queue.path}_path", paths)
     if queue.leader_step:
-        qs = qs.filter(current_step__approval=True)  # the process marks the leader's approval step
+        q &= Q(current_step__approval=True)  # the process marks the leader's approval step
     if queue.flag == "step_overdue":
-        return step_overdue(qs, actor, now)
+        return q & step_overdue_filter(actor, now)
     if queue.flag == "sync_failed":
-        return qs.filter(portal_sync__state="failed")
+        return q & Q(portal_sync__state="failed")
     if queue.flag:
-        qs = svc.flagged(qs, queue.flag, province, now) if province else qs.none()
-    return qs
+        q &= svc.flagged_filter(queue.flag, province, now) if province else Q(pk__in=[])
+    return q
+
+
+def counts(actor: svc.Actor, available: list[Queue]) -> dict[str, int]:
+    """How many dossiers each queue holds, in one query (one conditional COUNT per queue over the
+    actor's visible dossiers that are in at least one of them)."""
+    if not available:
+        return {}
+    now = clock.now()
+    province = _province(actor)
+    filters = {q.slug: queue_filter(actor, q, now, province) for q in available}
+    qs = svc.visible_dossiers(actor).filter(reduce(or_, filters.values())).order_by()
+    return qs.aggregate(**{slug: Count("pk", filter=f, distinct=False) for slug, f in filters.items()})
 
 
 def step_overdue(qs: QuerySet[Dossier], actor: svc.Actor, now: datetime) -> QuerySet[Dossier]:
     """Dossiers whose current step is past its quota, for the step's holder and the handling leaders."""
-    qs = qs.filter(current_step__isnull=False, step_due_at__lt=now)
+    return qs.filter(step_overdue_filter(actor, now))
+
+
+def step_overdue_filter(actor: svc.Actor, now: datetime) -> Q:
+    q = Q(current_step__isnull=False, step_due_at__lt=now)
     if actor.system or actor.scope.is_superuser:
-        return qs
+        return q
     leads = actor.scope.paths([Role.LEADER])
-    return qs.filter(Q(holder_id=actor.user_id) | (_any_prefix("handling_path", leads) if leads else Q(pk__in=[])))
+    return q & (Q(holder_id=actor.user_id) | (_any_prefix("handling_path", leads) if leads else Q(pk__in=[])))
 
 
 STEP_LABELS = {S.NEW: _("Chờ tiếp nhận"), S.RECEIVED: _("Chờ chuyển xử lý"), S.PROCESSING: _("Chờ hoàn thành xử lý"),

@@ -238,12 +238,17 @@ def dossiers_for(figure: str, scope_unit: Unit, period_start: datetime, period_e
                  filters: Filters = NO_FILTERS, after: int | None = None,
                  limit: int | None = None) -> list[tuple[int, str]]:
     """(id, code) of the dossiers counted in ``figure``, by ascending id (keyset: ``after``)."""
+    return [(f.id, f.code) for f in facts_for(figure, scope_unit, period_start, period_end, filters, after, limit)]
+
+
+def facts_for(figure: str, scope_unit: Unit, period_start: datetime, period_end: datetime,
+              filters: Filters = NO_FILTERS, after: int | None = None, limit: int | None = None) -> list[Facts]:
+    """The facts (due time, verdict, working seconds over) of the dossiers :func:`dossiers_for` lists."""
     check_figure(figure)
     period = Period(period_start, period_end)
     facts, extras = period_facts(scope_unit, period, filters)
     start, end = period.epochs
-    rows = [(f.id, f.code) for f in facts
-            if (after is None or f.id > after) and figure in memberships(f, start, end, extras)]
+    rows = [f for f in facts if (after is None or f.id > after) and figure in memberships(f, start, end, extras)]
     return rows if limit is None else rows[:limit]
 
 

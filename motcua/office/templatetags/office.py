@@ -32,3 +32,15 @@ def administers(user: object) -> bool:
 
     scope = scope_for(user)
     return scope.is_superuser or scope.has_role("admin")
+
+
+@register.simple_tag(takes_context=True)
+def office_menu(context: template.Context) -> dict[str, object]:
+    """The header's menu entries the signed-in user may open (motcua/office/navigation.py)."""
+    from motcua.units.services import scope_for
+
+    from ..navigation import menu
+
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return menu(scope_for(context.get("user")), getattr(match, "view_name", "") or "")
