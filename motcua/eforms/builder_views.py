@@ -9,12 +9,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.domain.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -241,6 +244,8 @@ def preview(request: HttpRequest, version_id: int, device: str) -> HttpResponse:
 
 @require_GET
 @login_required
+@xframe_options_sameorigin  # framed by the preview page (the site's default refuses any framing)
+@csp_replace({"frame-ancestors": [SELF]})
 def preview_frame(request: HttpRequest, version_id: int) -> HttpResponse:
     """The form as the citizen and the officer see it, empty (inside the preview frame)."""
     try:
