@@ -13,6 +13,7 @@ DEBUG = CONFIG.debug
 ALLOWED_HOSTS = list(CONFIG.allowed_hosts)
 
 INSTALLED_APPS = [
+    "motcua.guides",  # the staff guides; before the admin: its admin/index.html links them from the admin's index
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

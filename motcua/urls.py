@@ -44,5 +44,6 @@ urlpatterns = [
     path("documents/", include("motcua.documents.urls")),
     path("portal/", include("motcua.portal.urls")),
     path("reports/", include("motcua.reports.urls")),
+    path("guides/", include("motcua.guides.urls")),  # the officer's and the administrator's guides (staff)
     path("", include("motcua.core.urls")),
 ]
