@@ -42,6 +42,8 @@ urlpatterns = [
     path("", include("motcua.queueing.urls")),  # kiosk, display, follow page (public); office/queue-counter/
     path("office/", include("motcua.office.urls")),
     path("documents/", include("motcua.documents.urls")),
+    path("portal/appointments/", include("motcua.queueing.booking_urls")),  # the citizen's appointments
+    path("reports/queue/", include("motcua.queueing.stats_urls")),  # the dashboard's waiting-time panel
     path("portal/", include("motcua.portal.urls")),
     path("reports/", include("motcua.reports.urls")),
     path("guides/", include("motcua.guides.urls")),  # the officer's and the administrator's guides (staff)
