@@ -130,7 +130,8 @@ def local_files(run: ImportRun) -> Iterator[list[Path]]:
     try:
         paths = []
         for i, f in enumerate(run.files):
-            path = folder / f"{i}-{f['name']}"
+            (folder / str(i)).mkdir()
+            path = folder / str(i) / f["name"]  # the name as uploaded: the problems name it
             with get_storage().open(f["key"]) as src, open(path, "wb") as dst:
                 shutil.copyfileobj(src, dst, 1024 * 1024)
             paths.append(path)
