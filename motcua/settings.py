@@ -14,6 +14,7 @@ ALLOWED_HOSTS = list(CONFIG.allowed_hosts)
 
 INSTALLED_APPS = [
     "motcua.guides",  # the staff guides; before the admin: its admin/index.html links them from the admin's index
+    "motcua.letters",  # letters with a result; before the admin: its admin/base_site.html links back to the office
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 
 from motcua.api.main import api
 from motcua.office import auth as office_auth
@@ -12,9 +13,9 @@ def api_not_found(request, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, AN
                         status=404, json_dumps_params={"ensure_ascii": False})
 
 
-admin.site.site_header = "motcua - Quản trị hệ thống một cửa"
+admin.site.site_header = _("motcua - Quản trị hệ thống một cửa")
 admin.site.site_title = "motcua"
-admin.site.index_title = "Quản trị"
+admin.site.index_title = _("Quản trị")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -33,6 +34,8 @@ urlpatterns = [
     path("office/digitization/", include("motcua.digitization.urls")),
     path("office/certified-copies/", include("motcua.certcopy.urls")),
     path("office/units/", include("motcua.units.urls")),  # reorganizations of the unit tree (administrators)
+    path("office/catalog/", include("motcua.catalog.urls")),  # the catalog board posted at the counter
+    path("office/letters/", include("motcua.letters.urls")),  # letters handed out with a result
     path("office/legacy/", include("motcua.legacy.urls")),  # importing a legacy system's history (administrators)
     path("documents-store/", include("motcua.docstore.urls")),  # the citizen's store (portal) and staff views
     path("feedback/", include("motcua.feedback.urls")),

@@ -66,6 +66,7 @@ SHIPPED_DATA = [  # (migration module, its loading function): reference data mig
     ("motcua.feedback.migrations.0002_categories", "load"),
     ("motcua.portal.migrations.0002_rating_criteria", "load"),
     ("motcua.notifications.migrations.0002_default_templates", "install"),
+    ("motcua.letters.migrations.0002_seed_templates", "seed"),
 ]
 
 
