@@ -94,6 +94,7 @@ SKIP: dict[str, str] = {
     "office:download": "a dossier file (download)",
     "portal:download": "a dossier file (download)",
     "documents:dossier": "a dossier's printable PDF (receipt, letters)",
+    "letters:letter": "PDF letter handed out with a result (congratulations, condolences)",
     # POST-only actions
     "logout": "POST-only: sign out",
     "portal:logout": "POST-only: sign out",
@@ -224,7 +225,7 @@ class Things:
         return self.ids[key]
 
 
-def build_things(world: World) -> Things:
+def build_things(world: World, eform: bool = True) -> Things:
     from motcua.catalog.models import Procedure
     from motcua.catalog.services import version_in_force
     from motcua.core import clock
@@ -285,7 +286,8 @@ def build_things(world: World) -> Things:
     t.ids["lookup_token"] = lookup_token(t["received"].pk)
     t.ids["pay_token"] = pay_token(t["online_payment"].pk)
     t.ids["unsubscribe_token"] = unsubscribe_token("email", "an@example.vn")
-    _attach_form(version)
+    if eform:
+        _attach_form(version)
     return t
 
 
