@@ -27,6 +27,8 @@ from motcua.units.models import Unit
 from .choices import AppointmentStatus, TicketStatus
 from .models import Appointment, Counter, Ticket
 
+LOCAL_OFFSET = 7 * 3600  # seconds: Vietnam: UTC+7 all year, no daylight saving (motcua.domain.workcal)
+
 
 @dataclass(frozen=True)
 class Spread:
@@ -108,26 +110,36 @@ def ticket_rows(unit: Unit, start: date, end: date) -> Iterable[tuple]:
     """The tickets of the unit's subtree issued on days [start, end]: the one read (ticket_unit_day)."""
     units = Unit.objects.filter(path__startswith=unit.path).values("pk")
     return (Ticket.objects.filter(unit_id__in=units, day__gte=start, day__lte=end)
-            .values_list("counter_id", "procedure_id", "dossier__procedure_id", "issued_at", "first_called_at",
+            .values_list("day", "counter_id", "procedure_id", "dossier__procedure_id", "issued_at", "first_called_at",
                          "serving_at", "finished_at", "status")
             .iterator(chunk_size=2000))
 
 
 def queue_stats(unit: Unit, start: date, end: date) -> QueueStats:
+    return compute(ticket_rows(unit, start, end), start, end, appointment_counts(unit, start, end))
+
+
+def month_and_day(unit: Unit, first: date, day: date) -> tuple[QueueStats, QueueStats]:
+    """The figures of days [first, day] and of ``day`` alone, from one read of the tickets."""
+    rows = list(ticket_rows(unit, first, day))
+    return (compute(rows, first, day, appointment_counts(unit, first, day)),
+            compute([r for r in rows if r[0] == day], day, day, appointment_counts(unit, day, day)))
+
+
+def compute(rows: Iterable[tuple], start: date, end: date, appointments: dict[str, int]) -> QueueStats:
     total, by_counter, by_proc, by_hour = _Acc(), defaultdict(_Acc), defaultdict(_Acc), defaultdict(_Acc)
     skipped = 0
-    for counter_id, proc_id, dossier_proc, issued, called, serving, finished, status in ticket_rows(unit, start, end):
+    for _day, counter_id, proc_id, dossier_proc, issued, called, serving, finished, status in rows:
         wait = _minutes(issued, called)
         serve = _minutes(serving or called, finished)
         total.add(wait, serve)
         if counter_id is not None:
             by_counter[counter_id].add(wait, serve)
         by_proc[proc_id or dossier_proc].add(wait, serve)
-        by_hour[clock.local(issued).hour].add(wait, serve)
+        by_hour[(int(issued.timestamp()) + LOCAL_OFFSET) // 3600 % 24].add(wait, serve)
         skipped += status == TicketStatus.SKIPPED
-    s = QueueStats(start, end, total.n, Spread.of(total.wait), Spread.of(total.serve), skipped)
-    s.appointments = appointment_counts(unit, start, end)
-    counters = {c.pk: str(c) for c in Counter.objects.filter(pk__in=list(by_counter)).select_related("unit")}
+    s = QueueStats(start, end, total.n, Spread.of(total.wait), Spread.of(total.serve), skipped, appointments)
+    counters = {c.pk: str(c) for c in Counter.objects.filter(pk__in=list(by_counter))}
     procs = dict(Procedure.objects.filter(pk__in=[k for k in by_proc if k]).values_list("pk", "name"))
     s.by_counter = sorted((a.row(k, counters.get(k, "?")) for k, a in by_counter.items()), key=lambda r: r.label)
     s.by_procedure = sorted((a.row(k, procs.get(k, "") if k else "") for k, a in by_proc.items()),

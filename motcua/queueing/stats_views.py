@@ -29,9 +29,8 @@ def panel_context(unit: Unit) -> dict[str, Any]:
     key = f"queueing:panel:{unit.pk}:{get_language()}:{clock.local(now):%Y%m%d%H%M}"
 
     def build() -> dict[str, Any]:
-        month = stats.queue_stats(unit, today.replace(day=1), today)
-        day = stats.queue_stats(unit, today, today)
-        hours = [r for r in month.by_hour]
+        month, day = stats.month_and_day(unit, today.replace(day=1), today)
+        hours = month.by_hour
         chart = charts.column_chart("queue-wait-hours", _("Thời gian chờ theo giờ lấy số (trung vị, phút), tháng này"),
                                     [r.label for r in hours], [r.waiting.median or 0 for r in hours],
                                     value_header=_("Phút"))
