@@ -20,6 +20,7 @@ from motcua.queueing.choices import AppointmentPurpose, AppointmentStatus, Ticke
 from motcua.queueing.models import Appointment, Counter, Ticket
 from motcua.queueing.services import QueueError
 from tests.queueing.appt_helpers import birth, civil_status_group, local
+from tests.test_concurrency import run_together, shared_db  # noqa: F401 - the file database of the threads
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,19 @@ def test_the_confirmation_is_queued_through_the_outbox(world, now, group, monkey
     n = Notification.objects.get(kind="appointment")
     assert n.recipient == "84912345678" and a.code in n.text and "15/09/2025" in n.text
     assert OutboxMessage.objects.filter(destination="notifications", key=f"notify:appt{a.pk}:sms:84912345678").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_citizens_booking_the_last_place_at_once_one_wins(world, now, group, shared_db):  # noqa: F811
+    slot = local("2025-09-15 08:00")
+    appts.book(group, slot, person(world))  # one place of two is taken
+    others = [appts.Person(None, f"Khách {i}") for i in range(4)]
+    results = run_together([lambda p=p: appts.book(group, slot, p).code for p in others])
+    won = [r for kind, r in results if kind == "ok"]
+    lost = [r for kind, r in results if kind == "error"]
+    assert len(won) == 1 and len(lost) == 3, results
+    assert all(isinstance(e, QueueError) and "hết chỗ" in str(e) for e in lost)
+    assert Appointment.objects.filter(starts_at=slot).count() == 2
 
 
 # ---- arrival ------------------------------------------------------------------------------------------
