@@ -63,7 +63,8 @@ ACTIONS: dict[Action, ActionSpec] = {
                                                                                _v(cd))),
     Action.FINISH: ActionSpec(f.NoteForm, lambda a, i, cd: svc.finish(a, i, cd["note"], _v(cd))),
     Action.RETURN: ActionSpec(f.ReturnForm, lambda a, i, cd: svc.return_result(
-        a, i, cd["note"], _v(cd), cd["method"], cd["postal_code"])),
+        a, i, cd["note"], _v(cd), cd["method"], cd["postal_code"], received_by=cd["received_by"],
+        receiver_name=cd["receiver_name"], receiver_id_number=cd["receiver_id_number"])),
 }
 
 
@@ -204,6 +205,8 @@ def make_form(action: Action, d: Dossier, steps: list[Any], data: Any = None,
     elif spec.form is f.ApproveForm:
         kwargs["documents"] = [(r.pk, r.name) for r in results]
         kwargs["initial"]["document"] = results[0].pk if results else None
+    elif spec.form is f.ReturnForm:
+        kwargs["representative"] = bool(d.representative_name)
     return spec.form(data, **kwargs)
 
 

@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.choices import ApplicantType, Channel
 from motcua.core.validation import no_control_characters
-from motcua.dossiers.choices import ResultDelivery, StatusChoices
+from motcua.dossiers.choices import RepresentativeRelationship, ResultDelivery, StatusChoices
 
 DUE_CHOICES = [("", _("Tất cả")), ("overdue", _("Đã quá hạn")), ("today", _("Đến hạn hôm nay")),
                ("week", _("Đến hạn trong 7 ngày"))]
 ANY = [("", _("Tất cả"))]
+ID_NUMBER = r"^[0-9A-Za-z\-]{9,20}$"  # as the portal's: a CCCD (12 digits), an old ID card (9), a tax code
 SYNC_CHOICES = [("", _("Tất cả")), ("failed", _("Đồng bộ lỗi")), ("pending", _("Đang chờ đồng bộ")),
                 ("synced", _("Đã đồng bộ"))]
 
@@ -127,12 +128,30 @@ class ReturnForm(VersionForm):
         ("counter", _("Trả trực tiếp tại bộ phận một cửa")), ("post", _("Gửi qua bưu chính công ích")),
         ("online", _("Trả trực tuyến"))])
     postal_code = forms.CharField(label=_("Số hiệu bưu gửi (nếu gửi bưu chính)"), required=False, max_length=40)
+    # at the counter: who collects the result (the applicant or their representative) and the ID shown
+    received_by = forms.ChoiceField(label=_("Người nhận kết quả (khi trả tại bộ phận một cửa)"), required=False,
+                                    choices=[("applicant", _("Người nộp hồ sơ")),
+                                             ("representative", _("Người đại diện / được ủy quyền"))])
+    receiver_name = forms.CharField(label=_("Họ tên người nhận (để trống: theo hồ sơ)"), required=False,
+                                    max_length=255, validators=[no_control_characters])
+    receiver_id_number = forms.RegexField(
+        label=_("Số định danh người nhận (để trống: theo hồ sơ)"), regex=ID_NUMBER, max_length=20, required=False,
+        error_messages={"invalid": _("Số định danh gồm 9 đến 20 chữ số hoặc chữ cái.")})
     note = _text(_("Ghi chú"))
+
+    def __init__(self, *args: Any, representative: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not representative:  # the dossier names no representative: the applicant collects it
+            self.fields["received_by"].choices = self.fields["received_by"].choices[:1]
 
     def clean(self) -> dict[str, Any]:
         cd = super().clean() or {}
         if cd.get("method") == "post" and not (cd.get("postal_code") or "").strip():
             self.add_error("postal_code", _("Cần nhập số hiệu bưu gửi khi trả qua bưu chính."))
+        if cd.get("method") == "counter":
+            cd["received_by"] = cd.get("received_by") or "applicant"
+        else:
+            cd["received_by"], cd["receiver_name"], cd["receiver_id_number"] = "", "", ""
         return cd
 
 
@@ -164,6 +183,14 @@ def plausible_postal_code(code: str) -> bool:
     return bool(POSTAL_CODE.match(code))
 
 
+def representative_relationship(form: forms.Form) -> str:
+    """The relationship field's clean: required when a representative is named."""
+    value = form.cleaned_data.get("representative_relationship") or ""
+    if (form.cleaned_data.get("representative_name") or "").strip() and not value:
+        raise forms.ValidationError(_("Cần chọn quan hệ của người đại diện với người nộp."), code="required")
+    return value
+
+
 class IntakeForm(forms.Form):
     """Counter intake: applicant, units and the component checklist of the version in force."""
 
@@ -188,6 +215,16 @@ class IntakeForm(forms.Form):
     representative_name = forms.CharField(label=_("Người đại diện / được ủy quyền"), max_length=255,
                                           required=False)
     representative_phone = forms.CharField(label=_("Điện thoại người đại diện"), max_length=20, required=False)
+    representative_id_number = forms.RegexField(
+        label=_("Số định danh người đại diện"), regex=ID_NUMBER, max_length=20, required=False,
+        error_messages={"invalid": _("Số định danh gồm 9 đến 20 chữ số hoặc chữ cái.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    representative_relationship = forms.ChoiceField(
+        label=_("Quan hệ với người nộp"), required=False,
+        choices=[("", "-"), *RepresentativeRelationship.choices])
+    representative_authorization = forms.CharField(
+        label=_("Giấy tờ ủy quyền / đại diện"), max_length=255, required=False, validators=[no_control_characters],
+        help_text=_("Ví dụ: Giấy ủy quyền số 12/2025 ngày 01/09/2025; Giấy khai sinh (cha, mẹ)."))
     request_summary = _text(_("Nội dung yêu cầu"))
     result_delivery = forms.ChoiceField(label=_("Hình thức nhận kết quả"), choices=ResultDelivery.choices)
     # a dossier handed in at the counter, or one the public post brought (channel 3, its item code kept)
@@ -226,6 +263,9 @@ class IntakeForm(forms.Form):
                                                                    max_value=99, initial=c.originals)
             self.fields[f"c{c.pk}_copies"] = forms.IntegerField(label=_("Bản sao"), min_value=0, max_value=99,
                                                                 initial=c.copies)
+
+    def clean_representative_relationship(self) -> str:
+        return representative_relationship(self)
 
     def checklist(self) -> list[tuple[Any, Any, Any, Any]]:
         """(component, ticked field, originals field, copies field) for the template."""

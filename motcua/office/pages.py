@@ -119,6 +119,7 @@ def dossier_context(actor: svc.Actor, pk: int) -> dict[str, Any]:
             "portal_sync": national_portal_sync.page_status(actor, d),
             "postal": post_services.page_status(actor, d),
             "sections": sections.dossier_sections(actor, d),
+            "returned_to": svc.result_receiver(d),
             **_units(d)}
 
 
@@ -229,6 +230,9 @@ def intake_request(setup: intake.Setup, form: IntakeForm) -> svc.IntakeRequest:
                                 id_number=cd["applicant_id_number"], phone=cd["applicant_phone"],
                                 email=cd["applicant_email"], address=cd["applicant_address"]),
         representative_name=cd["representative_name"], representative_phone=cd["representative_phone"],
+        representative_id_number=cd["representative_id_number"],
+        representative_relationship=cd["representative_relationship"],
+        representative_authorization=cd["representative_authorization"],
         components=[svc.ComponentInput(component_id=pk, originals=o, copies=c) for pk, o, c in form.ticked()],
         request_summary=cd["request_summary"], result_delivery=cd["result_delivery"],
     )

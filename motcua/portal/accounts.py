@@ -91,5 +91,18 @@ def register(reg: Registration):  # noqa: ANN201
     return user
 
 
+def username_for(typed: str) -> str:
+    """The user name to authenticate for what a citizen typed at sign-in: the account whose ID number
+    (CCCD, or tax code) it is, whatever that account's user name (a demo or imported account, an account
+    whose user name was changed); otherwise what was typed (a user name)."""
+    number = "".join((typed or "").split())
+    if number and len(number) <= 14:
+        found = (CitizenProfile.objects.filter(id_number=number).values_list("user__username", flat=True)
+                 .first())
+        if found:
+            return found
+    return typed
+
+
 def profile_of(user) -> CitizenProfile | None:  # noqa: ANN001
     return CitizenProfile.objects.filter(user=user).first()

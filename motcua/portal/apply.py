@@ -21,7 +21,7 @@ from . import accounts, catalog, services
 from .errors import friendly
 from .forms import ApplicationForm
 from .models import Draft
-from .views import citizen_view, show_errors
+from .views import citizen_view, error_summary, show_errors
 
 _APP_FIELDS = [f.name for f in fields(services.Application)]
 
@@ -37,7 +37,7 @@ def prefill(user, version: ProcedureVersion, dests: list[catalog.Destination]) -
         "applicant_id_number": profile.id_number if profile else "",
         "applicant_phone": profile.phone if profile else "",
         "applicant_email": user.email, "applicant_address": profile.address if profile else "",
-        "result_delivery": "online",
+        "result_delivery": "online", "submit_for": "self", "draft_name": services.default_draft_name(version),
     }
 
 
@@ -51,15 +51,16 @@ def _save(request: HttpRequest, version: ProcedureVersion, form: ApplicationForm
     uploads = [services.Upload(f, f.name, cid) for cid, f in form.uploads()]
     reuses = services.reuse_choices(form.reuses())
     draft_id = draft.pk if draft else None
+    name = form.cleaned_data.get("draft_name", "")
     if request.POST.get("action") == "submit":
         with transaction.atomic():  # the declaration lands with the dossier or not at all
-            d = services.save_and_submit(request.user, version, app, uploads, draft_id, reuses=reuses)
+            d = services.save_and_submit(request.user, version, app, uploads, draft_id, reuses=reuses, name=name)
             eform_portal.save_submitted(request, version, d)
         messages.success(request, _("Đã nộp hồ sơ %(code)s. Bộ phận một cửa sẽ kiểm tra và tiếp nhận.")
                          % {"code": d.code})
         return redirect("portal:dossier", pk=d.pk)
     with transaction.atomic():
-        saved = services.save_draft(request.user, version, app, uploads, draft_id, reuses=reuses)
+        saved = services.save_draft(request.user, version, app, uploads, draft_id, reuses=reuses, name=name)
         eform_portal.keep_in_draft(request, saved)
     messages.success(request, _("Đã lưu nháp. Bạn có thể quay lại hoàn thiện và nộp sau."))
     return redirect("portal:draft", pk=saved.pk)
@@ -70,7 +71,7 @@ def _application(request: HttpRequest, version: ProcedureVersion, draft: Draft |
     ctx: dict[str, Any] = {"version": version, "draft": draft}
     if not version.accepts_channel(Channel.ONLINE) or not dests:
         return render(request, "portal/apply.html", {**ctx, "unavailable": True})
-    initial = draft.data if draft else prefill(request.user, version, dests)
+    initial = {**draft.data, "draft_name": draft.name} if draft else prefill(request.user, version, dests)
     holder = request.POST.get("applicant_id_number", "") if request.method == "POST" else initial.get(
         "applicant_id_number", "")
     form = ApplicationForm(request.POST or None, request.FILES or None, version=version, destinations=dests,
@@ -86,11 +87,16 @@ def _application(request: HttpRequest, version: ProcedureVersion, draft: Draft |
                 show_errors(form, err)
                 if "handling_unit_code" in err.fields and "handling_unit" not in form.errors:
                     form.add_error("handling_unit", friendly(err))  # not received across provinces
-                ctx["error"], status = friendly(err), err.http_status
+                ctx["summary_message"], status = friendly(err), err.http_status
         else:
-            ctx["error"] = _("Vui lòng kiểm tra lại các thông tin được đánh dấu.")
+            ctx["summary_message"] = _("Vui lòng kiểm tra lại các thông tin được đánh dấu.")
+            if eform and eform["errors"] and not form.errors:
+                ctx["error"] = ctx.pop("summary_message")  # the declaration's own errors are shown with it
     saved = {f.component_id: f for f in draft.files.all()} if draft else {}
-    ctx.update(form=form, saved=saved,
+    profile = accounts.profile_of(request.user)
+    ctx.update(form=form, saved=saved, errors=error_summary(form), me={
+                   "name": f"{request.user.last_name} {request.user.first_name}".strip(),
+                   "id_number": profile.id_number if profile else ""},
                preview=_preview(version, dests, form["receiving_unit"].value()))
     return render(request, "portal/apply.html", ctx, status=status)
 
@@ -101,7 +107,12 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     version = catalog.in_force(code)
     if version is None:
         raise Http404
-    return _application(request, version)
+    existing = services.draft_for(request.user, version.procedure_id)
+    if existing is not None and request.method == "GET":  # one draft per procedure: resume it
+        messages.info(request, _("Bạn đã có hồ sơ nháp \"%(name)s\" cho thủ tục này. Tiếp tục hồ sơ nháp.")
+                      % {"name": existing.name or version.name})
+        return redirect("portal:draft", pk=existing.pk)
+    return _application(request, version, existing)
 
 
 def _own_draft(request: HttpRequest, pk: int) -> Draft:

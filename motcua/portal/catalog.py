@@ -131,6 +131,43 @@ def procedure_page(v: ProcedureVersion) -> ProcedurePage:
         url=url, qr_svg=qr_svg(url, v.procedure.code))
 
 
+def served_provinces() -> list[str]:
+    """The names of the provinces the portal serves today (the root units not dissolved)."""
+    today = clock.local_date(clock.now())
+    rows = Unit.objects.filter(kind=UnitKind.PROVINCE, parent__isnull=True).exclude(dissolved_on__lte=today)
+    return list(rows.order_by("path").values_list("name", flat=True))
+
+
+def form_downloads(v: ProcedureVersion) -> dict[int, str]:
+    """{component id: the URL of its form template's file}: the catalog names each component's template
+    (``Component.form_template``, text); the file is the procedure's e-form printed blank, for the first
+    component that names a template (the declaration)."""
+    from motcua.eforms.services import form_of
+
+    if form_of(v) is None:
+        return {}
+    first = v.components.exclude(form_template="").order_by("order").values_list("pk", flat=True).first()
+    return {first: reverse("portal:procedure_form", args=[v.procedure.code])} if first else {}
+
+
+def blank_form(v: ProcedureVersion) -> tuple[str, bytes] | None:
+    """(file name, PDF) of the procedure's e-form printed blank, or None when it has none."""
+    import re
+
+    from django.utils import translation
+
+    from motcua.eforms.pdf import render_declaration
+    from motcua.eforms.services import form_of
+
+    form = form_of(v)
+    if form is None:
+        return None
+    with translation.override("vi"):  # the official text
+        pdf = render_declaration(form.definition, {})
+    key = re.sub(r"[^A-Za-z0-9-]", "-", str(form.definition.get("key") or "to-khai"))
+    return f"mau-{key}.pdf", pdf
+
+
 # ---- where an online dossier goes ----------------------------------------------------------
 
 @dataclass(frozen=True)

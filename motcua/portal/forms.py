@@ -12,14 +12,40 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.choices import ApplicantType, Level
 from motcua.catalog.models import Component, ProcedureVersion
 from motcua.dossiers.boundaries import competent_units
-from motcua.dossiers.choices import ResultDelivery
+from motcua.dossiers.choices import RepresentativeRelationship, ResultDelivery
+from motcua.dossiers.storage import accepted_extensions, upload_limit
 
 from .accounts import is_staff
 from .catalog import Destination
 from .choices import Score
 
 ANY = [("", _("Tất cả"))]
-ACCEPT = ".pdf,.png,.jpg,.jpeg,.tif,.tiff,.docx,.xlsx,.odt,.xml"  # what the storage accepts (by content)
+
+def accept() -> str:
+    """The file inputs' ``accept``: what the storage accepts (it checks the content)."""
+    return ",".join(accepted_extensions())
+
+
+def upload_hint() -> str:
+    """What a file input states: the accepted types and the largest size (the upload checks' own settings)."""
+    from django.template.defaultfilters import filesizeformat
+
+    types = ", ".join(e.lstrip(".").upper() for e in accepted_extensions())
+    return _("Định dạng: %(types)s; tối đa %(size)s mỗi tệp.") % {"types": types,
+                                                                 "size": filesizeformat(upload_limit())}
+
+
+class FileInput(forms.FileInput):
+    """A file input that accepts what the storage accepts and is described by its hint."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"accept": accept(), **(attrs or {})})
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        ctx = super().get_context(name, value, attrs)
+        own = ctx["widget"]["attrs"]
+        own["aria-describedby"] = " ".join(filter(None, (own.get("aria-describedby"), "upload-hint")))
+        return ctx
 
 
 class SignupForm(forms.Form):
@@ -58,6 +84,16 @@ class CitizenLoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "username"})
         self.fields["password"].label = _("Mật khẩu")
 
+    def clean(self) -> dict[str, Any]:
+        # every citizen account signs in with its ID number, whatever its user name (the demo citizen's is
+        # "congdan"; an account opened by VNeID with a tax code...): the number is looked up first
+        from .accounts import username_for
+
+        typed = self.cleaned_data.get("username")
+        if typed:
+            self.cleaned_data["username"] = username_for(typed)
+        return super().clean()
+
     def confirm_login_allowed(self, user) -> None:  # noqa: ANN001
         super().confirm_login_allowed(user)
         if is_staff(user):
@@ -91,10 +127,24 @@ def _offer_label(doc: Any) -> str:
     return f"{_('Dùng giấy tờ đã có trong kho')}: {doc.title[:80]}{number}{until}"
 
 
+SUBMIT_FOR = [("self", _("Bản thân tôi")), ("family", _("Người khác (thành viên gia đình)")),
+              ("enterprise", _("Doanh nghiệp, tổ chức tôi đại diện"))]
+
+
 class ApplicationForm(forms.Form):
     """The online application: where to submit, the applicant, the request and one file per
     component. Files are optional here (a draft may be incomplete); submission checks them."""
 
+    draft_name = forms.CharField(label=_("Tên hồ sơ nháp"), max_length=200, required=False,
+                                 help_text=_("Để bạn nhận ra hồ sơ trong danh sách hồ sơ nháp."))
+    submit_for = forms.ChoiceField(label=_("Tôi nộp cho"), choices=SUBMIT_FOR, initial="self", required=False,
+                                   widget=forms.RadioSelect)  # not posted (an older page): for oneself
+    representative_relationship = forms.ChoiceField(
+        label=_("Quan hệ của tôi với người nộp"), required=False,
+        choices=[("", _("Chọn quan hệ")), *RepresentativeRelationship.choices])
+    representative_authorization = forms.CharField(
+        label=_("Giấy tờ ủy quyền / chứng minh quan hệ"), max_length=255, required=False,
+        help_text=_("Ví dụ: Giấy ủy quyền số 12/2025 ngày 01/09/2025; Giấy khai sinh; Quyết định bổ nhiệm giám đốc."))
     receiving_unit = forms.TypedChoiceField(label=_("Nơi nộp hồ sơ"), coerce=int)
     applicant_type = forms.TypedChoiceField(label=_("Đối tượng"), coerce=int)
     applicant_name = forms.CharField(label=_("Họ tên người nộp / tên tổ chức"), max_length=255)
@@ -128,9 +178,7 @@ class ApplicationForm(forms.Form):
         types = version.applicant_types or list(ApplicantType.values)
         self.fields["applicant_type"].choices = [(t, ApplicantType(t).label) for t in types]
         for c in self.components:
-            self.fields[component_key(c)] = forms.FileField(
-                label=c.name, required=False,
-                widget=forms.FileInput(attrs={"accept": ACCEPT}))
+            self.fields[component_key(c)] = forms.FileField(label=c.name, required=False, widget=FileInput())
             if self.offers.get(c.pk):  # the document store (motcua/docstore): the service checks the choice
                 self.fields[reuse_key(c)] = forms.CharField(
                     label=_("Giấy tờ trong kho dữ liệu"), required=False, max_length=20,
@@ -139,11 +187,20 @@ class ApplicationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cd = super().clean()
+        cd["submit_for"] = cd.get("submit_for") or "self"
+        if cd["submit_for"] == "self":  # for oneself nobody represents anybody
+            cd["representative_relationship"], cd["representative_authorization"] = "", ""
+        elif not cd.get("representative_relationship") and "representative_relationship" not in self.errors:
+            self.add_error("representative_relationship", _("Vui lòng chọn quan hệ của bạn với người nộp hồ sơ."))
         for c in self.components:
             if cd.get(reuse_key(c)) and cd.get(component_key(c)):
                 self.add_error(reuse_key(c),
                                _("Chọn dùng giấy tờ đã có trong kho hoặc tải tệp lên, không chọn cả hai."))
         return cd
+
+    @property
+    def upload_hint(self) -> str:
+        return upload_hint()
 
     def reuses(self) -> list[tuple[int, str]]:
         """(component id, chosen stored document id) where the applicant uses a document of their store."""
@@ -159,7 +216,7 @@ class ApplicationForm(forms.Form):
                 for c in self.components]
 
 
-class MultipleFileInput(forms.FileInput):
+class MultipleFileInput(FileInput):
     allow_multiple_selected = True
 
 
@@ -180,6 +237,10 @@ class SupplementForm(forms.Form):
     files = MultipleFileField(label=_("Tệp bổ sung (có thể chọn nhiều tệp)"), required=True)
     note = forms.CharField(label=_("Ghi chú cho cán bộ"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    @property
+    def upload_hint(self) -> str:
+        return upload_hint()
 
 
 class RatingForm(forms.Form):

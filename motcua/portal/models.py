@@ -79,6 +79,8 @@ class Draft(models.Model):
                               verbose_name=_("người nộp"))
     procedure = models.ForeignKey("catalog.Procedure", on_delete=models.CASCADE, related_name="+",
                                   verbose_name=_("thủ tục"))
+    # the citizen's name for it (default "<procedure> - dd/mm/yyyy"); one draft per procedure
+    name = models.CharField(_("tên hồ sơ nháp"), max_length=200, blank=True)
     data = models.JSONField(_("thông tin đã nhập"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -22,7 +22,8 @@ def timeline(d: Dossier) -> list[dict[str, Any]]:
     for ev in d.events.order_by("seq"):
         out.append({"at": ev.at, "label": ActionChoices(ev.action).label, "to": ev.get_to_status_display(),
                     "note": ev.note if ev.action in NOTES_FOR_APPLICANT else "",
-                    "items": (ev.data or {}).get("items", []) if ev.action == "request_supplement" else []})
+                    "items": (ev.data or {}).get("items", []) if ev.action == "request_supplement" else [],
+                    "receiver": (ev.data or {}).get("receiver_name", "") if ev.action == "return" else ""})
     return out
 
 
@@ -48,4 +49,5 @@ def dossier_context(user, pk: int) -> dict[str, Any]:  # noqa: ANN001
         "followup": ratings.followup_of(rating),
         "can_rate": services.can_rate(d), "documents": documents(user, d),
         "payment": payment_services.offer(user, d), "sections": sections.dossier_sections(user, d),
+        "returned_to": svc.result_receiver(d),
     }

@@ -58,6 +58,12 @@ class Application:
     # and where the result is collected at a counter ("receiving" or "handling")
     handling_unit: int | None = None
     return_place: str = "receiving"
+    # on whose behalf: "self", a family member ("family") or an enterprise the citizen represents
+    # ("enterprise"); for someone else the applicant fields are theirs and the signed-in citizen is the
+    # representative, with their relationship and the authorizing document
+    submit_for: str = "self"
+    representative_relationship: str = ""
+    representative_authorization: str = ""
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Application:
@@ -74,8 +80,23 @@ class Upload:
     component_id: int | None = None
 
 
+SUBMIT_FOR = ("self", "family", "enterprise")
+
+
 def own_drafts(user):  # noqa: ANN001, ANN201
     return Draft.objects.filter(owner=user).select_related("procedure").order_by("-updated_at")
+
+
+def draft_for(user, procedure_id: int) -> Draft | None:  # noqa: ANN001
+    """The applicant's draft of a procedure (one per procedure: a new application resumes it)."""
+    return own_drafts(user).filter(procedure_id=procedure_id).first()
+
+
+def default_draft_name(version: ProcedureVersion) -> str:
+    """"<procedure> - dd/mm/yyyy" (today), the name a new draft gets."""
+    from motcua.core import clock
+
+    return f"{version.name[:100]} - {clock.local_date(clock.now()):%d/%m/%Y}"
 
 
 def get_draft(user, draft_id: int, lock: bool = False) -> Draft:  # noqa: ANN001
@@ -122,13 +143,19 @@ def _draft_reuses(draft: Draft, component_ids: set[int]) -> list[Any]:
 
 @transaction.atomic
 def save_draft(user, version: ProcedureVersion, app: Application, uploads: Sequence[Upload] = (),  # noqa: ANN001
-               draft_id: int | None = None, reuses: Sequence[Any] = ()) -> Draft:
+               draft_id: int | None = None, reuses: Sequence[Any] = (), name: str = "") -> Draft:
     """Create or update the applicant's draft for ``version``'s procedure; a new file for a
     component replaces the one uploaded before. ``reuses`` (ReuseChoice) are kept with the data
-    and checked when the draft is submitted."""
-    draft = get_draft(user, draft_id, lock=True) if draft_id else Draft(owner=user, procedure=version.procedure)
+    and checked when the draft is submitted. Without ``draft_id`` the procedure's existing draft is
+    resumed (one draft per procedure). ``name``: the citizen's name for it (default: procedure and date)."""
+    if draft_id:
+        draft = get_draft(user, draft_id, lock=True)
+    else:
+        existing = own_drafts(user).select_for_update(of=("self",)).filter(procedure=version.procedure).first()
+        draft = existing or Draft(owner=user, procedure=version.procedure)
     if draft.procedure_id != version.procedure_id:
         raise NotFound("Draft not found.")
+    draft.name = (name or "").strip()[:200] or draft.name or default_draft_name(version)
     draft.data = {**asdict(app), **{f"{REUSE_PREFIX}{r.component_id}": r.document_id for r in reuses}}
     draft.save()
     _store(draft, set(version.components.values_list("pk", flat=True)), uploads)
@@ -154,7 +181,7 @@ def _intake_request(user, version: ProcedureVersion, app: Application,  # noqa: 
             raise Refused(_("Vui lòng chọn cơ quan giải quyết."), fields={"handling_unit": "required"})
         handling = chosen[0]
     back = boundaries.handling_counters(handling)[0].code if app.return_place == "handling" else ""
-    return svc.IntakeRequest(
+    return svc.IntakeRequest(**_on_behalf(user, app),
         procedure_code=version.procedure.code, receiving_unit_code=dest.receiving.code,
         handling_unit_code=handling.code, channel=Channel.ONLINE, return_unit_code=back,
         applicant=svc.Applicant(name=app.applicant_name, type=app.applicant_type, id_number=app.applicant_id_number,
@@ -162,6 +189,40 @@ def _intake_request(user, version: ProcedureVersion, app: Application,  # noqa: 
         components=[svc.ComponentInput(component_id=c.pk, originals=c.originals, copies=c.copies)
                     for c in version.components.order_by("order") if c.pk in component_ids],
         request_summary=app.request_summary, result_delivery=app.result_delivery, owner_id=user.pk)
+
+
+def _on_behalf(user, app: Application) -> dict[str, str]:  # noqa: ANN001
+    """For someone else (a family member, an enterprise), the signed-in citizen is the representative:
+    their name, ID number and phone from the account, with the relationship and the authorization."""
+    if app.submit_for not in SUBMIT_FOR:
+        raise Refused(_("Vui lòng chọn bạn nộp hồ sơ cho ai."), fields={"submit_for": "required"})
+    if app.submit_for == "self":
+        return {}
+    from .accounts import profile_of
+
+    profile = profile_of(user)
+    own_id = profile.id_number if profile else ""
+    if not app.representative_relationship:
+        raise Refused(_("Vui lòng chọn quan hệ của bạn với người nộp hồ sơ."),
+                      fields={"representative_relationship": "required"})
+    allowed = ENTERPRISE_RELATIONSHIPS if app.submit_for == "enterprise" else FAMILY_RELATIONSHIPS
+    if app.representative_relationship not in allowed:
+        raise Refused(_("Quan hệ đã chọn không phù hợp với người bạn nộp hồ sơ cho."),
+                      fields={"representative_relationship": "invalid"})
+    if own_id and app.applicant_id_number.strip() == own_id:
+        raise Refused(_("Khi nộp cho người khác, hãy nhập số định danh của người đó (không phải của bạn)."),
+                      fields={"applicant_id_number": "the representative's own number"})
+    if app.submit_for == "enterprise" and app.applicant_type == ApplicantType.CITIZEN:
+        raise Refused(_("Khi nộp cho doanh nghiệp, chọn đối tượng là doanh nghiệp hoặc hộ kinh doanh."),
+                      fields={"applicant_type": "an enterprise"})
+    return {"representative_name": f"{user.last_name} {user.first_name}".strip() or user.get_username(),
+            "representative_id_number": own_id, "representative_phone": profile.phone if profile else "",
+            "representative_relationship": app.representative_relationship,
+            "representative_authorization": app.representative_authorization.strip()[:255]}
+
+
+FAMILY_RELATIONSHIPS = ("family", "parent", "spouse", "child", "authorized", "other")
+ENTERPRISE_RELATIONSHIPS = ("legal", "authorized")
 
 
 def _version_for(draft: Draft) -> ProcedureVersion:
@@ -202,9 +263,9 @@ def submit_draft(user, draft_id: int) -> Dossier:  # noqa: ANN001
 
 @transaction.atomic
 def save_and_submit(user, version: ProcedureVersion, app: Application, uploads: Sequence[Upload] = (),  # noqa: ANN001
-                    draft_id: int | None = None, reuses: Sequence[Any] = ()) -> Dossier:
+                    draft_id: int | None = None, reuses: Sequence[Any] = (), name: str = "") -> Dossier:
     """Save the form and submit it at once: all of it, or nothing (the draft stays as it was)."""
-    draft = save_draft(user, version, app, uploads, draft_id, reuses)
+    draft = save_draft(user, version, app, uploads, draft_id, reuses, name)
     return submit_draft(user, draft.pk)
 
 

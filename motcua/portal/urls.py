@@ -12,6 +12,7 @@ urlpatterns = [
     path("vneid/", include("motcua.integrations.vneid.urls")),
     path("procedures/", views.procedures, name="procedures"),
     path("procedures/<str:code>/", views.procedure, name="procedure"),
+    path("procedures/<str:code>/form.pdf", views.procedure_form, name="procedure_form"),
     path("procedures/<str:code>/apply/", apply.apply, name="apply"),
     path("procedures/<str:code>/preview/", apply.preview, name="preview"),
     path("drafts/", apply.drafts, name="drafts"),

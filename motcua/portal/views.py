@@ -53,11 +53,26 @@ def show_errors(form: Any, err: DomainError) -> None:
             form.add_error(name, friendly(err) if message in ("required", "missing") else message)
 
 
+def error_summary(form: Any) -> list[dict[str, str]]:
+    """The error summary at the top of a form (GOV.UK pattern): each field's message linked to it."""
+    out = []
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            out += [{"href": "", "text": str(e)} for e in errors]
+            continue
+        if name not in form.fields:
+            continue
+        bf = form[name]
+        anchor = bf.id_for_label or f"{bf.auto_id}_0"  # a radio group: its first choice
+        out.append({"href": f"#{anchor}", "text": f"{bf.label}: {' '.join(str(e) for e in errors)}"})
+    return out
+
+
 # ---- accounts -------------------------------------------------------------------------------
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    return render(request, "portal/home.html", {"provinces": catalog.served_provinces()})
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,7 +89,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Đã tạo tài khoản. Chào mừng bạn đến Cổng dịch vụ công."))
             return redirect("portal:home")
-    return render(request, "portal/signup.html", {"form": form}, status=422 if form.is_bound else 200)
+    return render(request, "portal/signup.html", {"form": form, "errors": error_summary(form)},
+                  status=422 if form.is_bound else 200)
 
 
 class LoginView(office_auth.LoginView):
@@ -119,7 +135,24 @@ def procedure(request: HttpRequest, code: str) -> HttpResponse:
     version = catalog.in_force(code)
     if version is None:
         raise Http404
-    return render(request, "portal/procedure.html", {"p": catalog.procedure_page(version)})
+    draft = None
+    if request.user.is_authenticated and not accounts.is_staff(request.user):
+        draft = services.draft_for(request.user, version.procedure_id)
+    return render(request, "portal/procedure.html", {"p": catalog.procedure_page(version), "draft": draft,
+                                                     "form_files": catalog.form_downloads(version)})
+
+
+@require_GET
+def procedure_form(request: HttpRequest, code: str) -> HttpResponse:
+    """The procedure's form template (its e-form printed blank) to download, fill in by hand and scan."""
+    version = catalog.in_force(code)
+    found = catalog.blank_form(version) if version is not None else None
+    if found is None:
+        raise Http404
+    name, pdf = found
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 # ---- lookup ---------------------------------------------------------------------------------
