@@ -56,6 +56,7 @@ def plan(quick: bool) -> list[tuple[str, str, list[str]]]:
                                  *(["--quick"] if quick else [])]),
         ("eforms_pdf", "eforms_pdf.py", ["--n", "10" if quick else "50"]),
         ("reorganize", "reorganize.py", ["--db", "postgres", "--n", "5000" if quick else "100000"]),
+        ("legacy_import", "legacy_import.py", ["--db", "postgres", "--n", "5000" if quick else "200000"]),
     ]
 
 
@@ -203,7 +204,14 @@ def _eforms_pdf(r: dict[str, Any]) -> list[str]:
             f"ms / p95 {r['extract_p95_ms']} ms | - | |"]
 
 
-RENDER = {"due": _due, "import_pg": _import, "import_sqlite": _import, "api": _api,
+def _legacy_import(r: dict[str, Any]) -> list[str]:
+    return [f"| legacy history import ({r['db']}) | {r['dossiers']:,} dossiers + {r['events']:,} events = "
+            f"{r['rows']:,} rows | dry run {r['dry_run_rows_per_s']:,} rows/s; import {r['import_rows_per_s']:,} "
+            f"rows/s, {r['import_dossiers_per_s']:,} dossiers/s; read model {r['readmodel_refresh_s']} s; "
+            f"peak memory {r['maxrss_mib']} MiB | - | |"]
+
+
+RENDER = {"legacy_import": _legacy_import, "due": _due, "import_pg": _import, "import_sqlite": _import, "api": _api,
           "recompute_pg": _recompute, "recompute_sqlite": _recompute, "certcopy": _certcopy,
           "digitization": _digitization, "docstore": _docstore, "feedback": _feedback, "open311": _open311,
           "post": _post, "post_history": _post_history, "eforms_pdf": _eforms_pdf}
