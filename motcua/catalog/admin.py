@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import versions
-from .adminforms import ProcedureAdminForm, ProcedureVersionAdminForm, listed_rows
+from .adminforms import ComponentAdminForm, ComponentFormSet, ProcedureAdminForm, ProcedureVersionAdminForm, listed_rows
 from .models import Component, Field, Procedure, ProcedureVersion, ProcessStep
 
 
@@ -49,6 +49,8 @@ class ProcedureAdmin(admin.ModelAdmin):
 
 class ComponentInline(admin.TabularInline):
     model = Component
+    form = ComponentAdminForm
+    formset = ComponentFormSet
     extra = 0
 
     def _source(self, request: HttpRequest) -> ProcedureVersion | None:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.domain.fees import AT_INTAKE, MAX_AMOUNT
 
 from .choices import ApplicantType, Channel, FeeCollected, Level, TimeUnit
-from .models import Procedure, ProcedureVersion
+from .models import Component, Procedure, ProcedureVersion
 
 BASES = [("dossier", _("Mỗi hồ sơ")), ("set", _("Mỗi bộ hồ sơ")), ("page", _("Mỗi trang")),
          ("copy", _("Mỗi bản sao"))]
@@ -225,6 +225,29 @@ class ProcedureVersionAdminForm(forms.ModelForm):
     def _set(self, name: str, value: list[Any]) -> None:
         self.cleaned_data[name] = value
         setattr(self.instance, name, value)
+
+
+class ComponentAdminForm(forms.ModelForm):
+    """A row of the components' table: Django's tabular inline labels its columns only, so each
+    field is named for assistive technologies ("Tên thành phần, thành phần 2")."""
+
+    class Meta:
+        model = Component
+        exclude: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        index = (self.prefix or "").rsplit("-", 1)[-1]
+        row = _("thành phần %(n)s") % {"n": int(index) + 1} if index.isdigit() else _("thành phần mới")
+        _label_row(self, row)
+
+
+class ComponentFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # added after the form's own fields were named
+            row = _("thành phần %(n)s") % {"n": index + 1} if index is not None else _("thành phần mới")
+            form.fields["DELETE"].widget.attrs["aria-label"] = f"{_('Xóa')}, {row}"
 
 
 class ProcedureAdminForm(forms.ModelForm):
