@@ -5,6 +5,7 @@ the missed ones, and collecting a result from its appointment time."""
 from __future__ import annotations
 
 import dataclasses
+import time as walltime
 from datetime import date, timedelta
 
 import pytest
@@ -97,9 +98,16 @@ def test_the_confirmation_is_queued_through_the_outbox(world, now, group, monkey
 
 
 @pytest.mark.django_db(transaction=True)
-def test_citizens_booking_the_last_place_at_once_one_wins(world, now, group, shared_db):  # noqa: F811
+def test_citizens_booking_the_last_place_at_once_one_wins(world, now, group, shared_db, monkeypatch):  # noqa: F811
     slot = local("2025-09-15 08:00")
     appts.book(group, slot, person(world))  # one place of two is taken
+    can_book = rules.can_book
+
+    def slow_can_book(offered, held):  # noqa: ANN001, ANN202 - widen the race: count, wait, then insert
+        walltime.sleep(0.3)
+        return can_book(offered, held)
+
+    monkeypatch.setattr(appts.rules, "can_book", slow_can_book)
     others = [appts.Person(None, f"Khách {i}") for i in range(4)]
     results = run_together([lambda p=p: appts.book(group, slot, p).code for p in others])
     won = [r for kind, r in results if kind == "ok"]
