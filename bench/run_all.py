@@ -56,6 +56,7 @@ def plan(quick: bool) -> list[tuple[str, str, list[str]]]:
                                  *(["--quick"] if quick else [])]),
         ("eforms_pdf", "eforms_pdf.py", ["--n", "10" if quick else "50"]),
         ("reorganize", "reorganize.py", ["--db", "postgres", "--n", "5000" if quick else "100000"]),
+        ("queueing", "queueing.py", ["--rounds", "5" if quick else "20"]),
         ("legacy_import", "legacy_import.py", ["--db", "postgres", "--n", "5000" if quick else "200000"]),
     ]
 
@@ -211,10 +212,22 @@ def _legacy_import(r: dict[str, Any]) -> list[str]:
             f"peak memory {r['maxrss_mib']} MiB | - | |"]
 
 
+def _queueing(r: dict[str, Any]) -> list[str]:
+    s, h = r["services"], r.get("http")
+    line = (f"| queue tickets, 50 counters at once ({r['db']}) | {s['rounds']} rounds x 50 threads | services: "
+            f"issue p50 {s['issue']['p50_ms']} / p95 {s['issue']['p95_ms']} / max {s['issue']['max_ms']} ms, call p50 "
+            f"{s['call']['p50_ms']} / p95 {s['call']['p95_ms']} / max {s['call']['max_ms']} ms, called twice "
+            f"{s['called_twice']}, lost {s['lost']}")
+    if h:
+        line += (f"; panel HTTP (gunicorn -w {h['workers']}): call p50 {h['next']['p50_ms']} / p95 "
+                 f"{h['next']['p95_ms']} / max {h['next']['max_ms']} ms, {h['errors']} errors")
+    return [line + f" | p95 < 100 ms | {yes(r.get('met_services') and r.get('met_http', True))} |"]
+
+
 RENDER = {"legacy_import": _legacy_import, "due": _due, "import_pg": _import, "import_sqlite": _import, "api": _api,
           "recompute_pg": _recompute, "recompute_sqlite": _recompute, "certcopy": _certcopy,
           "digitization": _digitization, "docstore": _docstore, "feedback": _feedback, "open311": _open311,
-          "post": _post, "post_history": _post_history, "eforms_pdf": _eforms_pdf}
+          "post": _post, "post_history": _post_history, "eforms_pdf": _eforms_pdf, "queueing": _queueing}
 
 
 def write_results(m: dict[str, str], results: dict[str, dict[str, Any]], quick: bool, path: Path) -> None:
