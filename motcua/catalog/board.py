@@ -77,15 +77,22 @@ def may_post(scope: Scope) -> bool:
     return scope.is_superuser or any(scope.has_role(r) for r in ROLES)
 
 
+def _branch(path: str) -> str:
+    """The path of the unit above ``path`` (a service centre's commune, the provincial centre's
+    province), or ``path`` itself at the top."""
+    ids = path.strip("/").split("/")
+    return "/" + "/".join(ids[:-1]) + "/" if len(ids) > 1 else path
+
+
 def units_for(scope: Scope) -> list[Unit]:
     """The units whose board the user may print: units with an internal process for some procedure,
-    on the user's own branch of the tree (an administrator's or counter's unit, what is above it, as
-    the commune above its service centre, and what is below it)."""
+    under the unit above the user's own (the commune of a commune's service centre, the province of
+    the provincial centre, whose departments' procedures it receives)."""
     units = Unit.objects.filter(process_steps__isnull=False, dissolved_on__isnull=True).distinct().order_by("path")
     if scope.is_superuser:
         return list(units)
-    paths = scope.paths(ROLES)
-    return [u for u in units if any(p.startswith(u.path) or u.path.startswith(p) for p in paths)]
+    branches = {_branch(p) for p in scope.paths(ROLES)}
+    return [u for u in units if any(u.path.startswith(b) for b in branches)]
 
 
 def portal_url(code: str) -> str:

@@ -12,6 +12,7 @@ from motcua.catalog import board as boards
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import abolish
 from motcua.conf import CONFIG
+from motcua.domain.errors import NotFound
 from tests.documents.conftest import Pdf
 
 URL = "/office/catalog/board/"
@@ -27,6 +28,12 @@ def test_in_force_lists_the_units_procedures_only(world, now):  # noqa: ANN001
         ("Chứng thực", "2.000815", "1024/QĐ-BTP", "in_force"), ("Hộ tịch", "1.001193", "1726/QĐ-BTP", "in_force")]
     assert rows(world, "admin", world.department, boards.IN_FORCE) == [
         ("Chứng thực", "2.000815", "1024/QĐ-BTP", "in_force")]
+    # the provincial centre posts its departments' procedures; a commune's counter posts its commune's only
+    assert rows(world, "counter_p", world.department, boards.IN_FORCE) == [
+        ("Chứng thực", "2.000815", "1024/QĐ-BTP", "in_force")]
+    assert [u.name for u in boards.units_for(world.actor("counter_a").scope)] == ["Xã A"]
+    with pytest.raises(NotFound):
+        rows(world, "counter_a", world.department, boards.IN_FORCE)
 
 
 def test_changes_since_a_date(world, now):  # noqa: ANN001
