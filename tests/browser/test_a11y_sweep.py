@@ -31,6 +31,7 @@ pytestmark = pytest.mark.slow
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1366, "height": 768}
+TV = {"width": 1920, "height": 1080}  # the waiting room's display
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ SKIP: dict[str, str] = {
     "office:download": "a dossier file (download)",
     "portal:download": "a dossier file (download)",
     "documents:dossier": "a dossier's printable PDF (receipt, letters)",
+    "portal:procedure_form": "PDF: the procedure's blank form",
     "letters:letter": "PDF letter handed out with a result (congratulations, condolences)",
     # POST-only actions
     "logout": "POST-only: sign out",
@@ -128,6 +130,11 @@ SKIP: dict[str, str] = {
     "portal:supplement": "POST-only",
     "portal:rate": "POST-only",
     "portal:delete_draft": "POST-only",
+    "queueing:sit": "POST-only: the officer sits at a counter",
+    "queueing:act": "POST-only: call next, recall, skip...",
+    "booking:cancel": "POST-only",
+    "legacy:start": "POST-only: start the import",
+
     # redirects and hand-overs to another system
     "home": "redirect to the portal",
     "office:home": "redirect to the user's first queue",
@@ -142,9 +149,13 @@ SKIP: dict[str, str] = {
     "eforms:live": "htmx redraw of a form",
     "portal:preview": "htmx fragment of the application page",
     "reports:dashboard_body": "htmx fragment of the dashboard",
+    "reports:dashboard_ranking": "htmx fragment of the dashboard (the ranking)",
     "national_portal:reconcile-progress": "htmx fragment of a reconciliation run",
     "signing:remote-status": "htmx fragment of the dossier page",
     "eforms_builder:frame": "the preview's iframe document (checked inside the preview page)",
+    "queueing:board": "htmx fragment of the display (polled)",
+    "queue_stats:panel": "htmx fragment of the dashboard (waiting times)",
+    "legacy:progress": "htmx fragment of an import run",
     # Django's admin: its index and every list are checked (ADMIN below); its forms are Django's own
     "admin:login": "redirect when signed in; the office login is checked",
     "admin:logout": "POST-only",
@@ -180,18 +191,20 @@ STAFF_PREFIXES = ("office/", "reports/", "documents/", "admin/", "guides/", "pop
                   "payments/reconciliation/", "feedback/office/", "documents-store/office/", "eforms/dossiers/")
 CITIZEN_PREFIXES = ("portal/drafts/", "portal/dossiers/", "notifications/preferences/", "documents-store/",
                     "feedback/mine/", "payments/dossiers/", "portal/vneid/link/")
-CITIZEN_ROUTES = ("portal:apply",)
+CITIZEN_ROUTES = ("portal:apply", "booking:*")
 # the staff member who sees a staff page first (else the counter officer); others are tried on a 403
 STAFF_USER = {"reports:dashboard": "leader_a", "reports:*": "leader_a", "units:*": "admin",
               "eforms_builder:*": "admin", "national_portal:catalog": "admin", "national_portal:inbound": "admin",
-              "population:log": "admin", "national_portal:reconcile*": "leader_a", "payment:reconciliation*": "admin",
+              "population:log": "admin", "legacy:*": "admin", "catalog:board": "admin",
+              "national_portal:reconcile*": "leader_a", "payment:reconciliation*": "admin",
               "admin:*": "root", "office:queue": "counter_a", "guides:admin*": "admin"}
 STAFF_TRY = ("counter_a", "specialist_a", "leader_a", "admin", "monitor", "root")
 
 
 def audience(r: Route, path: str) -> str:
     rel = path.lstrip("/")
-    if r.name in CITIZEN_ROUTES or rel.startswith(CITIZEN_PREFIXES) and not rel.startswith(STAFF_PREFIXES):
+    citizen_route = any(fnmatch.fnmatchcase(r.key, p) for p in CITIZEN_ROUTES)
+    if citizen_route or rel.startswith(CITIZEN_PREFIXES) and not rel.startswith(STAFF_PREFIXES):
         return "citizen"
     if rel.startswith(STAFF_PREFIXES):
         return "staff"
@@ -286,9 +299,37 @@ def build_things(world: World, eform: bool = True) -> Things:
     t.ids["lookup_token"] = lookup_token(t["received"].pk)
     t.ids["pay_token"] = pay_token(t["online_payment"].pk)
     t.ids["unsubscribe_token"] = unsubscribe_token("email", "an@example.vn")
+    _queue_things(world, t)
     if eform:
         _attach_form(version)
     return t
+
+
+def _queue_things(world: World, t: Things) -> None:
+    """Commune A's centre calls numbers: a service group, a counter, a ticket, an appointment; and a legacy
+    import's dry run."""
+    from motcua.catalog.models import Field
+    from motcua.core import clock
+    from motcua.legacy.models import ImportRun
+    from motcua.queueing import appointments, slots
+    from motcua.queueing import services as queueing
+    from motcua.queueing.models import Counter, ServiceGroup
+
+    unit = world.commune_centres["a"]
+    group = ServiceGroup.objects.create(unit=unit, letter="A", name="Hộ tịch", slot_minutes=30, slot_capacity=2)
+    group.fields.add(Field.objects.get(code="HT"))
+    Counter.objects.create(unit=unit, number=1).groups.add(group)
+    t.ids["queue_unit"] = unit.code
+    t.ids["ticket"] = queueing.issue_ticket(group)
+    now = clock.now()
+    day = next(d for d in (clock.local_date(now) + timedelta(days=i) for i in range(1, 8))
+               if slots.slots_of_day(group, d, now))
+    t.ids["appointment"] = appointments.book(group, slots.slots_of_day(group, day, now)[0].starts_at,
+                                             appointments.person_of(world.users["citizen"]),
+                                             procedure_id=t["version"].procedure_id)
+    t.ids["legacy_run"] = ImportRun.objects.create(file_hash="0" * 64, created_at=now, status="checked",
+                                                   rows_total=2, rows_done=2, summary={"new": 0},
+                                                   created_by=world.users["admin"])
 
 
 def _certified_copy_dossier(world: World) -> Any:  # noqa: ANN401
@@ -343,6 +384,14 @@ FILL: dict[str, Callable[[Things], list[Visit]]] = {
     "eforms:correct": lambda t: [Visit(f"/eforms/dossiers/{t['online_supplement'].pk}/correct/", "counter_a")],
     "reports:drill": lambda t: [Visit("/reports/figures/received/")],
     "reports:why": lambda t: [Visit(f"/reports/dossiers/{t['processed'].pk}/why/")],
+    "legacy:run": lambda t: [Visit(f"/office/legacy/{t['legacy_run'].pk}/", "admin")],
+    "queueing:kiosk": lambda t: [Visit(f"/kiosk/?unit={t['queue_unit']}")],
+    "queueing:display": lambda t: [Visit(f"/display/?unit={t['queue_unit']}", "anonymous-tv")],
+    "queueing:ticket": lambda t: [Visit(f"/kiosk/ticket/{t['ticket'].token}/")],
+    "queueing:follow": lambda t: [Visit(f"/queue/t/{t['ticket'].token}/")],
+    "booking:book": lambda t: [Visit("/portal/appointments/book/1.001193/")],
+    "booking:collect": lambda t: [Visit(f"/portal/appointments/collect/{t['online_done'].pk}/")],
+    "booking:detail": lambda t: [Visit(f"/portal/appointments/{t['appointment'].code}/")],
 }
 # Where the page itself is on a staff path but belongs to someone else (the pay link is the citizen's).
 AUDIENCE = {"fees:pay": "public"}
@@ -389,6 +438,7 @@ class Found:
     problems: list[str] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)
     seconds: list[tuple[float, str]] = field(default_factory=list)
+    axe_seconds: float = 0.0
 
 
 class Browsers:
@@ -401,10 +451,8 @@ class Browsers:
     def page(self, user: str) -> Page:
         if user not in self.pages:
             page = self.browser.new_page(self.base_url)
-            if user in ("anonymous-phone", "citizen"):
-                page.set_viewport_size(PHONE)
-            else:
-                page.set_viewport_size(DESK)
+            page.set_viewport_size(PHONE if user in ("anonymous-phone", "citizen") else
+                                   TV if user == "anonymous-tv" else DESK)
             if user == "citizen":
                 portal_login(page, "citizen")
             elif not user.startswith("anonymous"):
@@ -432,7 +480,9 @@ def users_for(r: Route, v: Visit) -> list[str]:
         return ["anonymous-desk"]
     else:
         first = [first_staff(r)]
-    return first + [u for u in STAFF_TRY if u not in first and first[0] not in ("citizen", "anonymous-phone")]
+    if first[0] == "citizen" or first[0].startswith("anonymous"):
+        return first
+    return first + [u for u in STAFF_TRY if u not in first]
 
 
 def check_page(page: Page, r: Route, v: Visit, user: str, found: Found) -> str:
@@ -455,10 +505,13 @@ def check_page(page: Page, r: Route, v: Visit, user: str, found: Found) -> str:
     if not kind.startswith("text/html"):
         found.problems.append(f"{label}: {kind or 'no content type'} is not a page: add it to the skip list")
         return "failed"
+    loaded = time.monotonic()
     page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
                            " && document.getAnimations().length === 0")
     page.eval_on_selector_all("details", "els => els.forEach(e => e.open = true)")
-    for v_ in a11y_violations(page):
+    violations = a11y_violations(page)
+    found.axe_seconds += time.monotonic() - loaded
+    for v_ in violations:
         for node in v_["nodes"]:
             html = re.sub(r"\s+", " ", node["html"])[:140]
             found.problems.append(f"{label}: {v_['id']} at {' '.join(map(str, node['target']))}: {html}")
@@ -523,7 +576,12 @@ def test_every_page_passes_the_accessibility_check(things: Things, browsers: Bro
                                       "give it a user in STAFF_USER or its Visit")
     elapsed = time.monotonic() - started
     slowest = ", ".join(f"{label} {s:.1f} s" for s, label in sorted(found.seconds, reverse=True)[:5])
-    print(f"\naccessibility sweep: {len(found.pages)} pages in {elapsed:.0f} s; slowest: {slowest}")
-    assert not unknown, ("routes with parameters the sweep does not know how to fill: "
-                         "add it to the map (FILL) or the skip list (SKIP):\n" + "\n".join(unknown))
-    assert not found.problems, f"{len(found.problems)} problems:\n" + "\n".join(found.problems)
+    print(f"\naccessibility sweep: {len(found.pages)} pages in {elapsed:.0f} s (axe {found.axe_seconds:.0f} s); "
+          f"slowest: {slowest}")
+    report = []
+    if unknown:
+        report += ["routes with parameters the sweep does not know how to fill: "
+                   "add it to the map (FILL) or the skip list (SKIP):", *unknown]
+    if found.problems:
+        report += [f"{len(found.problems)} problems:", *found.problems]
+    assert not report, "\n".join(report)
