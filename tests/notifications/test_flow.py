@@ -163,7 +163,7 @@ def test_a_broken_template_falls_back_to_the_shipped_one(world, channels):  # no
 def test_shipped_templates_are_installed_and_valid(db):  # noqa: ANN001
     from motcua.notifications.defaults import shipped
 
-    assert Template.objects.count() == len(shipped()) == 38  # 6 kinds x 3 channels x 2 languages + the e-mail digest
+    assert Template.objects.count() == len(shipped()) == 44  # 7 kinds x 3 channels x 2 languages + the e-mail digest
     for t in Template.objects.all():
         t.full_clean()
 
