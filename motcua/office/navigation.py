@@ -11,6 +11,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from motcua.queueing.calling import has_counters  # the counter officers whose units have counters
 from motcua.units.choices import Role
 from motcua.units.services import Scope
 
@@ -46,6 +47,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("office:home", _("Hàng đợi"), _queues, ("office:home", "office:queue", "office:bulk_forward")),
     # office.views.intake_page refuses whoever is no counter officer ("Bạn không phải cán bộ một cửa")
     Entry("office:intake", _("Tiếp nhận hồ sơ"), _any(Role.COUNTER_OFFICER), ("office:intake",)),
+    Entry("queueing:counter", _("Gọi số"), has_counters, ("queueing:counter", "queueing:sit", "queueing:act")),
     Entry("feedback:queue", _("Phản ánh, kiến nghị"), _staff, ("feedback:",)),
     Entry("reports:report", _("Báo cáo thống kê"), _staff, ("reports:report", "reports:drill", "reports:why")),
     Entry("reports:dashboard", _("Điều hành"), _any(*LEADS), ("reports:dashboard",)),

@@ -53,8 +53,22 @@ def counters_for(actor: Any) -> list[Counter]:  # noqa: ANN401
 
 
 def is_counter_officer(actor: Any) -> bool:  # noqa: ANN401
-    """Whether the actor has any counter to call at (the "Gọi số" menu entry)."""
-    return bool(counters_for(actor))
+    """Whether the actor has any counter to call at."""
+    return has_counters(actor.scope)
+
+
+def has_counters(scope: Any) -> bool:  # noqa: ANN401
+    """Whether a counter officer of ``scope`` has an open counter in their units (the "Gọi số" menu
+    entry; one indexed query)."""
+    if scope.is_superuser:
+        return Counter.objects.filter(active=True).exists()
+    paths = scope.paths([Role.COUNTER_OFFICER])
+    if not paths:
+        return False
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(unit__path__startswith=p)
+    return Counter.objects.filter(q, active=True).exists()
 
 
 def get_counter(actor: Any, counter_id: int) -> Counter:  # noqa: ANN401

@@ -270,3 +270,11 @@ def test_fifty_counters_calling_at_once_never_share_a_ticket(world, now) -> None
     for cid in Ticket.objects.values_list("counter_id", flat=True):
         by_counter[cid] = by_counter.get(cid, 0) + 1
     assert max(by_counter.values()) <= 3
+
+
+def test_the_menu_offers_gọi_số_to_counter_officers_with_a_counter(q, client_of, world) -> None:  # noqa: ANN001
+    html = client_of("counter_a").get("/office/intake/").content.decode()
+    assert 'href="/office/queue-counter/"' in html and "Gọi số" in html
+    assert 'href="/office/queue-counter/"' not in client_of("specialist_a").get("/office/").content.decode()
+    Counter.objects.filter(unit=world.commune_centres["b"]).update(active=False)
+    assert 'href="/office/queue-counter/"' not in client_of("counter_b").get("/office/intake/").content.decode()
