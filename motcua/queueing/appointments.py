@@ -30,6 +30,7 @@ from .services import QueueError
 log = logging.getLogger("motcua.queueing")
 COLLECT_OFFER_BEFORE = timedelta(days=3)  # collecting a result is offered from 3 days before its appointment time
 NOTIFICATION_KIND = "appointment"
+MAX_OPEN = 5  # booked appointments still to come that one citizen account may hold
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,10 @@ def book(group: ServiceGroup, starts_at: datetime, person: Person, *, procedure_
                 held = Appointment.objects.filter(slotsvc.HOLDING, group=group, starts_at=offered.starts_at)
                 if person.user_id and held.filter(owner_id=person.user_id).exists():
                     raise QueueError(_("Bạn đã đặt lịch hẹn trong khung giờ này."))
+                if person.user_id and Appointment.objects.filter(
+                        owner_id=person.user_id, status=AppointmentStatus.BOOKED, ends_at__gt=at).count() >= MAX_OPEN:
+                    raise QueueError(_("Bạn đang có %(n)s lịch hẹn chưa đến. Vui lòng hủy bớt trước khi đặt thêm.")
+                                     % {"n": MAX_OPEN})
                 if not rules.can_book(offered, held.count()):
                     raise QueueError(_("Khung giờ này vừa hết chỗ. Vui lòng chọn khung giờ khác."))
                 a = Appointment.objects.create(

@@ -62,6 +62,15 @@ def test_capacity_refuses_the_third_and_the_same_citizen_twice(world, now, group
     assert Appointment.objects.filter(starts_at=slot.starts_at).count() == 2
 
 
+def test_a_citizen_holds_at_most_five_open_appointments(world, now, group):
+    offered = slotsvc.slots_of_day(group, MONDAY, now)
+    made = [appts.book(group, s.starts_at, person(world)) for s in offered[:appts.MAX_OPEN]]
+    with pytest.raises(QueueError, match="5 lịch hẹn chưa đến"):
+        appts.book(group, offered[appts.MAX_OPEN].starts_at, person(world))
+    appts.cancel(made[0], world.users["citizen"].pk)
+    appts.book(group, offered[appts.MAX_OPEN].starts_at, person(world))
+
+
 def test_only_an_offered_slot_is_booked(world, now, group):
     for bad in (local("2025-09-15 12:00"),  # lunch
                 local("2025-09-15 07:45"),  # not a slot's start
