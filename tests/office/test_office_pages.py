@@ -147,7 +147,7 @@ def test_the_less_used_entries_are_under_more(client_of, now) -> None:  # noqa: 
     main, more = nav.split("<details>")
     assert "Sổ theo dõi hồ sơ" in more and "Nhật ký tra cứu dân cư" in more
     assert "Hàng đợi" in main and "Báo cáo thống kê" in main
-    assert sum(1 for e in ENTRIES if not e.more) <= 5  # what fits one row at 1,366 px
+    assert sum(1 for e in ENTRIES if not e.more) <= 6  # what fits one row at 1,366 px (tests/browser)
 
 
 # ---- the tracking book ----------------------------------------------------------------------------
