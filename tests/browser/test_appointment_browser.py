@@ -64,3 +64,19 @@ def test_an_online_appointment_honoured_on_arrival(page: Page, site, world, cloc
     # the counter calls: the booked citizen first, then the normal tickets in their order
     at = local("2025-09-10 09:21")
     assert [services.call_next(counter, None, at).pk for _ in range(3)] == [ticket.pk, early[0].pk, early[1].pk]
+
+
+def test_the_dashboard_queue_panel(page_of, site, world) -> None:  # noqa: ANN001
+    """The leader's operations dashboard loads its queue panel (its own fragment) at 1,366 px."""
+    group = civil_status_group(world)
+    t = services.issue_ticket(group, procedure_id=None, at=local("2025-09-10 08:00"))
+    Ticket.objects.filter(pk=t.pk).update(first_called_at=local("2025-09-10 08:12"),
+                                          finished_at=local("2025-09-10 08:20"), status="done")
+    page = page_of("leader_a")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"/reports/dashboard/?unit={world.communes['a'].code}")
+    panel = page.locator("#dash-queue-panel section.queue-stats")
+    expect(panel).to_be_visible()
+    expect(panel.locator('[data-k="today-wait-median"]')).to_have_text("12,0")  # the page language's decimal comma
+    check_a11y(page, "dashboard with its queue panel")
+    shot(page, "dashboard-queue-panel")
