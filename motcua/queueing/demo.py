@@ -80,7 +80,8 @@ def _morning(unit: Unit, groups: dict[str, ServiceGroup], counters: list[Counter
     start = clock.aware(datetime.combine(day, time(7, 30)))
     letters = list(groups)
     weights = [5, 3, 2, 2, 1, 1][: len(letters)]
-    issued = sorted(start + timedelta(seconds=rng.uniform(0, 3.75 * 3600)) for _ in range(arrivals))
+    # the morning rush: most citizens come between 07:30 and 09:30
+    issued = sorted(start + timedelta(seconds=rng.triangular(0, 3.75 * 3600, 0.6 * 3600)) for _ in range(arrivals))
     numbers = dict.fromkeys(letters, 0)
     tickets = []
     for at in issued:
@@ -136,11 +137,11 @@ def prepare(out: IO[str] | None = None) -> None:
     User = get_user_model()
     rng = random.Random(14)
     centre = Unit.objects.get(code=PROVINCE_CENTRE[0])
-    units = [(centre, _groups(centre, PROVINCE_GROUPS), PROVINCE_COUNTERS, "motcua.tinh", 70)]
+    units = [(centre, _groups(centre, PROVINCE_GROUPS), PROVINCE_COUNTERS, "motcua.tinh", 120)]
     for slug, code, _name, _admin in COMMUNES:
         cc = (Unit.objects.filter(parent__code=code, kind=UnitKind.SERVICE_CENTRE).order_by("pk").first())
         if cc is not None:
-            units.append((cc, _groups(cc, COMMUNE_GROUPS), COMMUNE_COUNTERS, f"motcua.{slug}", 30))
+            units.append((cc, _groups(cc, COMMUNE_GROUPS), COMMUNE_COUNTERS, f"motcua.{slug}", 45))
     made = 0
     for unit, groups, spec, officer, arrivals in units:
         counters = _counters(unit, spec, groups)
