@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -140,6 +140,20 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
             extra["draft_source"] = source
             extra["title"] = _("Công bố phiên bản mới")
         return super().add_view(request, form_url, extra)
+
+    def delete_model(self, request: HttpRequest, obj: ProcedureVersion) -> None:
+        versions.withdraw(obj)  # the version it replaced is in force again
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        kept = 0
+        for obj in queryset:
+            if versions.is_locked(obj):
+                kept += 1
+                continue
+            versions.withdraw(obj)
+        if kept:
+            self.message_user(request, _("%(n)d phiên bản đã có hiệu lực hoặc đã có hồ sơ được giữ lại, không xóa.")
+                              % {"n": kept}, messages.WARNING)
 
     def save_model(self, request: HttpRequest, obj: ProcedureVersion, form: Any, change: bool) -> None:
         if change:

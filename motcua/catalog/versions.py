@@ -144,3 +144,18 @@ def publish(version: Any, copy_form_from: Any = None) -> Any:
         if old is not None:
             FormDefinition.objects.create(version=version, definition=old.definition, published=old.published)
     return version
+
+
+@transaction.atomic
+def withdraw(version: Any) -> None:
+    """Delete a version published ahead of its date and still unused (not locked): the version it
+    was to replace is in force again, as before the publication."""
+    from .models import ProcedureVersion
+
+    if is_locked(version):
+        raise ValidationFailed("A version in force or used by dossiers is history.",
+                               fields={"version": _("Phiên bản đã có hiệu lực hoặc đã có hồ sơ, không được xóa.")})
+    ProcedureVersion.objects.select_for_update().filter(
+        procedure_id=version.procedure_id, effective_to=version.effective_from, status=VersionStatus.AMENDED,
+    ).update(effective_to=None, status=VersionStatus.PUBLISHED)
+    version.delete()

@@ -121,6 +121,16 @@ def test_add_version_through_form_fields_publishes_it(admin_client, world):  # n
     assert r.status_code == 302, r.content.decode()[:3000]
     v.refresh_from_db()
     assert v.fees[0]["amount"] == 3000
+    # withdrawn before it takes effect: the version it was to replace is in force again
+    r = admin_client.post(f"/admin/catalog/procedureversion/{v.pk}/delete/", {"post": "yes"})
+    assert r.status_code == 302
+    old.refresh_from_db()
+    assert old.effective_to is None and old.status == "published"
+    assert not ProcedureVersion.objects.filter(pk=v.pk).exists()
+    # the list's bulk delete keeps the versions in force
+    admin_client.post("/admin/catalog/procedureversion/",
+                      {"action": "delete_selected", "_selected_action": [old.pk], "post": "yes"})
+    assert ProcedureVersion.objects.filter(pk=old.pk).exists()
 
 
 @pytest.mark.parametrize(("over", "message"), [
