@@ -16,6 +16,7 @@ from .layout import (
     CELL,
     CELL_HEAD,
     CODE,
+    FIELD,
     MARGIN,
     SignatureSpot,
     content_width,
@@ -56,9 +57,7 @@ def _identity(d: Dossier, width: float) -> Table:
     left = labelled([("Mã hồ sơ", d.code), ("Thủ tục", d.procedure.name), ("Kênh nộp", d.get_channel_display()),
                      *([] if own else [("Cơ quan giải quyết", d.handling_unit.name)])])
     left += [para(f"{place_text(d.receiving_unit.name)} tiếp nhận hồ sơ của:")]
-    left += labelled([("Ông/bà, tổ chức", d.applicant_name),
-                      *([("Số định danh", d.applicant_id_number)] if d.applicant_id_number else []),
-                      ("Địa chỉ", d.applicant_address),
+    left += labelled([("Ông/bà, tổ chức", d.applicant_name), ("Địa chỉ", d.applicant_address),
                       ("Số điện thoại", d.applicant_phone), ("Thư điện tử", d.applicant_email)])
     left += _representative(d)
     right = [QRCode(tracking_url(d.pk), QR_SIZE), para(text(d.code), CODE),
@@ -70,18 +69,18 @@ def _identity(d: Dossier, width: float) -> Table:
 
 
 def _representative(d: Dossier) -> list[Flowable]:
-    """Who applied on the applicant's behalf: name and relationship, ID number, the authorizing document."""
+    """Who applied on the applicant's behalf, in one paragraph (the A5 page has little room): name and
+    relationship, ID number and phone, the authorizing document."""
     if not d.representative_name:
         return []
     relation = d.get_representative_relationship_display() if d.representative_relationship else ""
-    who = f"{d.representative_name} ({relation})" if relation else d.representative_name
-    parts = [("Người đại diện / được ủy quyền", who)]
-    if d.representative_id_number or d.representative_phone:
-        parts.append(("Số định danh", " - ".join(filter(None, (d.representative_id_number,
-                                                               d.representative_phone)))))
+    line = f"Người đại diện / được ủy quyền: <b>{text(d.representative_name)}</b>"
+    line += f" ({text(relation)})" if relation else ""
+    line += f", số định danh <b>{text(d.representative_id_number)}</b>" if d.representative_id_number else ""
+    line += f", điện thoại {text(d.representative_phone)}" if d.representative_phone else ""
     if d.representative_authorization:
-        parts.append(("Giấy tờ ủy quyền / đại diện", d.representative_authorization))
-    return labelled(parts)
+        line += f"; theo: <b>{place_text(d.representative_authorization)}</b>"
+    return [para(line, FIELD)]
 
 
 def _components(d: Dossier, width: float) -> Table:
