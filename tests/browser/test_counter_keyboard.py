@@ -160,6 +160,9 @@ def test_the_header_fits_one_row_at_1366(page_of, username: str) -> None:  # noq
         expect(more.get_by_role("link").first).to_be_visible()
         _header_fits(page)
         _no_violations(page, f"the office menu of {username} opened")
+        page.keyboard.press("Escape")  # closes it, the focus back on "Thêm"
+        expect(more.locator("summary")).to_be_focused()
+        expect(more.get_by_role("link").first).to_be_hidden()
 
 
 def test_intake_and_queue_pages_have_no_violations_at_1366(page_of, world) -> None:  # noqa: ANN001

@@ -28,6 +28,21 @@
     }
   });
 
+  // the header's "Thêm" menu closes with Escape (the focus back on its summary) or a click elsewhere
+  document.addEventListener("keydown", function (event) {
+    var open = event.key === "Escape" && document.querySelector(".mainnav details[open]");
+    if (open && open.contains(document.activeElement)) {
+      open.removeAttribute("open");
+      open.querySelector("summary").focus();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var open = document.querySelector(".mainnav details[open]");
+    if (open && !open.contains(event.target)) {
+      open.removeAttribute("open");
+    }
+  });
+
   // a page may name the control to start from (the print button of a receipt just made): focus it
   // unless the browser already placed the focus elsewhere (autofocus)
   document.addEventListener("DOMContentLoaded", function () {
