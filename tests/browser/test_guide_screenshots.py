@@ -18,7 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from motcua.conf import BASE_DIR
 from motcua.dossiers import services as svc
-from tests.browser.pw import check_a11y, login
+from tests.browser.pw import check_a11y, login, shot
 from tests.browser.test_a11y_sweep import DESK, Things, build_things
 from tests.factories import World
 
@@ -71,9 +71,18 @@ def _viewport(path: str) -> Taker:
     return take
 
 
+def around(page: Page, target: Locator, margin: int = 32) -> bytes:
+    """The element and a margin of the page around it (an element alone loses its context)."""
+    box = target.bounding_box()
+    assert box is not None
+    x, y = max(box["x"] - margin, 0), max(box["y"] - margin, 0)
+    return page.screenshot(clip={"x": x, "y": y, "width": min(box["width"] + 2 * margin, DESK["width"] - x),
+                                 "height": box["height"] + 2 * margin}, full_page=True)
+
+
 def _login(page: Page, t: Things) -> bytes:
     page.goto("/login/")
-    return page.screenshot()
+    return around(page, page.locator("main .card"))
 
 
 def _intake(page: Page, t: Things) -> bytes:
@@ -219,6 +228,7 @@ def test_the_guides_render_for_staff_and_print_on_a4(page_of, guide: str) -> Non
     assert response is not None and response.status == 200
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     check_a11y(page, f"guide {guide}")
+    shot(page, f"guide-{guide}")  # var/screenshots/, to look at
     page.emulate_media(media="print")
     page.set_viewport_size({"width": A4_CSS_PX, "height": 1123})
     assert page.locator("header.top").is_hidden() and page.locator(".office-foot").is_hidden()
