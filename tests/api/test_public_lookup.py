@@ -21,7 +21,8 @@ KEYS = {"code", "procedure_name", "status", "status_label", "applicant", "receiv
 def _intake(api, clock) -> dict:  # noqa: ANN001
     clock.set("2026-03-10 09:00")
     return api.intake("counter_a", applicant=PERSON, representative_name="Trần Thị Ngọc Lan",
-                      representative_id_number="079987654321", representative_phone="0987654321")
+                      representative_id_number="079987654321", representative_phone="0987654321",
+                      representative_relationship="authorized")  # required with a representative (issue 14)
 
 
 def test_anonymous_lookup_shows_status_due_time_and_masked_name(api, anon, clock):
