@@ -16,4 +16,5 @@ urlpatterns = [
     path("office/queue-counter/", views.panel, name="counter"),
     path("office/queue-counter/sit/", views.sit, name="sit"),
     path("office/queue-counter/act/", views.act, name="act"),
+    path("office/queue-counter/receive/<int:ticket_id>/", views.receive, name="receive"),
 ]

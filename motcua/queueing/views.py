@@ -36,10 +36,7 @@ def panel_context(actor: Any, counter: Any) -> dict[str, Any]:  # noqa: ANN401
     t = calling.current(counter, at)
     groups = list(counter.groups.filter(active=True).order_by("position", "letter"))
     counts = calling.waiting_counts(groups, at)
-    intake = ""
-    if t is not None and t.dossier_id is None:
-        q = {"ticket": t.pk} | ({"procedure": t.procedure.code} if t.procedure_id else {})
-        intake = reverse("office:intake") + "?" + urlencode(q)
+    intake = reverse("queueing:receive", args=[t.pk]) if t is not None and t.dossier_id is None else ""
     others = [c for c in calling.counters_for(actor) if c.unit_id == counter.unit_id and c.pk != counter.pk]
     return {"counter": counter, "ticket": t, "groups": [(g, counts[g.pk]) for g in groups],
             "waiting_total": sum(counts.values()), "others": others, "intake_url": intake,
@@ -131,3 +128,20 @@ def act(request: HttpRequest) -> HttpResponse:
         return render(request, "queueing/_panel.html", ctx)  # htmx swaps 2xx only: the refusal is in it
     (messages.success if ok else messages.error)(request, notice)
     return redirect("queueing:counter")
+
+
+@require_GET
+@staff_view
+def receive(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """"Tiếp nhận hồ sơ từ số này": the intake page with ``?ticket=`` (and the ticket's procedure when
+    known); the ticket is remembered in the session while the procedure is searched."""
+    from .sections import SESSION_KEY
+
+    try:
+        t = calling.check_link(request.actor, ticket_id)  # type: ignore[attr-defined]
+    except QueueError as err:
+        messages.error(request, str(err))
+        return redirect("queueing:counter")
+    request.session[SESSION_KEY] = t.pk
+    q = {"ticket": t.pk} | ({"procedure": t.procedure.code} if t.procedure_id else {})
+    return redirect(reverse("office:intake") + "?" + urlencode(q))

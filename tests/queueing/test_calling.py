@@ -148,7 +148,7 @@ def test_panel_calls_serves_and_sends_to_intake_without_js(q, client_of, world) 
     assert r.status_code == 302
     html = c.get("/office/queue-counter/").content.decode()
     assert "Mời số A001" in html and 'id="current-number">A001<' in html
-    assert f"/office/intake/?ticket={t.pk}" in html
+    assert f"/office/queue-counter/receive/{t.pk}/" in html
     for action in ("Gọi lại", "Vắng mặt (bỏ qua)", "Bắt đầu phục vụ", "Chuyển quầy", "Hoàn thành",
                    "Tiếp nhận hồ sơ từ số này"):
         assert action in html
@@ -184,7 +184,8 @@ def test_a_dossier_received_from_a_ticket_links_and_finishes_it(q, client_of, wo
     calling.call_next(officer, q.c1.pk)
     html = c.get("/office/intake/", {"ticket": t.pk, "procedure": "1.001193"}).content.decode()
     assert 'name="ticket"' in html and f'value="{t.pk}"' in html and "A001" in html
-    # the procedure chosen after the ticket: the ticket is remembered from ?ticket=
+    # from the panel's link, the procedure chosen afterwards: the ticket is remembered in the session
+    assert c.get(f"/office/queue-counter/receive/{t.pk}/")["Location"] == f"/office/intake/?ticket={t.pk}"
     c.get("/office/intake/", {"ticket": t.pk})
     assert f'name="ticket" value="{t.pk}"' in c.get("/office/intake/", {"procedure": "1.001193"}).content.decode()
     clock.set(now + timedelta(minutes=9))
