@@ -279,3 +279,37 @@ def test_the_menu_offers_gọi_số_to_counter_officers_with_a_counter(q, client
     assert 'href="/office/queue-counter/"' not in client_of("specialist_a").get("/office/").content.decode()
     Counter.objects.filter(unit=world.commune_centres["b"]).update(active=False)
     assert 'href="/office/queue-counter/"' not in client_of("counter_b").get("/office/intake/").content.decode()
+
+
+def test_a_booked_ticket_proposes_its_applicant_and_procedure_at_intake(q, client_of, world, now) -> None:  # noqa: ANN001
+    from motcua.catalog.models import Procedure
+    from motcua.queueing.models import Appointment
+
+    proc = Procedure.objects.get(code="1.001193")
+    a = Appointment.objects.create(unit=q.unit, group=q.a, procedure=proc, name="Trần Thị Bình",
+                                   id_number="068111222333", phone="0911222333", starts_at=now,
+                                   ends_at=now + timedelta(minutes=30), code="HEN00003")
+    t = services.issue_ticket(q.a, kind="appointment", appointment=a, procedure_id=proc.pk)
+    calling.call_next(world.actor("counter_a"), q.c1.pk)
+    c = client_of("counter_a")
+    r = c.get(f"/office/queue-counter/receive/{t.pk}/")
+    assert r["Location"] == f"/office/intake/?ticket={t.pk}&procedure=1.001193"
+    html = c.get(r["Location"]).content.decode()
+    assert 'data-applicant_name="Trần Thị Bình"' in html and 'data-applicant_id_number="068111222333"' in html
+    assert "queueing/intake.js" in html
+
+
+def test_the_admin_keeps_service_groups_and_counters(q, world) -> None:  # noqa: ANN001
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    root = get_user_model().objects.create_superuser("root", password="x-very-long-password")
+    c = Client()
+    c.force_login(root)
+    for path in ("/admin/queueing/servicegroup/", "/admin/queueing/counter/",
+                 f"/admin/queueing/counter/{q.c1.pk}/change/", "/admin/queueing/counter/add/"):
+        assert c.get(path).status_code == 200, path
+    r = c.post("/admin/queueing/counter/add/", {"unit": q.unit.pk, "number": 9, "name": "",
+                                                "groups": [q.other.groups.first().pk], "active": "on"})
+    assert r.status_code == 200 and "chỉ phục vụ các nhóm dịch vụ của đơn vị mình" in r.content.decode()
+    assert not Counter.objects.filter(number=9).exists()
