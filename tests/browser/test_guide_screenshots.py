@@ -127,6 +127,17 @@ def _receipt(page: Page, t: Things) -> bytes:
     return buf.getvalue()
 
 
+def _queue_counter(page: Page, t: Things) -> bytes:
+    """The counter's calling panel: sit at counter 1, call the next number."""
+    page.goto("/office/queue-counter/")
+    sit = page.get_by_role("button", name="Ngồi quầy này")
+    if sit.count():
+        sit.first.click()
+    page.get_by_role("button", name="Gọi số tiếp theo").click()
+    expect(page.get_by_role("button", name="Bắt đầu phục vụ")).to_be_visible()
+    return page.screenshot()
+
+
 def _dossier(key: str, action: str | None = None, whole: bool = False) -> Taker:
     def take(page: Page, t: Things) -> bytes:
         page.goto(f"/office/dossiers/{t[key].pk}/")
@@ -153,6 +164,7 @@ SHOTS: dict[str, tuple[str, Taker]] = {
     "approval": ("leader_a", _dossier("at_approval", "approve", whole=True)),
     "return": ("counter_a", _dossier("processed", "return")),
     "book": ("counter_a", _viewport("/documents/book/")),
+    "queue-counter": ("counter_a", _queue_counter),  # last of the counter's: a number called stays on its intake
     "reports": ("leader_a", _viewport("/reports/")),
     "dashboard": ("leader_a", _viewport("/reports/dashboard/")),
     # the administrator's guide
