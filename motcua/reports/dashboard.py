@@ -17,6 +17,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.cache import cache
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -61,21 +63,40 @@ def dashboard_context(q: ReportQuery) -> dict[str, Any]:
     return cache.get_or_set(key, lambda: build_dashboard(q, now), DASHBOARD_TTL)
 
 
+def ranking_context(q: ReportQuery) -> dict[str, Any]:
+    """The ranking panel (loaded after the page, by htmx): computed at most once a minute per unit."""
+    now = clock.now()
+    key = f"reports:dashboard-ranking:{q.unit.pk}:{get_language()}:{clock.local(now):%Y%m%d%H%M}"
+    return cache.get_or_set(key, lambda: build_ranking(q, now), DASHBOARD_TTL)
+
+
 def build_dashboard(q: ReportQuery, now: datetime) -> dict[str, Any]:
+    """The page's first paint: headline figures, trend, hot procedures, late steps, feedback and
+    today's intake. The ranking of the subordinate units comes after (:func:`build_ranking`)."""
     from motcua.feedback.queries import dashboard_section as feedback_section  # issue 12: feedback hot spots
 
     figs = svc.compute_figures(q.unit, q.period.start, q.period.end)
-    ranking = idx.ranking(q.unit, q.period)
     return {
         "q": q, "as_of": now, "report_url": q.url("reports:report"),
         "headline": rate_rows(q, figs, HEADLINE), "counts": figure_rows(q, figs, HEADLINE_COUNTS),
         "average_hours": figs.average_processing_hours,
-        "trend": trend_charts(q, figs), "ranking": ranking_chart(ranking),
-        "hot_procedures": hot_procedures(q), "hot_units": hot_units(q, figs, ranking),
+        "trend": trend_charts(q, figs), "ranking_url": ranking_url(q),
+        "hot_procedures": hot_procedures(q),
         "late_url": q.url("reports:drill", "in_progress_late"), "today": today_charts(q),
         "late_steps": late_steps_of_unit(q.unit.path, q.period.start, q.period.end, now).as_dict(),
         "feedback": feedback_section(q.unit, q.period),
     }
+
+
+def ranking_url(q: ReportQuery) -> str:
+    return reverse("reports:dashboard_ranking") + "?" + urlencode({"unit": q.unit.code})
+
+
+def build_ranking(q: ReportQuery, now: datetime) -> dict[str, Any]:
+    """The 766 ranking of the subordinate units and the overdue dossiers by unit, from one read
+    for the unit and all of them (the unit's own figures are the headline's)."""
+    ranking, figs = idx.ranking_with_parent(q.unit, q.period)
+    return {"q": q, "as_of": now, "ranking": ranking_chart(ranking), "hot_units": hot_units(q, figs, ranking)}
 
 
 # ---- trend and ranking ------------------------------------------------------------------------------
@@ -93,21 +114,36 @@ def _point(figs: Figures) -> dict[str, Any]:
             "on_time": as_float(r["on_time_rate"].value), "online": as_float(r["online_rate"].value)}
 
 
-def _past_month(unit: Unit, first: date) -> dict[str, Any] | None:
-    def load() -> dict[str, Any] | None:
-        try:
-            period = svc.period_of(first, _month_end(first))
-        except ValidationFailed:  # before the first year the calendars cover
-            return None
-        return _point(svc.compute_figures(unit, period.start, period.end))
+def _month_key(unit: Unit, first: date) -> str:
+    return f"reports:month:{unit.pk}:{first:%Y-%m}"
 
-    return cache.get_or_set(f"reports:month:{unit.pk}:{first:%Y-%m}", load, TREND_TTL)
+
+def past_months(unit: Unit, firsts: list[date]) -> dict[date, dict[str, Any] | None]:
+    """The trend points of ended months (kept 10 minutes each), those not kept computed from one
+    read of the read model (:func:`~motcua.reports.services.compute_monthly_figures`)."""
+    kept = cache.get_many([_month_key(unit, m) for m in firsts])
+    out: dict[date, dict[str, Any] | None] = {}
+    todo = []
+    for m in firsts:
+        if _month_key(unit, m) in kept:
+            out[m] = kept[_month_key(unit, m)]
+            continue
+        try:
+            svc.period_of(m, _month_end(m))
+        except ValidationFailed:  # before the first year the calendars cover
+            out[m] = None
+            continue
+        todo.append(m)
+    computed = {m: _point(f) for m, f in svc.compute_monthly_figures(unit, todo).items()}
+    cache.set_many({_month_key(unit, m): point for m, point in computed.items()}, TREND_TTL)
+    return out | computed
 
 
 def trend_charts(q: ReportQuery, current: Figures) -> list[charts.Chart]:
     """The last 12 months (the current one to date): rates as lines, intake as columns."""
     months = _month_starts(q.first_day, TREND_MONTHS)
-    points = [_past_month(q.unit, m) for m in months[:-1]] + [_point(current)]
+    past = past_months(q.unit, months[:-1])
+    points = [past[m] for m in months[:-1]] + [_point(current)]
     labels = [f"{m:%m/%y}" for m in months]
 
     def values(key: str) -> list[Any]:

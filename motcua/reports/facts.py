@@ -110,6 +110,7 @@ class Facts:
     # the applicant's rating, if given before the period end
     rated: int | None = None  # epoch seconds
     rating: str = ""  # "satisfied" (satisfied or acceptable) or "dissatisfied"
+    unit_id: int = 0  # the handling (or receiving, by the basis) unit now: who holds it on the boundaries
 
 
 def _first_end(f: Facts) -> tuple[int | None, str]:
@@ -206,6 +207,7 @@ def _facts(row: dict[str, Any], attrs: dict[str, Any], basis: str, scope: Scope 
         received=_epoch(row["received"]), finish=_epoch(row["finish"]), returned=_epoch(row["returned"]),
         stop=_epoch(row["stop"]), refuse=_epoch(row["refuse"]), withdraw=_epoch(row["withdraw"]),
         requests_in_period=row["requests_in_period"], requests=row["requests"],
+        unit_id=attrs[f"{basis}_unit_id"],
     )
 
 

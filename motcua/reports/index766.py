@@ -97,15 +97,44 @@ def synced_measure(unit: Unit, period: Period) -> ind.Measure | None:
 MEASURE_PROVIDERS: list[Callable[..., dict[str, ind.Measure]]] = []
 
 
-def index_of(unit: Unit, figs: Figures, period: Period) -> UnitIndex:
+@dataclass(frozen=True)
+class NoData:
+    """The measures a ranking's parent has no data for in the period (0 of 0 everywhere under it):
+    every measure of a unit counts the unit's own dossiers (or cases), which are among its parent's,
+    so a unit inside the parent has none either and the query is not made again for each unit."""
+
+    synced: str = ""  # "never": the portal integration never ran (N/A); "empty": 0 of 0 under the parent
+    payment: bool = False
+    providers: frozenset[Callable[..., dict[str, ind.Measure]]] = frozenset()  # those not given figures
+
+
+def no_data_under(parent: Unit, period: Period) -> NoData:
+    """Which measures are 0 of 0 for ``parent`` (one call of each provider for the parent)."""
+    from motcua.integrations.payment.indicators import payment_measures
+
+    synced = synced_measure(parent, period)
+    return NoData("never" if synced is None else "empty" if synced.denominator == 0 else "",
+                  not any(v.denominator for v in payment_measures(parent, period).values()),
+                  frozenset(p for p in MEASURE_PROVIDERS if not getattr(p, "wants_figures", False)
+                            and not any(v.denominator for v in p(parent, period).values())))
+
+
+def index_of(unit: Unit, figs: Figures, period: Period, none: NoData | None = None) -> UnitIndex:
+    """The unit's index; ``none``: the measures its parent has no data for (see :class:`NoData`),
+    only for a unit inside that parent's subtree."""
+    none = none or NoData()
     m = measures(figs)
-    synced = synced_measure(unit, period)
+    synced = {"never": None, "empty": ind.Measure(0, 0)}.get(none.synced) if none.synced else synced_measure(
+        unit, period)
     if synced is not None:
         m["dossiers_synced"] = synced
     from motcua.integrations.payment.indicators import payment_measures
 
-    m.update({k: v for k, v in payment_measures(unit, period).items() if v.denominator})  # 0 of 0: N/A
+    if not none.payment:
+        m.update({k: v for k, v in payment_measures(unit, period).items() if v.denominator})  # 0 of 0: N/A
     for provider in MEASURE_PROVIDERS:
+        if provider in none.providers:
+            continue
         got = provider(unit, period, figs) if getattr(provider, "wants_figures", False) else provider(unit, period)
         m.update({k: v for k, v in got.items() if v.denominator})
     return UnitIndex(unit, figs, ind.score_index(version_for(period), m))
@@ -165,13 +194,24 @@ def ranking(parent: Unit, period: Period, kind: str | None = None, boundaries: s
     unit is no longer ranked); by the boundaries of the time, the units as they were on the
     period's last day, under their names of then. Units without any data are listed last,
     unranked (N/A)."""
+    return ranking_with_parent(parent, period, kind, boundaries)[0]
+
+
+def ranking_with_parent(parent: Unit, period: Period, kind: str | None = None,
+                        boundaries: str = "") -> tuple[list[RankingRow], Figures]:
+    """:func:`ranking` and the parent's own figures of the period, from the same read (the
+    dashboard splits the parent's figures among the ranked units)."""
     chosen = bd.resolve(parent, boundaries)
     units = units_on(parent, period, kind, chosen)
-    figures = compute_figures_of_units(units, period.start, period.end, Filters(boundaries=chosen))
-    indexes = {u.code: index_of(u, figures[u.pk], period) for u in units}
+    figures = compute_figures_of_units([*units, parent], period.start, period.end, Filters(boundaries=chosen),
+                                       within=parent)
+    none = no_data_under(parent, period)
+    indexes = {u.code: index_of(u, figures[u.pk], period, none if u.path.startswith(parent.path) else None)
+               for u in units}
     scored = {code: ui.score.points for code, ui in indexes.items() if has_data(ui)}
     rows = [RankingRow(place, indexes[code]) for place, code, _ in ind.rank(scored)]
-    return rows + [RankingRow(None, indexes[code]) for code in sorted(indexes) if code not in scored]
+    rows += [RankingRow(None, indexes[code]) for code in sorted(indexes) if code not in scored]
+    return rows, figures[parent.pk]
 
 
 def has_data(ui: UnitIndex) -> bool:

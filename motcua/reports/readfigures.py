@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from motcua.catalog.models import Procedure
 from motcua.core import clock
@@ -271,3 +271,67 @@ def signed_bucket_counts(signed: dict[str, int], own: set[str], start: datetime,
         pairs += _scoped(RequestPair.objects.all(), "/", f, procs).filter(
             handling_path__in=own_paths[i:i + 500], first_at__gte=s, first_at__lt=e, next_at__lt=e).count()
     return _counts(flow, at_end, at_start, pairs, extras), int(flow["processing_seconds"])
+
+
+def monthly_bucket_figures(signed: dict[str, int], pair_paths: tuple[str, list[str]], months: list[date],
+                           f: Filters, extras: Extras) -> dict[date, Figures]:
+    """The figures of whole months (``months``: first days; each month ``[first, next first)``) from
+    one read of the month and year rows of ``signed`` (scope path -> coefficient: a unit's own path,
+    or a unit set's signed paths, see :func:`signed_bucket_counts`). ``pair_paths``: ("prefix",
+    [path]) or ("in", paths) - where the request pairs are kept. Each month's sums are those of
+    :func:`bucket_figures` for that month (a stock at a month's first day is the years and months
+    before it), so the numbers are the same."""
+    if not months:
+        return {}
+    spans = [(m, (m + timedelta(days=32)).replace(day=1)) for m in sorted(months)]
+    first, last = spans[0][0], spans[-1][1]
+    a = connection.ops.adapt_datefield_value
+    procs = _procedure_ids(f)
+    where, params = _filter_sql(f, procs)
+    sums = ", ".join(f"SUM({c})" for c in COLUMNS)
+    rows: list[tuple] = []
+    paths = sorted(signed)
+    for i in range(0, len(paths), 500):
+        part = paths[i:i + 500]
+        sql = (f"SELECT scope_path, grain, day, {sums} FROM reports_figurebucket "
+               f"WHERE scope_path IN ({', '.join(['%s'] * len(part))}) AND ((grain = 'Y' AND day < %s) "
+               f"OR (grain = 'M' AND day >= %s AND day < %s)){where} GROUP BY scope_path, grain, day")
+        with connection.cursor() as cur:
+            cur.execute(sql, [*part, a(last.replace(month=1, day=1)), a(first.replace(month=1, day=1)), a(last),
+                              *params])
+            for row in cur.fetchall():
+                n = signed[row[0]]
+                rows.append((row[1], row[2], *((v or 0) * n for v in row[3:])))
+    pairs = _monthly_pairs(pair_paths, spans, f, procs)
+    out = {}
+    for (m, nxt), n_pairs in zip(spans, pairs, strict=True):
+        flow, at_end, at_start = _sums(rows, Days(m, nxt))
+        c = _counts(flow, at_end, at_start, n_pairs, extras)
+        total = int(flow["processing_seconds"])
+        out[m] = Figures({k: c[k] for k in COUNT_FIGURES}, _rates(c, extras), ind.average(Decimal(total) / 3600,
+                                                                                      c["processed"]), total, {})
+    return out
+
+
+def _epoch_of(d: date) -> int:
+    return int(clock.aware(datetime.combine(d, time.min)).timestamp())
+
+
+def _monthly_pairs(pair_paths: tuple[str, list[str]], spans: list[tuple[date, date]], f: Filters,
+                   procs: list[int] | None) -> list[int]:
+    """Pairs of supplement requests both inside each month (one query, a count per month)."""
+    bounds = [(_epoch_of(m), _epoch_of(nxt)) for m, nxt in spans]
+    counts = {f"m{i}": Count("id", filter=Q(first_at__gte=s, first_at__lt=e, next_at__lt=e))
+              for i, (s, e) in enumerate(bounds)}
+    how, paths = pair_paths
+    out = [0] * len(spans)
+    chunks = [paths] if how == "prefix" else [paths[i:i + 500] for i in range(0, len(paths), 500)]
+    for part in chunks:
+        if not part:
+            continue
+        qs = (_scoped(RequestPair.objects.all(), part[0], f, procs) if how == "prefix"
+              else _scoped(RequestPair.objects.all(), "/", f, procs).filter(handling_path__in=part))
+        got = qs.filter(first_at__gte=bounds[0][0], first_at__lt=bounds[-1][1]).aggregate(**counts)
+        for i in range(len(spans)):
+            out[i] += got[f"m{i}"] or 0
+    return out

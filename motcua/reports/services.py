@@ -10,6 +10,7 @@ definition of every figure.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -31,7 +32,14 @@ from . import boundaries as bd
 from . import readmodel, storedfiles
 from .facts import NO_FILTERS, Facts, Filters, load_facts
 from .figures import COUNT_FIGURES, Extras, Figures, _rates, memberships, processing_seconds, summarize
-from .readfigures import bucket_figures, bucket_figures_many, signed_bucket_counts, stock_by_procedure
+from .readfigures import (
+    bucket_figures,
+    bucket_figures_many,
+    local_midnight,
+    monthly_bucket_figures,
+    signed_bucket_counts,
+    stock_by_procedure,
+)
 
 MAX_PERIOD_DAYS = 3 * 366 + 1
 
@@ -206,16 +214,95 @@ def _moved_across(scope: bd.Scope) -> dict[int, list[int]]:
 
 
 def compute_figures_of_units(units: list[Unit], period_start: datetime, period_end: datetime,
-                             filters: Filters = NO_FILTERS) -> dict[int, Figures]:
+                             filters: Filters = NO_FILTERS, within: Unit | None = None) -> dict[int, Figures]:
     """:func:`compute_figures` of each unit (of one province), by unit id: one read of the read
-    model for all of them (a ranking of every unit of a province), else one per unit."""
-    if units and not bd.scope_of(units[0], filters.boundaries, period_end, filters.basis).trivial:
-        return {u.pk: compute_figures(u, period_start, period_end, filters) for u in units}
-    if units and filters.basis == "handling" and readmodel.ready(units[0].province_id):
+    model for all of them (a ranking of every unit of a province), else one per unit. When the
+    event log answers (a period judged as of now, the read model keeping midnights only) and
+    ``within`` is a unit whose subtree holds them all (the ranking's parent), the facts of its
+    dossiers are read once and shared out among the units, each keeping the dossiers its own
+    scope keeps: the same numbers as one read per unit."""
+    if not units:
+        return {}
+    trivial = bd.scope_of(units[0], filters.boundaries, period_end, filters.basis).trivial
+    if filters.basis == "handling" and _midnights(period_start, period_end) and readmodel.ready(units[0].province_id):
+        if not trivial:  # the unit sets' signed bucket sums
+            return {u.pk: compute_figures(u, period_start, period_end, filters) for u in units}
         many = bucket_figures_many(units, period_start, period_end, filters)
         if many is not None:
             return many
+    if within is not None:
+        return _figures_of_units_from_events(within, units, period_start, period_end, filters)
+    if not trivial:
+        return {u.pk: compute_figures(u, period_start, period_end, filters) for u in units}
     return {u.pk: compute_figures_from_events(u, period_start, period_end, filters) for u in units}
+
+
+def _midnights(start: datetime, end: datetime) -> bool:
+    first, stop = local_midnight(start), local_midnight(end)
+    return first is not None and stop is not None and first <= stop
+
+
+def _figures_of_units_from_events(root: Unit, units: list[Unit], period_start: datetime, period_end: datetime,
+                                  filters: Filters) -> dict[int, Figures]:
+    """:func:`compute_figures_from_events` of each unit from one read of the facts of ``root``'s
+    scope: a dossier counts for a unit when the unit's own scope keeps it (by path prefix, or by
+    holder on reorganized boundaries). A unit outside ``root``'s scope is read on its own."""
+    period = Period(period_start, period_end)
+    root_scope = bd.scope_of(root, filters.boundaries, period_end, filters.basis)
+    out: dict[int, Figures] = {}
+    by_key: dict[Any, list[int]] = defaultdict(list)  # path prefix (or holder unit id) -> unit ids
+    for u in units:
+        scope = bd.scope_of(u, filters.boundaries, period_end, filters.basis)
+        inside = (u.province_id == root.province_id and scope.trivial == root_scope.trivial
+                  and (u.path.startswith(root.path) if scope.trivial
+                       else scope.units <= root_scope.units and scope.held == root_scope.held))
+        if not inside:
+            out[u.pk] = compute_figures_from_events(u, period_start, period_end, filters, scope=scope)
+        elif scope.trivial:
+            by_key[u.path].append(u.pk)
+        else:
+            for holder in scope.units:
+                by_key[holder].append(u.pk)
+    shared = {pk for pks in by_key.values() for pk in pks}
+    if not shared:
+        return out
+    facts, extras = period_facts(root, period, filters, scope=root_scope)
+    members: dict[int, list[Facts]] = {pk: [] for pk in shared}
+    for f in facts:
+        keys = (readmodel.prefixes(f.path) if root_scope.trivial else [root_scope.holder(f.id, f.unit_id)])
+        for key in keys:
+            for pk in by_key.get(key, ()):
+                members[pk].append(f)
+    start, end = period.epochs
+    for pk, own in members.items():
+        out[pk] = summarize(own, start, end, extras)
+    return out
+
+
+def compute_monthly_figures(unit: Unit, months: list[date], filters: Filters = NO_FILTERS) -> dict[date, Figures]:
+    """:func:`compute_figures` of each whole, ended month (``months``: first days), by first day: one
+    read of the read model's month and year rows for all of them (a dashboard's trend), else one
+    computation per month (the same numbers)."""
+    periods = {m: period_of(m, (m + timedelta(days=32)).replace(day=1) - timedelta(days=1)) for m in months}
+    batch = [m for m, p in periods.items() if not p.running]
+    out: dict[date, Figures] = {}
+    if batch and filters.basis == "handling" and readmodel.ready(unit.province_id):
+        scope = bd.scope_of(unit, filters.boundaries, periods[max(batch)].end, filters.basis)
+        if scope.trivial or (scope.boundaries == bd.NOW and not scope.held):  # the same scope every month
+            has_components, has_results = storedfiles.province_stores(unit.province_id)
+            extras = Extras(has_component_files=has_components, has_result_files=has_results)
+            if scope.trivial:
+                signed, pairs = {unit.path: 1}, ("prefix", [unit.path])
+            else:
+                assert scope.umap is not None
+                known = scope.umap.known_paths()
+                signed = bd.signed_paths(scope)
+                pairs = ("in", sorted({p for u in scope.units for p in known.get(u, ())}))
+            out = monthly_bucket_figures(signed, pairs, batch, filters, extras)
+    for m, p in periods.items():
+        if m not in out:
+            out[m] = compute_figures(unit, p.start, p.end, filters)
+    return out
 
 
 def compute_figures_from_events(scope_unit: Unit, period_start: datetime, period_end: datetime,

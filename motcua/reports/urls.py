@@ -12,4 +12,5 @@ urlpatterns = [
     path("dossiers/<int:pk>/why/", views.why, name="why"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/body/", views.dashboard_body, name="dashboard_body"),
+    path("dashboard/ranking/", views.dashboard_ranking, name="dashboard_ranking"),
 ]

@@ -76,3 +76,10 @@ def dashboard_body(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The dashboard's body alone: htmx reloads it every minute."""
     q = dash.dashboard_query(actor, request.GET)
     return render(request, "reports/_dashboard_body.html", dash.dashboard_context(q))
+
+
+@report_page(pages.DASHBOARD_ROLES)
+def dashboard_ranking(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The ranking panel alone: the page loads it after its first paint (htmx)."""
+    q = dash.dashboard_query(actor, request.GET)
+    return render(request, "reports/_dashboard_ranking.html", dash.ranking_context(q))

@@ -19,6 +19,7 @@ from tests.reports.test_pages import page_numbers, page_rates
 
 DASH = "/reports/dashboard/"
 BODY = "/reports/dashboard/body/"
+RANKING = "/reports/dashboard/ranking/"
 MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -58,7 +59,7 @@ def check_svg(root: ET.Element) -> None:
 def test_roles_and_scope(march, client_of, user, unit, status):
     w = march.world
     params = {"unit": w.province.code if unit == "province" else w.communes[unit].code} if unit else {}
-    for path in (DASH, BODY):
+    for path in (DASH, BODY, RANKING):
         r = client_of(user).get(path, params)
         assert r.status_code == status, (path, r.content[:300])
         if status == 403:
@@ -86,8 +87,10 @@ def test_the_dashboard_of_a_commune(march, client_of):
 
 def test_every_chart_is_valid_svg_with_a_title_and_a_data_table(march, client_of):
     html = client_of("monitor").get(DASH).content.decode()
+    assert f'hx-get="{RANKING}?unit=' in html and 'hx-trigger="load"' in html  # the ranking comes after
+    html += client_of("monitor").get(RANKING).content.decode()
     roots = svgs(html)
-    assert len(roots) == 6  # rates trend, intake trend, ranking, two hot spots, today by hour
+    assert len(roots) == 6  # rates trend, intake trend, hot procedures, today by hour; ranking, hot units
     for root in roots:
         check_svg(root)
     assert html.count('<details class="chart-data">') == len(roots)
@@ -114,14 +117,18 @@ def test_the_dashboard_is_computed_once_a_minute(march, client_of, clock, monkey
     real = pages.build_dashboard
     monkeypatch.setattr(pages, "build_dashboard", lambda q, now: calls.append(now) or real(q, now))
     c = client_of("monitor")
-    # 217 measured on 2026-12-03: the reorganization boundaries add one fingerprint query per request
-    with django_assert_max_num_queries(220):  # cold: 12 months, the ranking, hot spots, today, late steps (the current
-        # month is judged as of now: from the event log, the read model keeps midnights only); the ranking's
-        # index adds each unit's measures from feedback, the document store and certified copies (208 measured:
-        # a number of queries per unit and month, none per dossier)
+    # cold, 80 measured on 2026-12-04: the headline, 11 past months from one read, hot spots, today, late
+    # steps (the current month is judged as of now: from the event log, the read model keeps midnights only)
+    with django_assert_max_num_queries(85):
         c.get(DASH)
+    # 39 measured: the ranking, after the page: the unit's and its subordinate units' figures from one read;
+    # each unit's index adds its measures from feedback (the other providers' measures are asked of the
+    # parent first: a measure without data there has none in any unit)
+    with django_assert_max_num_queries(45):
+        c.get(RANKING)
     with django_assert_max_num_queries(10):  # the same minute: sessions and units only
         c.get(BODY)
+        c.get(RANKING)
     assert len(calls) == 1
     clock.set("2026-03-31 16:01")
     assert "Số liệu tính đến 16:01" in c.get(BODY).content.decode()
@@ -160,7 +167,8 @@ def test_ranking_chart_agrees_with_the_api(march, client_of):
     w = march.world
     c = client_of("monitor")
     api = c.get("/api/v1/reports/index766/ranking", {"parent": w.province.code, **MARCH}).json()
-    html = c.get(DASH).content.decode()
+    html = c.get(RANKING).content.decode()
+    assert "<html" not in html
     table = re.search(r'id="ranking".*?</table>', html, flags=re.S).group(0)
     for item in api["items"]:
         points = charts.fmt_number(item["points"])  # N/A for a unit without data, listed unranked
