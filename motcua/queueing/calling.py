@@ -348,13 +348,13 @@ def board(unit: Unit, at: datetime | None = None, last: int = 6) -> dict[str, An
     day = clock.local_date(at or clock.now())
     counters = list(Counter.objects.filter(unit=unit, active=True).order_by("number"))
     called = list(Ticket.objects.select_related("group", "counter").filter(
-        unit=unit, day=day, called_at__isnull=False).order_by("-called_at", "-pk")[:max(last, len(counters)) * 3])
-    serving = {}
-    for t in called:
-        if t.status in OPEN and t.counter_id not in serving:
-            serving[t.counter_id] = t
+        unit=unit, day=day, called_at__isnull=False, counter__isnull=False).order_by("-called_at", "-pk")[:last])
+    serving: dict[int, Ticket] = {}
+    for t in (Ticket.objects.select_related("group").filter(unit=unit, day=day, status__in=OPEN, counter__isnull=False)
+              .order_by("-called_at", "-pk")):  # at most one or two per counter
+        serving.setdefault(t.counter_id, t)
     rows = [{"counter": c, "ticket": serving.get(c.pk)} for c in counters]
-    recent = [t for t in called if t.counter_id][:last]
+    recent = called
     latest = recent[0] if recent else None
     return {"rows": rows, "recent": recent, "latest": latest,
             # changes when a number is called or recalled: the display chimes
