@@ -114,19 +114,29 @@ def _point(figs: Figures) -> dict[str, Any]:
             "on_time": as_float(r["on_time_rate"].value), "online": as_float(r["online_rate"].value)}
 
 
-def _month_key(unit: Unit, first: date) -> str:
-    return f"reports:month:{unit.pk}:{first:%Y-%m}"
+def _month_key(unit: Unit, first: date, state: str) -> str:
+    return f"reports:month:{unit.pk}:{first:%Y-%m}:{state}"
+
+
+def _state() -> str:
+    """The read model's revision and the unit tree's state: a change of either computes the kept
+    months again (a history imported, a dossier's files or rating changed, a reorganization)."""
+    from . import boundaries as bd
+    from . import readmodel
+
+    return f"{readmodel.revision()}:{'-'.join(map(str, bd.fingerprint()))}"
 
 
 def past_months(unit: Unit, firsts: list[date]) -> dict[date, dict[str, Any] | None]:
     """The trend points of ended months (kept 10 minutes each), those not kept computed from one
     read of the read model (:func:`~motcua.reports.services.compute_monthly_figures`)."""
-    kept = cache.get_many([_month_key(unit, m) for m in firsts])
+    state = _state()
+    kept = cache.get_many([_month_key(unit, m, state) for m in firsts])
     out: dict[date, dict[str, Any] | None] = {}
     todo = []
     for m in firsts:
-        if _month_key(unit, m) in kept:
-            out[m] = kept[_month_key(unit, m)]
+        if _month_key(unit, m, state) in kept:
+            out[m] = kept[_month_key(unit, m, state)]
             continue
         try:
             svc.period_of(m, _month_end(m))
@@ -135,7 +145,7 @@ def past_months(unit: Unit, firsts: list[date]) -> dict[date, dict[str, Any] | N
             continue
         todo.append(m)
     computed = {m: _point(f) for m, f in svc.compute_monthly_figures(unit, todo).items()}
-    cache.set_many({_month_key(unit, m): point for m, point in computed.items()}, TREND_TTL)
+    cache.set_many({_month_key(unit, m, state): point for m, point in computed.items()}, TREND_TTL)
     return out | computed
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, time
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from motcua.calendars.models import CalendarSettings
@@ -178,6 +179,7 @@ def apply_dossiers(ids: Iterable[int]) -> int:
     RequestPair.objects.filter(dossier_id__in=ids).delete()
     RequestPair.objects.bulk_create(pairs, batch_size=1000)
     _remember_calendars({province_of(r["receiving_path"]) for r in attrs.values()})
+    transaction.on_commit(bump_revision)  # figures kept in the shared cache are computed again
     return upsert(diff)
 
 
@@ -257,6 +259,7 @@ def requeue(province_id: int | None = None) -> int:
     """Queue every dossier (of one province) for recomputation, in the caller's transaction, and
     record that the queue brings the province's buckets to its current calendar. Until the queue
     is short again reads use the event log; ``motcua refresh_readmodel`` drains it chunk by chunk."""
+    transaction.on_commit(bump_revision)
     sql = "INSERT INTO reports_dirtydossier (dossier_id) SELECT id FROM dossiers_dossier"
     params: list[Any] = []
     if province_id is not None:
@@ -298,3 +301,20 @@ def rebuild(chunk: int = 2000, progress: Any = None) -> int:
 
 def pending() -> int:
     return DirtyDossier.objects.count()
+
+
+REVISION_KEY = "reports:readmodel:revision"
+
+
+def revision() -> int:
+    """A number that changes whenever the buckets do (after the commit that changed them): a key
+    for figures kept in the shared cache (the dashboard's past months), so they are never older
+    than the read model."""
+    return cache.get_or_set(REVISION_KEY, 0, None)
+
+
+def bump_revision() -> None:
+    try:
+        cache.incr(REVISION_KEY)
+    except ValueError:  # not set (or evicted): any new value invalidates the old keys
+        cache.set(REVISION_KEY, int(timer.time() * 1000), None)

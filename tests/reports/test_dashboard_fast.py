@@ -160,3 +160,23 @@ def test_the_dashboard_trend_is_one_read(generated, clock, django_assert_max_num
     assert points[date(2025, 5, 1)] is not None and sum(p["received"] for p in points.values() if p) > 0
     with django_assert_max_num_queries(0):  # kept
         assert dash.past_months(generated.province, firsts) == points
+
+
+def test_kept_months_are_computed_again_when_the_read_model_changes(generated, clock,
+                                                                    django_capture_on_commit_callbacks):
+    from motcua.dossiers.bulk import import_history
+    from motcua.reports import dashboard as dash
+    from tests.reports.conftest import record
+
+    clock.set("2026-04-22 14:30")
+    firsts = [date(2026, 1, 1), date(2026, 2, 1)]
+    a = generated.communes["a"]
+    before = dash.past_months(a, firsts)
+    late = [("2026-01-12 09:00", "intake"), ("2026-01-12 09:10", "start"), ("2026-01-20 10:00", "finish")]
+    with django_capture_on_commit_callbacks(execute=True):
+        import_history([record(generated, "BACKDATED-1", late)], generated.province.pk)
+        assert readmodel.refresh(limit=None)
+    after = dash.past_months(a, firsts)
+    assert after[date(2026, 1, 1)]["received"] == before[date(2026, 1, 1)]["received"] + 1
+    assert after[date(2026, 1, 1)]["late"] == before[date(2026, 1, 1)]["late"] + 1
+    assert after[date(2026, 2, 1)] == before[date(2026, 2, 1)]
