@@ -65,7 +65,7 @@ def call_next(counter: Counter, user_id: int | None, at: datetime | None = None)
     moment (``FOR UPDATE SKIP LOCKED`` on PostgreSQL: counters calling at once do not queue behind one
     another's row lock), and the conditional update claims it."""
     at = at or clock.now()
-    groups = list(counter.groups.filter(active=True).values_list("pk", flat=True))
+    groups = counter.groups.filter(active=True).values("pk")  # a subquery: one query less per call
     base = (Ticket.objects.filter(group_id__in=groups, day=clock.local_date(at), status=TicketStatus.WAITING)
             .filter(Q(transferred_to__isnull=True) | Q(transferred_to=counter)))
     rows = base.order_by("issued_at").values_list("pk", "kind", "issued_at", "transferred_to_id",
