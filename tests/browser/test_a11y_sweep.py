@@ -19,13 +19,14 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from motcua.dossiers import services as svc
 from tests.browser.pw import a11y_violations, login, portal_login
-from tests.factories import PDF, World, finished, to_approval
+from tests.factories import PASSWORD, PDF, World, finished, to_approval
 
 pytestmark = pytest.mark.slow
 
@@ -256,8 +257,7 @@ def build_things(world: World, eform: bool = True) -> Things:
     from tests.portal.conftest import Portal, upload
 
     t = Things()
-    root = world.users["root"] = type(world.users["admin"]).objects.create_superuser("root", "", "test-password-123")
-    del root
+    world.users["root"] = get_user_model().objects.create_superuser("root", "", PASSWORD)  # Django's admin
     CitizenProfile.objects.create(user=world.users["citizen"], id_number="068123456789", phone="0912345678",
                                   address="12 Trần Phú")
     p = Portal(world)

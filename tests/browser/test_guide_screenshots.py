@@ -65,7 +65,8 @@ Taker = Callable[[Page, Things], bytes]
 
 def _viewport(path: str) -> Taker:
     def take(page: Page, t: Things) -> bytes:
-        page.goto(path)
+        response = page.goto(path)
+        assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"  # no error page
         page.wait_for_load_state("networkidle")
         return page.screenshot()
     return take
@@ -225,7 +226,9 @@ def test_take_the_guides_screenshots(shots_world: Things, browser, site) -> None
                 page.set_viewport_size(DESK)
                 if user != "anonymous":
                     login(page, user)
-            save_png(take(pages[user], shots_world), name)
+            png = take(pages[user], shots_world)
+            assert pages[user].title() != "", f"{name}: the page has no title (an error page?)"
+            save_png(png, name)
     finally:
         for p in pages.values():
             p.context.close()
