@@ -177,6 +177,7 @@ SHOTS: dict[str, tuple[str, Taker]] = {
     "admin-calendar": ("root", _viewport("/admin/calendars/calendaroverride/")),
     "admin-payment": ("root", _viewport("/admin/payment/paymentaccount/")),
     "admin-outbox": ("root", _viewport("/admin/jobs/outboxmessage/")),
+    "admin-letters": ("root", _viewport("/admin/letters/lettertemplate/")),
     "reorganizations": ("admin", _viewport("/office/units/reorganizations/")),
     "legacy": ("admin", _viewport("/office/legacy/")),
     "catalog-board": ("admin", _viewport("/office/catalog/board/")),
