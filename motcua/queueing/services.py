@@ -10,8 +10,6 @@ import secrets
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce
 
 from motcua.core import clock
 from motcua.domain import queueing as rules
@@ -53,39 +51,44 @@ def _next_number(group_id: int, day: date) -> int:
         return int(cur.fetchone()[0])
 
 
-CLAIM_WINDOW = 64  # candidates tried by one claiming query (more counters calling at the same instant: the next 64)
-
-
 def call_next(counter: Counter, user_id: int | None, at: datetime | None = None) -> Ticket | None:
-    """Call the next waiting ticket for ``counter`` (see :mod:`motcua.domain.queueing` for the order),
-    or None when nobody waits. Two counters calling at once never get the same ticket.
+    """Call the next waiting ticket for ``counter``, or None when nobody waits. Two counters calling at
+    once never get the same ticket.
 
-    The waiting tickets are read without locks and ranked by the pure rule; then one query locks the
-    best-ranked of them that is still waiting and not being claimed by another counter at this very
-    moment (``FOR UPDATE SKIP LOCKED`` on PostgreSQL: counters calling at once do not queue behind one
-    another's row lock), and the conditional update claims it."""
+    One statement finds and claims it: the waiting tickets of the counter's groups ordered by the
+    calling rule of :mod:`motcua.domain.queueing` (written as SQL in :data:`_CLAIM`; a test holds the two
+    to the same choice), the first of them locked with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (so
+    counters calling at the same instant do not queue behind one another's lock, each takes the next
+    free one) and updated in the same statement. SQLite serializes writers, so it needs no lock clause."""
     at = at or clock.now()
-    groups = counter.groups.filter(active=True).values("pk")  # a subquery: one query less per call
-    base = (Ticket.objects.filter(group_id__in=groups, day=clock.local_date(at), status=TicketStatus.WAITING)
-            .filter(Q(transferred_to__isnull=True) | Q(transferred_to=counter)))
-    rows = base.order_by("issued_at").values_list("pk", "kind", "issued_at", "transferred_to_id",
-                                                  "appointment__starts_at")[:500]
-    waiting = [rules.Waiting(pk, rules.TicketKind(kind), issued_at, to, slot) for pk, kind, issued_at, to, slot in rows]
-    eligible = [w for w in waiting if w.transferred_to_counter in (None, counter.pk)]
-    ordered = [w.id for w in sorted(eligible, key=lambda w: rules.rank(w, counter.pk, at))]
-    for start in range(0, len(ordered), CLAIM_WINDOW):
-        window = ordered[start:start + CLAIM_WINDOW]
-        by_rank = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(window)], output_field=IntegerField())
-        with transaction.atomic():
-            pk = (Ticket.objects.select_for_update(skip_locked=True)
-                  .filter(pk__in=window, status=TicketStatus.WAITING).order_by(by_rank)
-                  .values_list("pk", flat=True).first())
-            if pk is None:
-                continue  # all taken or being taken: the next window
-            # claim it: only the counter whose update finds it still waiting gets it
-            claimed = Ticket.objects.filter(pk=pk, status=TicketStatus.WAITING).update(
-                status=TicketStatus.CALLED, counter=counter, called_by_id=user_id, called_at=at,
-                first_called_at=Coalesce(F("first_called_at"), Value(at)), transferred_to=None)
-            if claimed:
-                return Ticket.objects.select_related("group").get(pk=pk)
-    return None
+    lock = " FOR UPDATE OF t SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    ops = connection.ops
+    params = {"counter": counter.pk, "day": ops.adapt_datefield_value(clock.local_date(at)),
+              "waiting": TicketStatus.WAITING, "called": TicketStatus.CALLED, "user": user_id,
+              "at": ops.adapt_datetimefield_value(at),
+              "slot_by": ops.adapt_datetimefield_value(at + rules.APPOINTMENT_GRACE),
+              "appointment": TicketKind.APPOINTMENT, "priority": TicketKind.PRIORITY}
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(_CLAIM.format(lock=lock), params)
+        row = cur.fetchone()
+    return None if row is None else Ticket.objects.select_related("group").get(pk=row[0])
+
+
+# the calling order of motcua.domain.queueing.rank: transferred here, booked and due, priority (or booked
+# early), everybody else; then first come, first served
+_CLAIM = """
+UPDATE queueing_ticket SET status = %(called)s, counter_id = %(counter)s, called_by_id = %(user)s,
+       called_at = %(at)s, first_called_at = COALESCE(first_called_at, %(at)s), transferred_to_id = NULL
+WHERE status = %(waiting)s AND id = (
+  SELECT t.id FROM queueing_ticket t LEFT JOIN queueing_appointment a ON a.id = t.appointment_id
+  WHERE t.day = %(day)s AND t.status = %(waiting)s
+    AND (t.transferred_to_id IS NULL OR t.transferred_to_id = %(counter)s)
+    AND t.group_id IN (SELECT cg.servicegroup_id FROM queueing_counter_groups cg
+                       JOIN queueing_servicegroup g ON g.id = cg.servicegroup_id
+                       WHERE cg.counter_id = %(counter)s AND g.active)
+  ORDER BY CASE WHEN t.transferred_to_id = %(counter)s THEN 0
+                WHEN t.kind = %(appointment)s AND (a.starts_at IS NULL OR a.starts_at <= %(slot_by)s) THEN 1
+                WHEN t.kind IN (%(priority)s, %(appointment)s) THEN 2
+                ELSE 3 END, t.issued_at, t.id
+  LIMIT 1{lock})
+RETURNING id"""

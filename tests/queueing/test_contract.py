@@ -3,6 +3,8 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from motcua.domain.queueing import TicketKind, Waiting, next_ticket, rank
 from motcua.queueing import services
@@ -45,3 +47,45 @@ def test_numbers_restart_per_group_and_day_and_calls_never_repeat(world):
     assert services.call_next(counter, None, at=T0 + timedelta(minutes=3)) is None
     with pytest.raises(services.QueueError):
         services.issue_ticket(a, kind="priority", at=T0)
+
+
+_ticket_spec = st.tuples(st.sampled_from(["normal", "priority", "appointment"]),
+                         st.integers(0, 120),  # issued, minutes after 08:00
+                         st.sampled_from([None, "here", "there"]),  # transferred to
+                         st.one_of(st.none(), st.integers(-60, 180)))  # an appointment's slot, minutes after 08:00
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(specs=st.lists(_ticket_spec, max_size=12), now_minute=st.integers(0, 200))
+def test_the_claiming_statement_calls_in_the_pure_rules_order(world, specs, now_minute):
+    """call_next's SQL and motcua.domain.queueing.next_ticket choose the same ticket, call after call."""
+    from motcua.queueing.models import Appointment, Ticket
+
+    unit = next(iter(world.commune_centres.values()))
+    g, _ = ServiceGroup.objects.get_or_create(unit=unit, letter="H", defaults={"name": "Hộ tịch"})
+    here, _ = Counter.objects.get_or_create(unit=unit, number=11)
+    there, _ = Counter.objects.get_or_create(unit=unit, number=12)
+    here.groups.add(g)
+    Ticket.objects.all().delete()
+    Appointment.objects.all().delete()
+    at = T0 + timedelta(minutes=now_minute)
+    for i, (kind, minute, moved, slot) in enumerate(specs):
+        appointment = None
+        if kind == "appointment" and slot is not None:
+            starts = T0 + timedelta(minutes=slot)
+            appointment = Appointment.objects.create(unit=unit, group=g, name="X", code=f"C{i}", starts_at=starts,
+                                                     ends_at=starts + timedelta(minutes=30))
+        t = services.issue_ticket(g, kind=kind, priority_reason="elderly" if kind == "priority" else "",
+                                  appointment=appointment, at=T0 + timedelta(minutes=minute))
+        if moved:
+            Ticket.objects.filter(pk=t.pk).update(transferred_to=here if moved == "here" else there)
+    while True:
+        waiting = [Waiting(t.pk, TicketKind(t.kind), t.issued_at, t.transferred_to_id,
+                           t.appointment.starts_at if t.appointment_id else None)
+                   for t in Ticket.objects.filter(status="waiting").select_related("appointment")]
+        expected = next_ticket(waiting, here.pk, at)
+        got = services.call_next(here, None, at=at)
+        assert (got.pk if got else None) == (expected.id if expected else None)
+        if got is None:
+            break
