@@ -119,10 +119,13 @@ def no_data_under(parent: Unit, period: Period) -> NoData:
                             and not any(v.denominator for v in p(parent, period).values())))
 
 
-def index_of(unit: Unit, figs: Figures, period: Period, none: NoData | None = None) -> UnitIndex:
+def index_of(unit: Unit, figs: Figures, period: Period, none: NoData | None = None,
+             given: dict[Callable[..., dict[str, ind.Measure]], dict[str, ind.Measure]] | None = None) -> UnitIndex:
     """The unit's index; ``none``: the measures its parent has no data for (see :class:`NoData`),
-    only for a unit inside that parent's subtree."""
+    only for a unit inside that parent's subtree; ``given``: providers' measures of the unit already
+    computed for a whole ranking (a provider's ``of_units``)."""
     none = none or NoData()
+    given = given or {}
     m = measures(figs)
     synced = {"never": None, "empty": ind.Measure(0, 0)}.get(none.synced) if none.synced else synced_measure(
         unit, period)
@@ -134,6 +137,9 @@ def index_of(unit: Unit, figs: Figures, period: Period, none: NoData | None = No
         m.update({k: v for k, v in payment_measures(unit, period).items() if v.denominator})  # 0 of 0: N/A
     for provider in MEASURE_PROVIDERS:
         if provider in none.providers:
+            continue
+        if provider in given:
+            m.update({k: v for k, v in given[provider].items() if v.denominator})
             continue
         got = provider(unit, period, figs) if getattr(provider, "wants_figures", False) else provider(unit, period)
         m.update({k: v for k, v in got.items() if v.denominator})
@@ -206,7 +212,10 @@ def ranking_with_parent(parent: Unit, period: Period, kind: str | None = None,
     figures = compute_figures_of_units([*units, parent], period.start, period.end, Filters(boundaries=chosen),
                                        within=parent)
     none = no_data_under(parent, period)
-    indexes = {u.code: index_of(u, figures[u.pk], period, none if u.path.startswith(parent.path) else None)
+    batched = {p: p.of_units(units, parent, period, figures) for p in MEASURE_PROVIDERS  # type: ignore[attr-defined]
+               if hasattr(p, "of_units") and p not in none.providers}
+    indexes = {u.code: index_of(u, figures[u.pk], period, none if u.path.startswith(parent.path) else None,
+                                {p: got[u.pk] for p, got in batched.items() if u.pk in got})
                for u in units}
     scored = {code: ui.score.points for code, ui in indexes.items() if has_data(ui)}
     rows = [RankingRow(place, indexes[code]) for place, code, _ in ind.rank(scored)]
