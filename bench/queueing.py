@@ -155,6 +155,59 @@ def run_services(groups: list[Any], counters: list[Any], users: list[Any], round
             "still_waiting": left, "lost": len(issued) - len(set(called)) - left}
 
 
+def run_steady(groups: list[Any], counters: list[Any], users: list[Any], seconds: float,
+               gap: float) -> dict[str, Any]:
+    """The 50 counters working at once, each at its own pace: a counter issues, calls and finishes a
+    number at random moments (exponential gaps, mean ``gap`` seconds), all 50 threads together for
+    ``seconds``. With a 2 s gap that is 25 calls a second at the centre: a real centre's peak (50
+    counters each serving a citizen in about 5 minutes) is about 0.2 a second."""
+    from django.db import connections
+
+    from motcua.dossiers.services import Actor
+    from motcua.queueing import calling, services
+
+    actors = [Actor.of(u) for u in users]
+    times: dict[str, list[float]] = {"issue": [], "call": [], "finish": []}
+    errors: list[str] = []
+    lock = threading.Lock()
+    end = time.perf_counter() + seconds
+
+    def work(i: int) -> None:
+        rng = random.Random(1000 + i)
+        mine: dict[str, list[float]] = {k: [] for k in times}
+        try:
+            while True:
+                time.sleep(rng.expovariate(1 / gap))
+                if time.perf_counter() >= end:
+                    break
+                t0 = time.perf_counter()
+                services.issue_ticket(rng.choice(groups))
+                t1 = time.perf_counter()
+                c = calling.call_next(actors[i], counters[i].pk)
+                t2 = time.perf_counter()
+                mine["issue"].append(t1 - t0)
+                mine["call"].append(t2 - t1)
+                if c is not None:
+                    calling.finish(actors[i], c.pk)
+                    mine["finish"].append(time.perf_counter() - t2)
+        except Exception as err:  # noqa: BLE001
+            errors.append(repr(err)[:300])
+        finally:
+            connections.close_all()
+            with lock:
+                for k, v in mine.items():
+                    times[k].extend(v)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(COUNTERS)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return {"seconds": seconds, "mean_gap_s": gap, "threads": COUNTERS, "errors": errors[:3],
+            "calls_per_s": round(len(times["call"]) / seconds, 1),
+            "issue": _stats(times["issue"]), "call": _stats(times["call"]), "finish": _stats(times["finish"])}
+
+
 def _session(user: Any) -> str:  # noqa: ANN401
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -282,6 +335,8 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=20, help="rounds of 50 simultaneous calls (default 20)")
     p.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4)")
     p.add_argument("--no-http", action="store_true", help="skip the panel's HTTP requests")
+    p.add_argument("--steady", type=float, default=20.0, help="seconds of the steady run (default 20; 0: skip)")
+    p.add_argument("--gap", type=float, default=2.0, help="steady run: mean seconds between a counter's calls")
     p.set_defaults(db="postgres")
     opts = p.parse_args()
     url = common.db_url(opts.db, opts.name or "motcua_bench_queueing")
@@ -295,6 +350,8 @@ def main() -> None:
         result: dict[str, Any] = {"load_average_before": os.getloadavg(),
                                   "sequential": run_sequential(groups, counters, users, 50),
                                   "services": run_services(groups, counters, users, opts.rounds)}
+        if opts.steady:
+            result["steady"] = run_steady(groups, counters, users, opts.steady, opts.gap)
         if not opts.no_http:
             result["http"] = run_http(url, groups, users, opts.rounds, opts.workers, secret)
         result["load_average_after"] = os.getloadavg()
@@ -307,6 +364,10 @@ def main() -> None:
     s = result["services"]
     result["met_services"] = (s["issue"]["p95_ms"] < TARGET_MS and s["call"]["p95_ms"] < TARGET_MS
                               and not s["called_twice"] and not s["lost"] and not s["errors"])
+    if "steady" in result:
+        st = result["steady"]
+        result["met_steady"] = (st["issue"]["p95_ms"] < TARGET_MS and st["call"]["p95_ms"] < TARGET_MS
+                                and not st["errors"])
     if "http" in result:
         result["met_http"] = result["http"]["next"]["p95_ms"] < TARGET_MS and not result["http"]["errors"]
     common.emit({"bench": "queueing", "db": opts.db, "counters": COUNTERS, **result}, opts.json)
