@@ -64,6 +64,10 @@ ENTRIES: tuple[Entry, ...] = (
     # catalog.board.ROLES
     Entry("catalog:board", _("Niêm yết thủ tục"), _any(Role.ADMIN, Role.COUNTER_OFFICER), ("catalog:board",),
           more=True),
+    # units.reorganize.may_reorganize, legacy.services.may_import
+    Entry("units:reorganizations", _("Sắp xếp đơn vị hành chính"), _any(Role.ADMIN), ("units:",), more=True),
+    Entry("legacy:index", _("Nhập dữ liệu hệ thống cũ"), _any(Role.ADMIN), ("legacy:",), more=True),
+    Entry("guides:index", _("Hướng dẫn sử dụng"), _staff, ("guides:",), more=True),
 )
 
 
