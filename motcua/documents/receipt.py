@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepInFrame, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from motcua.core import numbers
 from motcua.dossiers.models import Dossier
@@ -102,7 +102,7 @@ def _return_place(d: Dossier) -> str:
 
 
 def _copy(d: Dossier, officer: str, copy_label: str, spots: dict | None = None,
-          verification: tuple[str, str] | None = None) -> list[Flowable]:
+          verification: tuple[str, str] | None = None) -> tuple[list[Flowable], list[Flowable]]:
     width = content_width(PAGE)
     unit = d.receiving_unit
     rules = rules_of(d)  # the form's number and title under the rules of the receipt date
@@ -112,25 +112,35 @@ def _copy(d: Dossier, officer: str, copy_label: str, spots: dict | None = None,
                              *title(name, copy_label), _identity(d, width)]
     story += labelled([("Nội dung yêu cầu giải quyết", d.request_summary or d.procedure.name)])
     story += [*numbered([("Thành phần hồ sơ nộp gồm", " ")]), _components(d, width), Spacer(1, 3)]
-    story += numbered([("Số lượng hồ sơ", f"{d.sets} bộ"), ("Thời gian giải quyết hồ sơ theo quy định", legal_time(d)),
+    tail: list[Flowable] = []  # from the time limits to the signatures: never apart from one another
+    tail += numbered([("Số lượng hồ sơ", f"{d.sets} bộ"), ("Thời gian giải quyết hồ sơ theo quy định", legal_time(d)),
                        ("Thời gian nhận hồ sơ", time_and_date(d.received_at)),
                        ("Thời gian trả kết quả giải quyết hồ sơ", time_and_date(d.due_at)),
                        ("Đăng ký nhận kết quả tại", _return_place(d)),
                        ("Cán bộ tiếp nhận", officer)], start=2)
-    story.append(para("Vào Sổ theo dõi hồ sơ, Quyển số: ………… Số thứ tự: …………"))
+    tail.append(para("Vào Sổ theo dõi hồ sơ, Quyển số: ………… Số thứ tự: …………"))
     spot = {1: SignatureSpot("officer", spots)} if spots is not None else None
     # the one who hands the dossier in signs: the representative when someone applies on the applicant's behalf
-    story.append(signatures([("Người nộp hồ sơ", d.representative_name or d.applicant_name),
-                             ("Người tiếp nhận hồ sơ", officer)], width, spot))
+    tail.append(signatures([("Người nộp hồ sơ", d.representative_name or d.applicant_name),
+                            ("Người tiếp nhận hồ sơ", officer)], width, spot))
     if verification is not None:
-        story += [Spacer(1, 2), verification_block(*verification, width, with_qr=False)]
-    return story
+        tail += [Spacer(1, 2), verification_block(*verification, width, with_qr=False)]
+    return story, tail
 
 
-def _one_page(story: list[Flowable]) -> Flowable:
-    """A copy kept on one page: a copy too long for it (long names, many components, a representative)
-    is shrunk to fit, never split with its signatures alone on a second page."""
-    return KeepInFrame(content_width(PAGE), PAGE[1] - 2 * MARGIN - 12 - 1, story, mode="shrink")
+MIN_SCALE = 0.6  # a copy shrunk further would print its body below 6 pt: it runs on to a second page instead
+
+
+def _one_page(head: list[Flowable], tail: list[Flowable]) -> list[Flowable]:
+    """A copy kept on one page: a copy too long for it (long names, several components, a representative)
+    is shrunk to fit. One that would have to shrink below :data:`MIN_SCALE` to fit (a dozen long
+    components) stays legible and runs on to a second page, its time limits, register line and
+    signatures kept together: never signatures alone on a page."""
+    width, height = content_width(PAGE), PAGE[1] - 2 * MARGIN - 12 - 1
+    needed = sum(f.wrap(width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in head + tail)
+    if needed * MIN_SCALE <= height:
+        return [KeepInFrame(width, height, head + tail, mode="shrink")]
+    return [*head, KeepTogether(tail)]
 
 
 def render_receipt(d: Dossier, copies: int = 1, *, spots: dict | None = None,
@@ -142,5 +152,5 @@ def render_receipt(d: Dossier, copies: int = 1, *, spots: dict | None = None,
     labels = COPIES if copies > 1 else ("",)
     story: list[Flowable] = []
     for i, label in enumerate(labels):
-        story += [*([PageBreak()] if i else []), _one_page(_copy(d, officer, label, spots, verification))]
+        story += [*([PageBreak()] if i else []), *_one_page(*_copy(d, officer, label, spots, verification))]
     return render(story, PAGE, f"Giấy tiếp nhận hồ sơ {d.code}")

@@ -26,7 +26,11 @@ LONG_UNIT = "Trung tâm Phục vụ hành chính công và Bộ phận tiếp nh
 LONG_NAME = "Công ty Trách nhiệm hữu hạn Một thành viên Thương mại Dịch vụ Du lịch Nông nghiệp Công nghệ cao Lâm Viên"
 
 
-def _worst(desk) -> Dossier:  # noqa: ANN001
+REALISTIC = 1  # a long component more, with every other field at its longest (name, address, representative, summary)
+EXTREME = 12  # a dozen long components more: too long for one legible page
+
+
+def _worst(desk, extra: int = REALISTIC) -> Dossier:  # noqa: ANN001
     applicant = svc.Applicant(name=LONG_NAME, type=APPLICANT.type, id_number="5800123456",
                               phone="0263 3822 123", email="phong.hanhchinh.nhansu@lamvien-dulich.example.vn",
                               address="Số 123/45/6 đường Nguyễn Thị Minh Khai nối dài, Tổ dân phố Đa Lộc, "
@@ -46,7 +50,7 @@ def _worst(desk) -> Dossier:  # noqa: ANN001
     DossierComponent.objects.bulk_create([
         DossierComponent(dossier=d, name=f"Bản sao có chứng thực giấy tờ chứng minh số {i} theo quy định tại "
                                          "khoản 2 Điều 5 Nghị định số 123/2015/NĐ-CP của Chính phủ", originals=1,
-                         copies=2) for i in range(1, 13)])
+                         copies=2) for i in range(1, extra + 1)])
     assert Component.objects.filter(version=version).exists()
     return Dossier.objects.select_related("receiving_unit", "handling_unit", "return_unit", "procedure",
                                           "version").get(pk=d.pk)
@@ -68,6 +72,20 @@ def test_each_copy_of_the_worst_case_receipt_is_one_a5_page(desk, copies: int, t
                          "Người được ủy quyền", "068190012345", "Phường Xuân Hương - Đà Lạt"):
             assert expected in text, expected
         assert pdf.barcodes(page) == [tracking_url(d.pk)]
+
+
+@pytest.mark.parametrize("copies", [1, 2])
+def test_an_extreme_receipt_runs_on_legibly_with_its_signatures_never_alone(desk, copies: int) -> None:  # noqa: ANN001
+    """Shrinking a dozen long components more onto one page would print them below 7 pt: the copy runs on
+    to a second page, its time limits, register line and signatures together."""
+    d = _worst(desk, EXTREME)
+    pdf = Pdf(receipt.render_receipt(d, copies))
+    assert pdf.pages > copies
+    signed = [p for p in range(pdf.pages) if "NGƯỜI TIẾP NHẬN HỒ SƠ" in pdf.page_text(p)]
+    assert len(signed) == copies and signed[-1] == pdf.pages - 1
+    for p in signed:
+        text = pdf.page_text(p)
+        assert "Thời gian trả kết quả giải quyết hồ sơ" in text and "Vào Sổ theo dõi hồ sơ" in text
 
 
 def test_a_signed_worst_case_receipt_keeps_one_page_per_copy(desk) -> None:  # noqa: ANN001
