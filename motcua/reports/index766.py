@@ -211,9 +211,12 @@ def ranking_with_parent(parent: Unit, period: Period, kind: str | None = None,
     units = units_on(parent, period, kind, chosen)
     figures = compute_figures_of_units([*units, parent], period.start, period.end, Filters(boundaries=chosen),
                                        within=parent)
-    none = no_data_under(parent, period)
+    # the parent's measures without data, and a provider's batch (one read under the parent for all the
+    # units), pay off when there are units to share them: for one or two units, each is asked on its own
+    shared = len(units) > SHARED_FROM
+    none = no_data_under(parent, period) if shared else NoData()
     batched = {p: p.of_units(units, parent, period, figures) for p in MEASURE_PROVIDERS  # type: ignore[attr-defined]
-               if hasattr(p, "of_units") and p not in none.providers}
+               if shared and hasattr(p, "of_units") and p not in none.providers}
     indexes = {u.code: index_of(u, figures[u.pk], period, none if u.path.startswith(parent.path) else None,
                                 {p: got[u.pk] for p, got in batched.items() if u.pk in got})
                for u in units}
@@ -221,6 +224,9 @@ def ranking_with_parent(parent: Unit, period: Period, kind: str | None = None,
     rows = [RankingRow(place, indexes[code]) for place, code, _ in ind.rank(scored)]
     rows += [RankingRow(None, indexes[code]) for code in sorted(indexes) if code not in scored]
     return rows, figures[parent.pk]
+
+
+SHARED_FROM = 2  # units ranked beyond which the parent's reads are shared among them
 
 
 def has_data(ui: UnitIndex) -> bool:

@@ -44,6 +44,7 @@ def test_the_ranking_is_the_same_with_and_without_the_batch(world, clock, monkey
     monkeypatch.setattr(demo, "PER_DOSSIERS", 8)
     demo.prepare(io.StringIO())
     period = period_of(date(2026, 1, 1), date(2026, 6, 30))
+    monkeypatch.setattr(index766, "SHARED_FROM", 0)  # the test world has two communes: share anyway
     fast = index766.ranking(world.province, period, "commune")
     monkeypatch.delattr(indicators.feedback_measures, "of_units")
     slow = index766.ranking(world.province, period, "commune")
