@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Counter, ServiceGroup
+from .models import Counter, OpeningOverride, ServiceGroup
 
 
 @admin.register(ServiceGroup)
@@ -45,3 +45,16 @@ class CounterAdmin(admin.ModelAdmin):
     autocomplete_fields = ("unit", "officer")
     filter_horizontal = ("groups",)
     ordering = ("unit__path", "number")
+
+
+@admin.register(OpeningOverride)
+class OpeningOverrideAdmin(admin.ModelAdmin):
+    """A day a department takes appointments for fewer hours than its calendar (or none): the slots offered
+    to citizens follow it; tickets at the kiosk are not affected."""
+
+    list_display = ("day", "unit", "opens", "closes", "reason")
+    list_filter = ("day",)
+    search_fields = ("unit__name", "unit__code", "reason")
+    autocomplete_fields = ("unit",)
+    date_hierarchy = "day"
+    ordering = ("-day", "unit__path")
