@@ -57,14 +57,16 @@ def free_port() -> int:
 class Server:
     """gunicorn motcua.wsgi with W sync workers on 127.0.0.1 (started and stopped by us)."""
 
-    def __init__(self, url: str, workers: int, log: Path) -> None:
+    def __init__(self, url: str, workers: int, log: Path, ready: str = "/api/v1/catalog/procedures?limit=1",
+                 **env_extra: str) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = common.bench_env(url, MOTCUA_ENV="production", MOTCUA_ALLOWED_HOSTS="127.0.0.1",
-                               MOTCUA_SECRET_KEY=secrets.token_urlsafe(48)[:50],
-                               # plain http on the loopback; the per-token API limit still counts every
-                               # call (its cost is measured) but must not throttle the load generator
-                               MOTCUA_SSL_REDIRECT="0", MOTCUA_RATE_API="1000000/s")
+        self.ready = ready  # the path answered 200 once the server is up
+        env = common.bench_env(url, **{"MOTCUA_ENV": "production", "MOTCUA_ALLOWED_HOSTS": "127.0.0.1",
+                                       "MOTCUA_SECRET_KEY": secrets.token_urlsafe(48)[:50],
+                                       # plain http on the loopback; the per-token API limit still counts
+                                       # every call (its cost is measured) but must not throttle the load
+                                       "MOTCUA_SSL_REDIRECT": "0", "MOTCUA_RATE_API": "1000000/s", **env_extra})
         log.parent.mkdir(parents=True, exist_ok=True)
         self.log = open(log, "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
@@ -79,7 +81,7 @@ class Server:
         deadline = time.time() + 60
         while time.time() < deadline:
             try:
-                if httpx.get(self.base + "/api/v1/catalog/procedures?limit=1", timeout=2).status_code == 200:
+                if httpx.get(self.base + self.ready, timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass

@@ -25,7 +25,6 @@ import os
 import random
 import re
 import secrets
-import subprocess
 import sys
 import threading
 import time
@@ -220,46 +219,6 @@ def _session(user: Any) -> str:  # noqa: ANN401
     return s.session_key
 
 
-class Server:
-    """gunicorn motcua.wsgi on 127.0.0.1 with the bench process's secret key (its sessions are valid)."""
-
-    def __init__(self, url: str, workers: int, secret: str, log: Path) -> None:
-        import bench_api_intake
-
-        self.port = bench_api_intake.free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = common.bench_env(url, MOTCUA_ENV="production", MOTCUA_ALLOWED_HOSTS="127.0.0.1",
-                               MOTCUA_SECRET_KEY=secret, MOTCUA_EVENT_CHAIN_KEY=secrets.token_urlsafe(48),
-                               MOTCUA_SSL_REDIRECT="0")
-        log.parent.mkdir(parents=True, exist_ok=True)
-        self.log = open(log, "ab")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [str(common.BIN / "gunicorn"), "motcua.wsgi", "-w", str(workers), "--bind", f"127.0.0.1:{self.port}",
-             "--backlog", "2048", "--log-level", "warning"], env=env, cwd=common.ROOT, stdout=self.log, stderr=self.log)
-        import httpx
-
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if httpx.get(self.base + "/login/", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if self.proc.poll() is not None:
-                raise RuntimeError("gunicorn exited; see its log")
-            time.sleep(0.3)
-        raise RuntimeError("gunicorn did not become ready")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
-
-
 TICKET = re.compile(r'name="action" value="finish"><input type="hidden" name="ticket" value="(\d+)"')
 
 
@@ -290,7 +249,11 @@ def run_http(url: str, groups: list[Any], users: list[Any], rounds: int, workers
     for u in users:
         csrf = secrets.token_hex(16)
         cookies.append((f"sessionid={_session(u)}; csrftoken={csrf}", csrf))
-    server = Server(url, workers, secret, Path(common.SQLITE_DIR) / "gunicorn-queueing.log")
+    import bench_api_intake
+
+    # the bench process's secret key, so that the sessions made here are valid in gunicorn
+    server = bench_api_intake.Server(url, workers, Path(common.SQLITE_DIR) / "gunicorn-queueing.log", ready="/login/",
+                                     MOTCUA_SECRET_KEY=secret, MOTCUA_EVENT_CHAIN_KEY=secrets.token_urlsafe(48))
     times: dict[str, list[float]] = {"next": [], "finish": []}
     errors: list[str] = []
     lock = threading.Lock()
