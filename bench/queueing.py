@@ -238,12 +238,26 @@ def _panel_round(client: Any, mine: dict[str, list[float]], errors: list[str]) -
         errors.append(f"finish {r.status_code}: {r.text[:200]}")
 
 
-def run_http(url: str, groups: list[Any], users: list[Any], rounds: int, workers: int, secret: str) -> dict[str, Any]:
+def _steady_rounds(client: Any, mine: dict[str, list[float]], errors: list[str], rng: random.Random,  # noqa: ANN401
+                   seconds: float, gap: float) -> None:
+    """One counter's panel rounds at its own pace for ``seconds``."""
+    end = time.perf_counter() + seconds
+    while seconds:
+        time.sleep(rng.expovariate(1 / gap))
+        if time.perf_counter() >= end:
+            return
+        _panel_round(client, mine, errors)
+
+
+def run_http(url: str, groups: list[Any], users: list[Any], rounds: int, workers: int, secret: str,
+             steady: float = 0.0, gap: float = 2.0) -> dict[str, Any]:
+    """The panel's requests: ``rounds`` bursts of the 50 counters at once, then (``steady`` seconds) the 50
+    counters working at their own pace (exponential gaps of mean ``gap`` seconds) on the same server."""
     import httpx
 
     from motcua.queueing import services
 
-    for i in range(COUNTERS * rounds):  # the numbers the counters will call
+    for i in range(COUNTERS * rounds + int(COUNTERS * steady / gap * 1.5)):  # the numbers the counters will call
         services.issue_ticket(groups[i % len(groups)])
     cookies = []
     for u in users:
@@ -263,21 +277,26 @@ def run_http(url: str, groups: list[Any], users: list[Any], rounds: int, workers
         cookie, csrf = cookies[i]
         headers = {"Cookie": cookie, "X-CSRFToken": csrf, "HX-Request": "true"}
         mine: dict[str, list[float]] = {"next": [], "finish": []}
+        mine_steady: dict[str, list[float]] = {"next": [], "finish": []}
         with httpx.Client(base_url=server.base, headers=headers, timeout=30) as client:
             client.get("/office/queue-counter/")  # warm the connection
             try:
                 for _ in range(rounds):
                     barrier.wait()
                     _panel_round(client, mine, errors)
+                barrier.wait()  # then the steady part (none when steady is 0)
+                _steady_rounds(client, mine_steady, errors, random.Random(2000 + i), steady, gap)
             except threading.BrokenBarrierError:
                 pass
             except Exception as err:  # noqa: BLE001
                 errors.append(repr(err)[:300])
                 barrier.abort()
         with lock:
-            for k, v in mine.items():
-                times[k].extend(v)
+            for k in times:
+                times[k].extend(mine[k])
+                times_steady[k].extend(mine_steady[k])
 
+    times_steady: dict[str, list[float]] = {"next": [], "finish": []}
     try:
         t0 = time.perf_counter()
         threads = [threading.Thread(target=work, args=(i,)) for i in range(COUNTERS)]
@@ -290,7 +309,9 @@ def run_http(url: str, groups: list[Any], users: list[Any], rounds: int, workers
         server.stop()
     return {"rounds": rounds, "clients": COUNTERS, "workers": workers, "seconds": round(wall, 2),
             "errors": len(errors), "first_errors": errors[:3], "next": _stats(times["next"]),
-            "finish": _stats(times["finish"])}
+            "finish": _stats(times["finish"]),
+            **({"steady": {"seconds": steady, "mean_gap_s": gap, "next": _stats(times_steady["next"]),
+                           "finish": _stats(times_steady["finish"])}} if steady else {})}
 
 
 def main() -> None:
@@ -316,7 +337,7 @@ def main() -> None:
         if opts.steady:
             result["steady"] = run_steady(groups, counters, users, opts.steady, opts.gap)
         if not opts.no_http:
-            result["http"] = run_http(url, groups, users, opts.rounds, opts.workers, secret)
+            result["http"] = run_http(url, groups, users, opts.rounds, opts.workers, secret, opts.steady, opts.gap)
         result["load_average_after"] = os.getloadavg()
     finally:
         from django.db import connections
