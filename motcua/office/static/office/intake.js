@@ -73,6 +73,10 @@
     if (input) {
       input.addEventListener("keydown", onSearchKey);
       refresh(input);
+      // letters typed into the autofocused box before htmx listened (the page still loading) are searched now
+      if (input.value.trim() && window.htmx) {
+        window.htmx.trigger(input, "search");
+      }
       document.body.addEventListener("htmx:afterSwap", function (event) {
         if (event.target && event.target.id === "procedure-results") {
           refresh(input);
