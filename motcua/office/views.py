@@ -21,6 +21,7 @@ from motcua.domain.errors import Conflict, DomainError, NotFound
 from motcua.domain.lifecycle import Action
 from motcua.dossiers import services as svc
 from motcua.dossiers.downloads import file_response
+from motcua.units.choices import Role
 
 from . import actions, bulk, intake, pages, queues, sections
 from .errors import friendly, status_of
@@ -39,6 +40,21 @@ def staff_view(view: View) -> View:
         request.actor = svc.Actor.of(request.user)  # type: ignore[attr-defined]
         if not request.actor.scope.is_staff_member:  # type: ignore[attr-defined]
             return render(request, "office/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def counter_view(view: View) -> View:
+    """Staff with the counter officer's role (or a superuser): the intake pages. Whoever else comes (a
+    leader, a monitor) is told why at once, not after choosing a procedure."""
+    @staff_view
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        scope = request.actor.scope  # type: ignore[attr-defined]
+        if not (scope.is_superuser or scope.has_role(Role.COUNTER_OFFICER)):
+            return render(request, "office/forbidden.html", {"message": _(
+                "Bạn không phải cán bộ một cửa: chỉ cán bộ một cửa tiếp nhận hồ sơ tại quầy.")}, status=403)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -201,7 +217,7 @@ def _action_failed(request: HttpRequest, ctx: dict[str, Any], act: Action, form:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_view
+@counter_view
 def intake_page(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     code = request.POST.get("procedure") or request.GET.get("procedure", "")
@@ -242,14 +258,14 @@ def intake_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@staff_view
+@counter_view
 def intake_procedures(request: HttpRequest) -> HttpResponse:
     found = intake.search_procedures(request.GET.get("q", "")[:100])
     return render(request, "office/_procedure_results.html", {"found": found, "q": request.GET.get("q", "")})
 
 
 @require_GET
-@staff_view
+@counter_view
 def intake_preview(request: HttpRequest) -> HttpResponse:
     setup = intake.setup(request.actor, request.GET.get("procedure", ""))  # type: ignore[attr-defined]
     unit = pages.pick_unit(setup.receiving if setup else [], request.GET.get("receiving_unit"))
@@ -260,7 +276,7 @@ def intake_preview(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@staff_view
+@counter_view
 def intake_applicant(request: HttpRequest) -> HttpResponse:
     """The applicant fields again, filled from the applicant's latest dossier if there is one."""
     actor = request.actor  # type: ignore[attr-defined]

@@ -195,3 +195,12 @@ def test_overdue_rows_show_due_time_hours_late_and_holder(client_of, world, desk
                   .replace(",", "."))
     assert 8 <= hours <= 16  # at least the working day between Tuesday 09:00 and Wednesday 09:00
     assert '<td class="holder">Lê Văn Bình</td>' in row
+
+
+@pytest.mark.parametrize("username", ["leader_a", "monitor"])
+def test_the_intake_pages_tell_a_leader_or_monitor_at_once(client_of, username: str) -> None:  # noqa: ANN001
+    """Not after choosing a procedure: the page refuses whoever is no counter officer, with the reason."""
+    c = client_of(username)
+    for url in ("/office/intake/", "/office/intake/procedures/?q=khai"):
+        r = c.get(url)
+        assert r.status_code == 403 and "chỉ cán bộ một cửa tiếp nhận hồ sơ" in r.content.decode(), url
