@@ -158,7 +158,7 @@ def test_check_in_outside_its_window_is_refused_clearly(world, now, group, when,
 def test_check_in_refusals_unknown_other_unit_cancelled(world, now, group):
     a = booked(world, group, now)
     with pytest.raises(QueueError, match="Không tìm thấy lịch hẹn"):
-        appts.check_in("XXXXXX", group.unit, local("2025-09-15 09:00"))
+        appts.check_in("K7M2QP", group.unit, local("2025-09-15 09:00"))  # well formed, never issued
     with pytest.raises(QueueError, match="không phải tại đơn vị này"):
         appts.check_in(a.code, world.commune_centres["b"], local("2025-09-15 09:00"))
     with pytest.raises(QueueError, match="Vui lòng nhập mã"):
