@@ -123,6 +123,24 @@ def test_a_returning_applicant_received_with_the_keyboard_only(page_of, world, c
     assert keys.count <= MOUSE_FLOW
 
 
+def test_letters_typed_before_htmx_listens_are_searched(page_of, site) -> None:  # noqa: ANN001
+    """An officer under load types into the autofocused box while the page's scripts still load
+    (CI saw it: the results never came). htmx is held back here until the letters are in."""
+    counter = page_of("counter_a")
+    held: list = []
+    counter.route(re.compile(r"/static/office/vendor/htmx\.min\.js"), lambda route: held.append(route))
+    counter.goto(site.url + "/office/intake/", wait_until="commit")
+    search = counter.get_by_role("combobox", name="Tên hoặc mã thủ tục")
+    search.focus()
+    search.press_sequentially("khai sinh")
+    counter.wait_for_timeout(300)  # more than the input trigger's delay: nothing listened
+    assert len(held) == 1 and counter.evaluate("() => typeof window.htmx") == "undefined"
+    held[0].continue_()
+    option = counter.get_by_role("option", name=re.compile("đăng ký khai sinh"))
+    expect(option).to_have_attribute("aria-selected", "true")
+    expect(search).to_have_attribute("aria-activedescendant", "proc-opt-1")
+
+
 def _no_violations(page: Page, label: str) -> None:
     page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
     found = a11y_violations(page)

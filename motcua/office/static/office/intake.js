@@ -68,15 +68,35 @@
     }
   }
 
+  // This deferred script runs before DOMContentLoaded, where htmx only then binds the page's
+  // triggers (its "htmx:load" on the body follows): an event sent before that is lost.
+  function whenHtmxListens(fn) {
+    if (!window.htmx) {
+      return;
+    }
+    if (document.readyState === "complete") {
+      fn();
+      return;
+    }
+    document.body.addEventListener("htmx:load", function once(event) {
+      if (event.target === document.body) {
+        document.body.removeEventListener("htmx:load", once);
+        fn();
+      }
+    });
+  }
+
   function init() {
     var input = document.getElementById("proc-q");
     if (input) {
       input.addEventListener("keydown", onSearchKey);
       refresh(input);
-      // letters typed into the autofocused box before htmx listened (the page still loading) are searched now
-      if (input.value.trim() && window.htmx) {
-        window.htmx.trigger(input, "search");
-      }
+      whenHtmxListens(function () {
+        // letters typed into the autofocused box before htmx listened (the page still loading) are searched now
+        if (input.value.trim()) {
+          window.htmx.trigger(input, "search");
+        }
+      });
       document.body.addEventListener("htmx:afterSwap", function (event) {
         if (event.target && event.target.id === "procedure-results") {
           refresh(input);
