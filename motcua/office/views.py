@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.catalog.choices import Channel
 from motcua.core import clock
 from motcua.domain.errors import Conflict, DomainError, NotFound
 from motcua.domain.lifecycle import Action
@@ -232,7 +233,7 @@ def intake_page(request: HttpRequest) -> HttpResponse:
     if not form.is_bound:  # the procedure just chosen: the applicant's ID number comes next
         form.fields["applicant_id_number"].widget.attrs["autofocus"] = True
     base = {"setup": setup, "form": form, "code": code, "frequent": intake.frequent_procedures(actor),
-            "preview": intake.preview_due(setup.version, setup.receiving[0])}
+            "preview": _due_preview(setup, request.POST)}
     if request.method == "POST" and form.is_valid():
         section_errors = sections.validate_intake(actor, setup, request)
         if section_errors:
@@ -268,11 +269,17 @@ def intake_procedures(request: HttpRequest) -> HttpResponse:
 @counter_view
 def intake_preview(request: HttpRequest) -> HttpResponse:
     setup = intake.setup(request.actor, request.GET.get("procedure", ""))  # type: ignore[attr-defined]
-    unit = pages.pick_unit(setup.receiving if setup else [], request.GET.get("receiving_unit"))
-    if setup is None or unit is None:
+    if setup is None or not setup.receiving:
         raise Http404
-    return render(request, "office/_preview.html", {"preview": intake.preview_due(setup.version, unit),
-                                                     "now": clock.now()})
+    return render(request, "office/_preview.html", {"preview": _due_preview(setup, request.GET), "now": clock.now()})
+
+
+def _due_preview(setup: Any, data: Any) -> list[dict[str, Any]]:  # noqa: ANN401
+    """The due time if received now at the chosen receiving unit, by the chosen arrival (a dossier the
+    post brought has the version's time limit for channel 3, which may differ from the counter's)."""
+    unit = pages.pick_unit(setup.receiving, data.get("receiving_unit"))
+    by_post = data.get("channel") == str(Channel.POST) and setup.version.accepts_channel(Channel.POST)
+    return intake.preview_due(setup.version, unit, channel=Channel.POST if by_post else Channel.DIRECT)
 
 
 @require_GET

@@ -196,3 +196,36 @@ def api_client(world):  # noqa: ANN001, ANN201
         return Client(HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(world.users[username], 'test')[1]}")
 
     return make
+
+
+def test_the_due_preview_follows_the_arrival_chosen(client_of, world, now) -> None:  # noqa: ANN001
+    """A procedure whose dossiers by post have a longer time limit than at the counter: the preview
+    shows the limit of the arrival chosen (and it is the due time the dossier then gets)."""
+    from motcua.catalog.models import ProcedureVersion
+
+    v = ProcedureVersion.objects.get(procedure__code="1.001193", effective_to__isnull=True)
+    v.methods = [{"channel": Channel.DIRECT, "processing_time": 1, "time_unit": "day"},
+                 {"channel": Channel.POST, "processing_time": 3, "time_unit": "day"}]
+    v.save(update_fields=["methods"])
+    c = client_of("counter_a")
+    walk_in = {"procedure": "1.001193", "receiving_unit": world.commune_centres["a"].pk}
+    assert "Hạn giải quyết: 09:00 11/09/2025" in c.get("/office/intake/preview/", walk_in).content.decode()
+    by_post = c.get("/office/intake/preview/", walk_in | {"channel": Channel.POST}).content.decode()
+    assert "Hạn giải quyết: 09:00 15/09/2025" in by_post  # Thursday, Friday, Monday
+    page = c.get("/office/intake/", {"procedure": "1.001193"}).content.decode()
+    assert "Hạn giải quyết: 09:00 11/09/2025" in page  # the counter's arrival is the default
+    assert """hx-include="#id_receiving_unit, .arrival [name='channel']\"""" in page
+    assert "change from:.arrival" in page
+    # the form sent back with an error keeps the arrival chosen in its preview
+    r = c.post("/office/intake/", _form(world, channel=Channel.POST, inbound_postal_code=""))
+    assert r.status_code == 422 and "Hạn giải quyết: 09:00 15/09/2025" in r.content.decode()
+    r = c.post("/office/intake/", _form(world, channel=Channel.POST, inbound_postal_code=S10))
+    assert r.status_code == 302
+    d = Dossier.objects.get()
+    assert clock_text(d.due_at) == "09:00 15/09/2025"
+
+
+def clock_text(at: Any) -> str:  # noqa: ANN401
+    from motcua.core import clock
+
+    return clock.local(at).strftime("%H:%M %d/%m/%Y")
