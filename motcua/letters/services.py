@@ -53,6 +53,17 @@ def values_for(d: Dossier, on: datetime) -> dict[str, str]:
             "thu_tuc": d.procedure.name, "ma_ho_so": d.code}
 
 
+def signer_name(d: Dossier) -> str:
+    """The name under the signature: the leader who approved the dossier's result (their account's
+    full name, else the name on their signing certificate); blank when nobody approved it here."""
+    a = d.approvals.select_related("approved_by").order_by("-approved_at", "-pk").first()
+    if a is None:
+        return ""
+    u = a.approved_by
+    name = f"{u.last_name} {u.first_name}".strip() if u else ""  # Vietnamese order: family name first
+    return name or a.signer
+
+
 def render_letter(t: LetterTemplate, d: Dossier, on: datetime | None = None) -> bytes:
     """The letter on one A5 page: the unit's header, the title, the filled paragraphs, the signer."""
     from motcua.documents.facts import issuer
@@ -69,7 +80,7 @@ def render_letter(t: LetterTemplate, d: Dossier, on: datetime | None = None) -> 
     for paragraph in fill(t.body, values).split("\n\n"):
         if paragraph.strip():
             story.append(para(text(" ".join(paragraph.split())), letter))
-    story += [Spacer(1, 10), *signature(fill(t.signer, values), "")]
+    story += [Spacer(1, 10), *signature(fill(t.signer, values), signer_name(d))]
     return render(story, A5, f"{fill(t.title, values)} - {d.code}")
 
 

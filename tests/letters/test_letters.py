@@ -114,3 +114,14 @@ def test_admin_refuses_an_unknown_placeholder(world):  # noqa: ANN001
     with pytest.raises(ValidationError):
         LetterTemplate(name="x", procedure_codes="1.001193", title="{x}", body="y").full_clean()
     assert "Về văn phòng một cửa" in page and 'href="/office/"' in page
+
+
+def test_the_letter_is_signed_over_the_name_of_the_leader_who_approved_the_result(world, client_of, now):  # noqa: ANN001
+    leader = world.users["leader_a"]
+    leader.first_name, leader.last_name = "Bình", "Trần Văn"
+    leader.save(update_fields=["first_name", "last_name"])
+    d = svc.intake(world.actor("counter_a"), world.intake_request("a"))
+    svc.start(world.actor("counter_a"), d.pk, holder_id=world.users["counter_a"].pk)
+    finished(world, d.pk)
+    text = pdf_text(client_of("counter_a").get(f"/office/letters/dossiers/{d.pk}/").content)
+    assert "ỦY BAN NHÂN DÂN (Ký và ghi rõ họ tên) Trần Văn Bình" in text
