@@ -114,4 +114,16 @@ def format_page(request: HttpRequest) -> HttpResponse:
     return render(request, "legacy/format.html", {
         "dossier_columns": fmt.DOSSIER_COLUMNS, "event_columns": fmt.EVENT_COLUMNS, "actions": actions,
         "dossier_sheet": fmt.DOSSIER_SHEET, "event_sheet": fmt.EVENT_SHEET,
-        "verdicts": list(fmt.VERDICT_LABELS.items())})
+        "verdicts": list(fmt.VERDICT_LABELS.items()), "may_import": services.may_import(request.user)})
+
+
+@require_GET
+@admin_page
+def sample(request: HttpRequest) -> HttpResponse:
+    """The sample workbook on the administrator's own units (fill it in, or try a dry run with it)."""
+    from .sample import workbook
+
+    resp = HttpResponse(workbook(services.administered(request.user)),
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = 'attachment; filename="lich-su-mau.xlsx"'
+    return resp

@@ -90,6 +90,7 @@ SKIP: dict[str, str] = {
     "docstore:staff_file": "a stored document's file (download)",
     "feedback:download": "a feedback's attached file (download)",
     "feedback:export": "xlsx download",
+    "legacy:sample": "the sample history workbook (xlsx download)",
     "eforms_builder:export": "the form's JSON",
     "eforms:declaration_pdf": "PDF of the declaration",
     "eforms:draft_result": "PDF draft of the result",
