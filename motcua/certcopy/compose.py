@@ -138,28 +138,30 @@ def _image_page(name: str, data: bytes) -> ScanPage:
 
 def compose(pages: list[ScanPage], st: Statement) -> tuple[bytes, SignatureBox]:
     """The certified copy (unsigned) and where its signature goes."""
+    from reportlab.lib.utils import ImageReader
+
+    from motcua.documents.layout import PDF_LOCK
+
     register_fonts()
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=A4, pageCompression=1)
-    c.setTitle(nfc(f"Bản sao điện tử {st.register_number}"))
-    c.setAuthor(nfc(st.unit_name))
-    c.setCreator("motcua")
     placed: list[tuple[int, ScanPage, tuple[float, float, float, float]]] = []
-    for i, page in enumerate(pages):
-        last = i == len(pages) - 1
-        area = content_area(last)
-        rect = fit(page, area)
-        if page.image is not None:
-            from reportlab.lib.utils import ImageReader
-
-            c.drawImage(ImageReader(page.image), rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1])
-        else:
-            placed.append((i, page, rect))
-        _frame(c, st, i + 1, len(pages))
-        if last:
-            _statement(c, st)
-        c.showPage()
-    c.save()
+    with PDF_LOCK:  # ReportLab's font state is not thread-safe (see motcua.documents.layout)
+        c = Canvas(buf, pagesize=A4, pageCompression=1)
+        c.setTitle(nfc(f"Bản sao điện tử {st.register_number}"))
+        c.setAuthor(nfc(st.unit_name))
+        c.setCreator("motcua")
+        for i, page in enumerate(pages):
+            last = i == len(pages) - 1
+            rect = fit(page, content_area(last))
+            if page.image is not None:
+                c.drawImage(ImageReader(page.image), rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1])
+            else:
+                placed.append((i, page, rect))
+            _frame(c, st, i + 1, len(pages))
+            if last:
+                _statement(c, st)
+            c.showPage()
+        c.save()
     data = buf.getvalue()
     if placed:
         data = _import_pdf_pages(data, placed)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -219,6 +220,12 @@ def content_width(pagesize: tuple[float, float]) -> float:
     return pagesize[0] - 2 * MARGIN - 12
 
 
+# ReportLab keeps module-level state (the registered TrueType fonts and their per-document subset
+# tables among it) that is not safe across threads: a threaded server (runserver, gunicorn gthread)
+# building two PDFs at once could lose a glyph's assignment. One build at a time per process.
+PDF_LOCK = threading.RLock()
+
+
 def render(story: list[Flowable], pagesize: tuple[float, float], doc_title: str,
            canvasmaker: type[Canvas] = Canvas) -> bytes:
     """Lay the story out on ``pagesize`` pages and return the PDF."""
@@ -226,7 +233,8 @@ def render(story: list[Flowable], pagesize: tuple[float, float], doc_title: str,
     doc = SimpleDocTemplate(buf, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN, title=nfc(doc_title), author="motcua",
                             creator="motcua", lang="vi")
-    doc.build(story, canvasmaker=canvasmaker)
+    with PDF_LOCK:
+        doc.build(story, canvasmaker=canvasmaker)
     return buf.getvalue()
 
 

@@ -30,6 +30,7 @@ from motcua.domain.lifecycle import Action
 from motcua.dossiers.models import Dossier, DossierEvent
 
 from . import facts
+from .layout import PDF_LOCK
 from .letters import LETTERS, render_letter
 from .receipt import render_receipt
 
@@ -98,7 +99,7 @@ def signed_pdf(d: Dossier, slug: str, staff: bool) -> bytes | None:
     try:
         return _sign(d, slug, ev, copies, unit, key, title, reason, draw)
     except Exception as e:  # noqa: BLE001 - any signing failure: print unsigned, say why in the log
-        log.warning("letter %s of dossier %s not signed: %s: %s", slug, d.code, type(e).__name__, e)
+        log.warning("letter %s of dossier %s not signed: %s: %s", slug, d.code, type(e).__name__, e, exc_info=True)
         return None
 
 
@@ -114,10 +115,11 @@ def _sign(d: Dossier, slug: str, ev: DossierEvent, copies: int, unit: Any, key: 
         return None
     code = letter_code(d, slug, ev, copies)
     spots: dict[str, tuple[int, tuple[float, float, float, float]]] = {}
-    data = draw(spots, (code, result_url(code)))
-    page, (x1, y1, x2, y2) = spots[key]
-    box = pades.SignatureBox(page=page, box=(x1 + INSET, y1, x2 - INSET, y2), title=title)
-    signed = pades.sign_pdf(data, signer, box, config.signing_settings(location=unit.name), reason=reason)
+    with PDF_LOCK:  # the drawing and the signing stack's shared objects, one thread at a time
+        data = draw(spots, (code, result_url(code)))
+        page, (x1, y1, x2, y2) = spots[key]
+        box = pades.SignatureBox(page=page, box=(x1 + INSET, y1, x2 - INSET, y2), title=title)
+        signed = pades.sign_pdf(data, signer, box, config.signing_settings(location=unit.name), reason=reason)
     obj = store_upload(io.BytesIO(signed.data), f"{code}.pdf")
     try:
         with transaction.atomic():
