@@ -172,10 +172,12 @@ NO_FILES = Files()
 
 
 def contribution(p: Profile, events: Sequence[tuple[int, str]], cal: WorkingCalendar,
-                 rating: tuple[int, str] | None = None, files: Files = NO_FILES) -> Contribution:
+                 rating: tuple[int, str] | None = None, files: Files = NO_FILES,
+                 steps: Sequence[tuple[int, bool]] = ()) -> Contribution:
     """Everything one dossier adds to the buckets, from its events ``(epoch, action)`` in log order,
-    the applicant's rating ``(epoch, "satisfied" | "dissatisfied")`` if any and its stored files
-    (counted at receipt: digitization; at the end of processing by FINISH: electronic result)."""
+    the applicant's rating ``(epoch, "satisfied" | "dissatisfied")`` if any, its stored files
+    (counted at receipt: digitization; at the end of processing by FINISH: electronic result) and
+    the process steps it left ``(epoch, late)`` (:func:`motcua.reports.steps.left_steps`)."""
     # stable by time: events at the same second keep their log order (``seq``), as in load_facts
     evs = sorted(((at, a) for at, a in events if a in RELEVANT), key=lambda e: e[0])
     acc = _Acc(cal)
@@ -185,6 +187,10 @@ def contribution(p: Profile, events: Sequence[tuple[int, str]], cal: WorkingCale
     if rating is not None:
         acc.add(rating[0], "rated")
         acc.add(rating[0], f"rated_{rating[1]}")
+    for at, late in steps:
+        acc.add(at, "steps_left")
+        if late:
+            acc.add(at, "steps_left_late")
     requests = [at for at, a in evs if a == A.REQUEST_SUPPLEMENT.value]
     pairs = list(zip(requests, requests[1:], strict=False))
     processed = final.end if final.received is not None and final.end_reason == A.FINISH.value else None

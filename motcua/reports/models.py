@@ -20,7 +20,11 @@ FLOW_COLUMNS = (
     "digitized_any", "digitized_all", "result_digitized",
 )
 STOCK_COLUMNS = ("open_on_time", "open_late", "approaching", "not_collected")
-COLUMNS = FLOW_COLUMNS + STOCK_COLUMNS
+# internal process steps left on the day, and late among them (left after the due time the entering
+# event recorded; motcua.reports.steps): flows, numbered after the stocks so that the column numbers
+# of the contributions already stored keep their meaning (reports 0010)
+STEP_COLUMNS = ("steps_left", "steps_left_late")
+COLUMNS = FLOW_COLUMNS + STOCK_COLUMNS + STEP_COLUMNS
 
 
 class FigureBucket(models.Model):  # noqa: DJ008 (internal rows, never displayed)
@@ -61,6 +65,8 @@ class FigureBucket(models.Model):  # noqa: DJ008 (internal rows, never displayed
     open_late = models.IntegerField(default=0)
     approaching = models.IntegerField(default=0)
     not_collected = models.IntegerField(default=0)
+    steps_left = models.IntegerField(default=0)
+    steps_left_late = models.IntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope_path", "grain", "day", "procedure_id", "channel"],

@@ -26,7 +26,7 @@ from motcua.units.models import Unit
 from . import storedfiles
 from .facts import Filters
 from .figures import COUNT_FIGURES, Extras, Figures, _rates
-from .models import COLUMNS, FLOW_COLUMNS, RequestPair
+from .models import COLUMNS, FLOW_COLUMNS, STEP_COLUMNS, RequestPair
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def _sums(rows: list[tuple], days: Days) -> tuple[Counter[str], Counter[str], Co
         in_flow, in_end, in_start = _segments(grain, _as_date(raw_day), days)
         vals = {c: int(v or 0) for c, v in zip(COLUMNS, values, strict=True)}
         if in_flow:
-            flow.update({c: vals[c] for c in FLOW_COLUMNS})
+            flow.update({c: vals[c] for c in (*FLOW_COLUMNS, *STEP_COLUMNS)})
         if in_end:
             at_end.update(vals)
         if in_start:
@@ -182,6 +182,19 @@ def bucket_figures_many(units: list[Unit], start: datetime, end: datetime, f: Fi
         avg = ind.average(Decimal(total) / 3600, c["processed"])
         out[u.pk] = Figures({k: c[k] for k in COUNT_FIGURES}, _rates(c, extras), avg, total, {})
     return out
+
+
+def bucket_steps(unit: Unit, start: datetime, end: datetime) -> tuple[int, int] | None:
+    """(steps left, late among them) in the unit's subtree over ``[start, end)`` from the buckets
+    (one query), or None when the period is not bounded by local midnights."""
+    from .facts import NO_FILTERS
+
+    first, stop = local_midnight(start), local_midnight(end)
+    if first is None or stop is None or stop < first:
+        return None
+    days = Days(first, stop)
+    flow, _, _ = _sums([row[1:] for row in _bucket_rows([unit.path], days, NO_FILTERS, None)], days)
+    return flow["steps_left"], flow["steps_left_late"]
 
 
 def _pairs(units: list[Unit], f: Filters, procs: list[int] | None, s: int, e: int) -> Counter[int]:

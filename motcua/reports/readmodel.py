@@ -27,6 +27,7 @@ from . import storedfiles
 from .deltas import NO_FILES, RELEVANT, Contribution, Deltas, Files, Profile, contribution, decode, encode
 from .facts import ratings_of
 from .models import COLUMNS, DirtyDossier, DossierContribution, ReadModelState, RequestPair
+from .steps import left_steps
 
 MAX_INLINE = 20_000  # dirty rows a read applies itself; more: the read uses the event log
 LOCK_KEY = 7_660_766  # PostgreSQL advisory lock serializing writers of the buckets
@@ -157,6 +158,7 @@ def apply_dossiers(ids: Iterable[int]) -> int:
     ids = sorted(set(ids))
     attrs = {r["id"]: r for r in Dossier.objects.filter(pk__in=ids).values(*_ATTRS)}
     events = _events(ids)
+    steps = left_steps(ids)
     ratings = ratings_of(ids)
     files = files_of(ids)
     old = {c.dossier_id: c for c in DossierContribution.objects.filter(dossier_id__in=ids)}
@@ -168,7 +170,7 @@ def apply_dossiers(ids: Iterable[int]) -> int:
     for dossier_id, row in attrs.items():
         cal = calendar_for(province_of(row["receiving_path"]))
         contrib = contribution(profile_of(row), events.get(dossier_id, []), cal, ratings.get(dossier_id),
-                               files.get(dossier_id, NO_FILES))
+                               files.get(dossier_id, NO_FILES), steps.get(dossier_id, ()))
         diff.add(row["handling_path"], row["procedure_id"], row["channel"], contrib.deltas)
         new.append(_contribution_row(dossier_id, row, contrib))
         pairs += [RequestPair(dossier_id=dossier_id, handling_path=row["handling_path"],

@@ -89,3 +89,54 @@ def test_the_control_slip_marks_each_step(two, world) -> None:  # noqa: ANN001
     assert not pdf.missing("Các bước xử lý nội bộ", "Đánh giá", "Đúng hạn", "Đang xử lý, quá hạn")
     _, content = documents.render_document(world.actor("leader_a"), a.pk, "control")
     assert not Pdf(content).missing("Thẩm định", "Trễ hạn", "Phê duyệt", "Đúng hạn")
+
+
+def _from_the_event_log(path: str, start: datetime, end: datetime) -> tuple[int, int]:
+    from motcua.dossiers.models import DossierEvent
+    from motcua.reports.steps import ENDING, ENTERING, count_late_steps
+
+    touched = (DossierEvent.objects.filter(dossier__handling_path__startswith=path, action__in=ENTERING | ENDING,
+                                           at__gte=start, at__lt=end).values_list("dossier_id", flat=True))
+    c = count_late_steps(step_spans(set(touched)), start, end, end)
+    return c.left, c.left_late
+
+
+def test_the_read_model_counts_the_steps_left_as_the_event_log_does(world, monkeypatch) -> None:  # noqa: ANN001
+    """Generated histories through every step of their units' processes (with late steps): for every
+    unit and many periods, the steps left and late among them read from the buckets (one query) are
+    those the event log's step spans give; and the event log is no longer read for them."""
+    import random
+    from datetime import date, timedelta
+
+    from motcua.dossiers.generator import generate
+    from motcua.reports import readmodel, steps
+    from motcua.reports.services import period_of
+    from motcua.units.models import Unit
+
+    generate(800, world.province, date(2025, 7, 1), date(2026, 3, 31), seed=21)
+    assert readmodel.refresh(limit=None)
+    rng = random.Random(3)
+    periods = [(date(2025, 7, 1), date(2026, 3, 31)), (date(2025, 9, 1), date(2025, 9, 30)),
+               (date(2025, 10, 6), date(2025, 10, 6)), (date(2025, 12, 29), date(2026, 1, 4))]
+    periods += [(a, a + timedelta(days=rng.choice([0, 1, 6, 30, 90])))
+                for a in (date(2025, 7, 1) + timedelta(days=rng.randrange(270)) for _ in range(6))]
+    units = list(Unit.objects.filter(path__startswith=world.province.path).exclude(kind="service_centre"))
+    answers: list[object] = []
+    real = steps._left_from_read_model
+    monkeypatch.setattr(steps, "_left_from_read_model", lambda *a: answers.append(real(*a)) or answers[-1])
+    late_total = 0
+    for unit in units:
+        for first, last in periods:
+            p = period_of(first, last)
+            expected = _from_the_event_log(unit.path, p.start, p.end)
+            got = late_steps_of_unit(unit.path, p.start, p.end, p.end)
+            assert (got.left, got.left_late) == expected, (unit.path, first, last)
+            late_total += expected[1]
+    assert late_total > 20
+    assert len(answers) == len(units) * len(periods) and None not in answers  # every one from the buckets
+    # a period not bounded by local midnights is read from the event log
+    answers.clear()
+    p = period_of(date(2025, 9, 1), date(2025, 9, 30))
+    got = late_steps_of_unit(world.province.path, p.start + timedelta(hours=9), p.end, p.end)
+    assert answers == [None] and (got.left, got.left_late) == _from_the_event_log(
+        world.province.path, p.start + timedelta(hours=9), p.end)
