@@ -65,6 +65,16 @@ def local_midnight(at: datetime) -> date | None:
     return d if clock.aware(datetime.combine(d, time.min)) == at else None
 
 
+def midnight_within(start: datetime, end: datetime) -> datetime | None:
+    """The local midnight that begins ``end``'s day, when ``start`` is a local midnight before it
+    and ``end`` is not one (a period still running, judged as of now): the buckets answer up to
+    that midnight, and the day's changes since are read from the event log."""
+    if local_midnight(start) is None or local_midnight(end) is not None:
+        return None
+    midnight = clock.aware(datetime.combine(clock.local_date(end), time.min))
+    return midnight if start < midnight < end else None
+
+
 def _as_date(v: object) -> date:
     return v if isinstance(v, date) else date.fromisoformat(str(v))
 
@@ -241,6 +251,12 @@ def _counts(flow: Counter[str], at_end: Counter[str], at_start: Counter[str], pa
 def stock_by_procedure(unit: Unit, end: datetime, column: str) -> dict[int, int] | None:
     """A stock column (e.g. ``open_late``: in progress late) of the unit's subtree at the local
     midnight ``end``, per procedure id (non-zero only); None when ``end`` is not a local midnight."""
+    return signed_stock_by_procedure({unit.path: 1}, end, column)
+
+
+def signed_stock_by_procedure(signed: dict[str, int], end: datetime, column: str) -> dict[int, int] | None:
+    """:func:`stock_by_procedure` of the signed sum of the rows of ``signed`` (scope path ->
+    coefficient, see :func:`motcua.reports.boundaries.signed_paths`)."""
     if column not in COLUMNS:
         raise ValueError(column)
     stop = local_midnight(end)
@@ -248,14 +264,21 @@ def stock_by_procedure(unit: Unit, end: datetime, column: str) -> dict[int, int]
         return None
     days = Days(stop, stop)
     a = connection.ops.adapt_datefield_value
-    sql = (f"SELECT procedure_id, SUM({column}) FROM reports_figurebucket WHERE scope_path = %s AND "
-           "((grain = 'Y' AND day < %s) OR (grain = 'M' AND day >= %s AND day < %s) "
-           "OR (grain = 'D' AND day >= %s AND day < %s)) "
-           f"GROUP BY procedure_id HAVING SUM({column}) <> 0")
-    with connection.cursor() as cur:
-        cur.execute(sql, [unit.path, a(days.end_year), a(days.end_year), a(days.end_month), a(days.end_month),
-                          a(days.end)])
-        return {int(p): int(n) for p, n in cur.fetchall()}
+    out: Counter[int] = Counter()
+    paths = sorted(signed)
+    for i in range(0, len(paths), 500):
+        part = paths[i:i + 500]
+        sql = (f"SELECT scope_path, procedure_id, SUM({column}) FROM reports_figurebucket "
+               f"WHERE scope_path IN ({', '.join(['%s'] * len(part))}) AND "
+               "((grain = 'Y' AND day < %s) OR (grain = 'M' AND day >= %s AND day < %s) "
+               "OR (grain = 'D' AND day >= %s AND day < %s)) "
+               f"GROUP BY scope_path, procedure_id HAVING SUM({column}) <> 0")
+        with connection.cursor() as cur:
+            cur.execute(sql, [*part, a(days.end_year), a(days.end_year), a(days.end_month), a(days.end_month),
+                              a(days.end)])
+            for path, proc, n in cur.fetchall():
+                out[int(proc)] += signed[path] * int(n)
+    return {p: n for p, n in out.items() if n}
 
 
 def signed_bucket_counts(signed: dict[str, int], own: set[str], start: datetime, end: datetime, f: Filters,

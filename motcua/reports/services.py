@@ -10,7 +10,7 @@ definition of every figure.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -21,23 +21,26 @@ from motcua.calendars.services import FIRST_YEAR, LAST_YEAR, calendar_for
 from motcua.core import clock
 from motcua.domain import indicators as ind
 from motcua.domain.errors import NotFound, ValidationFailed
-from motcua.domain.lifecycle import Action
+from motcua.domain.lifecycle import Action, Status
 from motcua.domain.verdict import ClockEvent, ClockInput, Verdict, judge
-from motcua.domain.workcal import to_epoch
+from motcua.domain.workcal import from_epoch, to_epoch
 from motcua.dossiers.deadlines import cutoff_of
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.portal.models import Rating
 from motcua.units.models import Unit
 
 from . import boundaries as bd
 from . import readmodel, storedfiles
-from .facts import NO_FILTERS, Facts, Filters, load_facts
+from .facts import NO_FILTERS, POLICY, Facts, Filters, load_facts
 from .figures import COUNT_FIGURES, Extras, Figures, _rates, memberships, processing_seconds, summarize
 from .readfigures import (
     bucket_figures,
     bucket_figures_many,
     local_midnight,
+    midnight_within,
     monthly_bucket_figures,
     signed_bucket_counts,
+    signed_stock_by_procedure,
     stock_by_procedure,
 )
 
@@ -158,7 +161,10 @@ def compute_figures(scope_unit: Unit, period_start: datetime, period_end: dateti
     event log; both give the same numbers (tests/reports/test_readmodel.py)."""
     scope = bd.scope_of(scope_unit, filters.boundaries, period_end, filters.basis)
     if not keep_members and filters.basis == "handling":
-        figs = _from_read_model(scope, period_start, period_end, filters)
+        if _midnights(period_start, period_end):
+            figs = _from_read_model(scope, period_start, period_end, filters)
+        else:
+            figs = _running_from_read_model(scope, period_start, period_end, filters)
         if figs is not None:
             return figs
     return compute_figures_from_events(scope_unit, period_start, period_end, filters, keep_members, scope)
@@ -213,6 +219,166 @@ def _moved_across(scope: bd.Scope) -> dict[int, list[int]]:
     return out
 
 
+# ---- a period judged as of now: the buckets up to today's midnight, and the day's changes -------------
+
+# statuses a dossier open at the period end (never ended in the event log) can have now
+OPEN_STATUSES = (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.FINANCIAL)
+
+
+def _steady(scope: bd.Scope, at_midnight: bd.Scope) -> bool:
+    """Whether a unit's scope for the period ending now is the one for the period ending at
+    today's midnight, with no transfer after either to count on the other side: then today's
+    changes, added to the figures of the period to midnight, give the figures to now."""
+    if scope.trivial or at_midnight.trivial:
+        return scope.trivial and at_midnight.trivial
+    return (scope.boundaries == at_midnight.boundaries == bd.NOW and not scope.held and not at_midnight.held
+            and scope.units == at_midnight.units)
+
+
+def _where(scope: bd.Scope, filters: Filters, prefix: str) -> Any:
+    if scope.trivial:
+        return filters.dossier_q(scope.unit.path, prefix)
+    return scope.dossier_q(prefix) & filters.dossier_q("/", prefix)
+
+
+def changed_between(scope: bd.Scope, filters: Filters, midnight: datetime, end: datetime) -> list[int] | None:
+    """The dossiers of ``scope`` (a superset: its filter) whose memberships can differ between
+    the period ending at ``midnight`` and the same period ending at ``end`` (later that day):
+    those with an event or a rating since ``midnight`` (until now: a dossier that changed after
+    ``end`` is read again too), and the others open whose due time is crossed in between, as
+    late or as about to be late (within the policy's working time of it), by the due time and
+    status each dossier row keeps (unchanged since midnight for them; a day's margin either
+    side). Every other dossier has the same facts and the same verdict at both instants. None:
+    the calendar does not cover the window (then read the event log)."""
+    cal = calendar_for(scope.unit.province_id)
+    try:
+        lo = cal.epoch_at(cal.ordinal_at(to_epoch(midnight)))
+        hi = cal.epoch_at(cal.ordinal_at(to_epoch(end)) + POLICY.approaching_seconds + 1)
+    except ValueError:
+        return None
+    day = timedelta(days=1)
+    ids = set(DossierEvent.objects.filter(_where(scope, filters, "dossier__"), at__gte=midnight)
+              .values_list("dossier_id", flat=True).distinct())
+    ids.update(Rating.objects.filter(_where(scope, filters, "dossier__"), created_at__gte=midnight)
+               .values_list("dossier_id", flat=True))
+    ids.update(Dossier.objects.filter(_where(scope, filters, ""), status__in=OPEN_STATUSES,
+                                      due_at__gte=from_epoch(lo) - day, due_at__lt=from_epoch(hi) + day)
+               .values_list("pk", flat=True))
+    return sorted(ids)
+
+
+def _facts_at(scope: bd.Scope, ids: list[int], start: datetime, end: datetime, filters: Filters,
+              chunk: int = 5000) -> tuple[list[Facts], Extras]:
+    """The facts of the dossiers ``ids`` that ``scope`` keeps, for the period ``[start, end)``."""
+    cal = calendar_for(scope.unit.province_id)
+    facts: list[Facts] = []
+    for part in _chunks(ids, chunk):
+        facts += load_facts(scope.unit.path, start, end, filters, cal, part, scope)
+    return facts, load_extras(scope.unit, facts, filters, Period(start, end))
+
+
+def _corrected(base: Figures, s: int, changes: Iterable[tuple[int, int, list[Facts], Extras]],
+               flags: Extras) -> Figures:
+    """``base`` with the memberships of some dossiers taken out (sign -1, as of their period end)
+    and put back (sign +1, as of theirs)."""
+    counts: Counter[str] = Counter(base.counts)
+    seconds = base.processing_seconds_total
+    for sign, e, facts, extras in changes:
+        for f in facts:
+            keys = memberships(f, s, e, extras)
+            for k in keys:
+                counts[k] += sign
+            if "processed" in keys:
+                seconds += sign * processing_seconds(f)
+    avg = ind.average(Decimal(seconds) / 3600, counts["processed"])
+    return Figures({k: counts[k] for k in COUNT_FIGURES}, _rates(counts, flags), avg, seconds, {})
+
+
+def _flags(province_id: int) -> Extras:
+    has_components, has_results = storedfiles.province_stores(province_id)
+    return Extras(has_component_files=has_components, has_result_files=has_results)
+
+
+def _running_from_read_model(scope: bd.Scope, start: datetime, end: datetime, filters: Filters) -> Figures | None:
+    """The figures of a period still running (judged as of ``end``, within today): the read
+    model's figures of the period up to today's midnight, with the dossiers whose memberships
+    changed since (:func:`changed_between`) counted as of ``end`` instead. The same numbers as
+    the event log (tests/reports/test_running.py), reading only the day's changes."""
+    midnight = midnight_within(start, end)
+    if midnight is None:
+        return None
+    at_midnight = bd.scope_of(scope.unit, scope.boundaries, midnight, scope.column)
+    if not _steady(scope, at_midnight):
+        return None
+    base = _from_read_model(at_midnight, start, midnight, filters)
+    if base is None:
+        return None
+    ids = changed_between(scope, filters, midnight, end)
+    if ids is None:
+        return None
+    before, before_extras = _facts_at(at_midnight, ids, start, midnight, filters)
+    after, after_extras = _facts_at(scope, ids, start, end, filters)
+    return _corrected(base, to_epoch(start), [(-1, to_epoch(midnight), before, before_extras),
+                                              (1, to_epoch(end), after, after_extras)],
+                      _flags(scope.unit.province_id))
+
+
+def _shares_root(u: Unit, scope: bd.Scope, root: Unit, root_scope: bd.Scope) -> bool:
+    """Whether every dossier ``u``'s scope keeps is among those ``root``'s scope keeps."""
+    return (u.province_id == root.province_id and scope.trivial == root_scope.trivial
+            and (u.path.startswith(root.path) if scope.trivial
+                 else scope.units <= root_scope.units and scope.held == root_scope.held))
+
+
+def _unit_keys(units: list[Unit], root: Unit, root_scope: bd.Scope, filters: Filters,
+               midnight: datetime, end: datetime) -> dict[Any, list[int]] | None:
+    """Path prefix (or holder unit id) -> the ids of the units that keep its dossiers; None when
+    some unit's scope is not steady since midnight or keeps dossiers ``root`` does not."""
+    by_key: dict[Any, list[int]] = defaultdict(list)
+    for u in units:
+        scope = bd.scope_of(u, filters.boundaries, end, filters.basis)
+        if not (_steady(scope, bd.scope_of(u, scope.boundaries, midnight, filters.basis))
+                and _shares_root(u, scope, root, root_scope)):
+            return None
+        for key in ([u.path] if scope.trivial else scope.units):
+            by_key[key].append(u.pk)
+    return by_key
+
+
+def _running_figures_of_units(root: Unit, units: list[Unit], start: datetime, end: datetime,
+                              filters: Filters) -> dict[int, Figures] | None:
+    """:func:`_running_from_read_model` of each unit under ``root`` (a ranking over the month to
+    date): the units' figures to today's midnight from the read model, and the day's changed
+    dossiers of ``root`` read once (at both instants) and shared out among the units, each
+    keeping those its own scope keeps. None when some unit's scope does not allow it."""
+    midnight = midnight_within(start, end)
+    if midnight is None or not readmodel.ready(root.province_id):
+        return None
+    root_scope = bd.scope_of(root, filters.boundaries, end, filters.basis)
+    root_midnight = bd.scope_of(root, root_scope.boundaries, midnight, filters.basis)
+    if not _steady(root_scope, root_midnight):
+        return None
+    by_key = _unit_keys(units, root, root_scope, filters, midnight, end)
+    if by_key is None:
+        return None
+    ids = changed_between(root_scope, filters, midnight, end)
+    if ids is None:
+        return None
+    base = compute_figures_of_units(units, start, midnight, filters)
+    shares: dict[int, tuple[list[Facts], list[Facts]]] = {u.pk: ([], []) for u in units}
+    before, before_extras = _facts_at(root_midnight, ids, start, midnight, filters)
+    after, after_extras = _facts_at(root_scope, ids, start, end, filters)
+    for side, facts, scope in ((0, before, root_midnight), (1, after, root_scope)):
+        for f in facts:
+            for key in (readmodel.prefixes(f.path) if scope.trivial else [scope.holder(f.id, f.unit_id)]):
+                for pk in by_key.get(key, ()):
+                    shares[pk][side].append(f)
+    flags = _flags(root.province_id)
+    s, m, e = to_epoch(start), to_epoch(midnight), to_epoch(end)
+    return {pk: _corrected(base[pk], s, [(-1, m, old, before_extras), (1, e, new, after_extras)], flags)
+            for pk, (old, new) in shares.items()}
+
+
 def compute_figures_of_units(units: list[Unit], period_start: datetime, period_end: datetime,
                              filters: Filters = NO_FILTERS, within: Unit | None = None) -> dict[int, Figures]:
     """:func:`compute_figures` of each unit (of one province), by unit id: one read of the read
@@ -231,6 +397,10 @@ def compute_figures_of_units(units: list[Unit], period_start: datetime, period_e
         if many is not None:
             return many
     if within is not None:
+        if filters.basis == "handling":
+            running = _running_figures_of_units(within, units, period_start, period_end, filters)
+            if running is not None:
+                return running
         return _figures_of_units_from_events(within, units, period_start, period_end, filters)
     if not trivial:
         return {u.pk: compute_figures(u, period_start, period_end, filters) for u in units}
@@ -253,10 +423,7 @@ def _figures_of_units_from_events(root: Unit, units: list[Unit], period_start: d
     by_key: dict[Any, list[int]] = defaultdict(list)  # path prefix (or holder unit id) -> unit ids
     for u in units:
         scope = bd.scope_of(u, filters.boundaries, period_end, filters.basis)
-        inside = (u.province_id == root.province_id and scope.trivial == root_scope.trivial
-                  and (u.path.startswith(root.path) if scope.trivial
-                       else scope.units <= root_scope.units and scope.held == root_scope.held))
-        if not inside:
+        if not _shares_root(u, scope, root, root_scope):
             out[u.pk] = compute_figures_from_events(u, period_start, period_end, filters, scope=scope)
         elif scope.trivial:
             by_key[u.path].append(u.pk)
@@ -341,13 +508,46 @@ def facts_for(figure: str, scope_unit: Unit, period_start: datetime, period_end:
 
 def in_progress_late_by_procedure(unit: Unit, period_start: datetime, period_end: datetime) -> dict[int, int]:
     """The figure ``in_progress_late`` of the period, per procedure id (the dashboard's hot spots):
-    one read of the read model's stocks, else the figure's drill-down list counted by procedure."""
-    if bd.scope_of(unit, "", period_end).trivial and readmodel.ready(unit.province_id):
-        by = stock_by_procedure(unit, period_end, "open_late")
-        if by is not None:
-            return by
+    a stock at the period end, so one read of the read model's stocks (at today's midnight for a
+    period judged as of now, with the day's changed dossiers counted again as of the end); else
+    the figure's drill-down list counted by procedure."""
+    by = _late_by_procedure_from_read_model(unit, period_start, period_end)
+    if by is not None:
+        return by
     return count_by([i for i, _code in dossiers_for("in_progress_late", unit, period_start, period_end)],
                     "procedure_id")
+
+
+def _late_by_procedure_from_read_model(unit: Unit, start: datetime, end: datetime) -> dict[int, int] | None:
+    scope = bd.scope_of(unit, "", end)
+    midnight = (end if local_midnight(end) is not None
+                else clock.aware(datetime.combine(clock.local_date(end), time.min)))
+    if midnight < start or not readmodel.ready(unit.province_id):
+        return None
+    at_midnight = scope if midnight == end else bd.scope_of(unit, scope.boundaries, midnight)
+    if not _steady(scope, at_midnight):
+        return None
+    by = (stock_by_procedure(unit, midnight, "open_late") if at_midnight.trivial
+          else signed_stock_by_procedure(bd.signed_paths(at_midnight), midnight, "open_late"))
+    if by is None or midnight == end:
+        return by
+    ids = changed_between(scope, NO_FILTERS, midnight, end)
+    if ids is None:
+        return None
+    out: Counter[int] = Counter(by)
+    procedure_of = dict(_procedures_of(ids))
+    s = to_epoch(start)
+    for sign, sc, e in ((-1, at_midnight, midnight), (1, scope, end)):
+        facts, _extras = _facts_at(sc, ids, start, e, NO_FILTERS)
+        for f in facts:
+            if "in_progress_late" in memberships(f, s, to_epoch(e)):
+                out[procedure_of[f.id]] += sign
+    return {p: n for p, n in out.items() if n}
+
+
+def _procedures_of(ids: list[int]) -> Iterable[tuple[int, int]]:
+    for part in _chunks(ids, 2000):
+        yield from Dossier.objects.filter(pk__in=part).values_list("pk", "procedure_id")
 
 
 def count_by(ids: Iterable[int], *columns: str, chunk: int = 500) -> dict[Any, int]:

@@ -155,19 +155,31 @@ def late_steps_of_unit(unit_path: str, start: datetime, end: datetime, as_of: da
 
 
 def _left_from_read_model(unit_path: str, start: datetime, end: datetime) -> tuple[int, int] | None:
-    """Steps left in the period and late among them from the read model's buckets, when it can
-    answer exactly (as for the figures: a period bounded by local midnights, the buckets current,
-    the unit's dossiers where they were when the period ended); None: read the event log."""
+    """Steps left in the period and late among them from the read model's buckets (rows kept by
+    each dossier's current handling path, as this count), when it can answer exactly: the buckets
+    current and the period bounded by local midnights, or judged within its last day (the buckets
+    to that day's midnight, and the steps left since from the histories of the dossiers with a
+    step event since); None: read the event log."""
+    from motcua.dossiers.models import DossierEvent
     from motcua.units.models import Unit
 
-    from . import boundaries as bd
     from . import readmodel
-    from .readfigures import bucket_steps
+    from .readfigures import bucket_steps, midnight_within
 
     unit = Unit.objects.filter(path=unit_path).first()
-    if unit is None or not bd.scope_of(unit, "", end).trivial or not readmodel.ready(unit.province_id):
+    if unit is None or not readmodel.ready(unit.province_id):
         return None
-    return bucket_steps(unit, start, end)
+    got = bucket_steps(unit, start, end)
+    midnight = midnight_within(start, end) if got is None else None
+    if midnight is None:
+        return got
+    base = bucket_steps(unit, start, midnight)
+    assert base is not None
+    touched = (DossierEvent.objects.filter(dossier__handling_path__startswith=unit_path,
+                                           action__in=sorted(ENTERING | ENDING), at__gte=midnight, at__lt=end)
+               .values_list("dossier_id", flat=True).distinct())
+    today = count_late_steps(step_spans(touched), midnight, end, end)
+    return base[0] + today.left, base[1] + today.left_late
 
 
 def mark_late(spans: Iterable[StepSpan], as_of: datetime) -> dict[tuple[int, datetime], bool]:

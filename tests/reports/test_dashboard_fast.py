@@ -41,8 +41,8 @@ def generated(world):  # noqa: ANN001, ANN201
 
 
 def _slow(unit: Unit, p: svc.Period, boundaries: str) -> svc.Figures:
-    """The old path: one computation per unit (the event log, a running period)."""
-    return svc.compute_figures(Unit.objects.get(pk=unit.pk), p.start, p.end, Filters(boundaries=boundaries))
+    """The reference: one computation per unit from the event log alone."""
+    return svc.compute_figures_from_events(Unit.objects.get(pk=unit.pk), p.start, p.end, Filters(boundaries=boundaries))
 
 
 def _same(fast: svc.Figures, slow: svc.Figures, where: str) -> None:
