@@ -75,17 +75,18 @@ def build_dashboard(q: ReportQuery, now: datetime) -> dict[str, Any]:
     today's intake. The ranking of the subordinate units comes after (:func:`build_ranking`)."""
     from motcua.feedback.queries import dashboard_section as feedback_section  # issue 12: feedback hot spots
 
-    figs = svc.compute_figures(q.unit, q.period.start, q.period.end)
-    return {
-        "q": q, "as_of": now, "report_url": q.url("reports:report"),
-        "headline": rate_rows(q, figs, HEADLINE), "counts": figure_rows(q, figs, HEADLINE_COUNTS),
-        "average_hours": figs.average_processing_hours,
-        "trend": trend_charts(q, figs), "ranking_url": ranking_url(q),
-        "hot_procedures": hot_procedures(q),
-        "late_url": q.url("reports:drill", "in_progress_late"), "today": today_charts(q),
-        "late_steps": late_steps_of_unit(q.unit.path, q.period.start, q.period.end, now).as_dict(),
-        "feedback": feedback_section(q.unit, q.period),
-    }
+    with svc.shared_reads():  # the day's changed dossiers read once for the headline and hot procedures
+        figs = svc.compute_figures(q.unit, q.period.start, q.period.end)
+        return {
+            "q": q, "as_of": now, "report_url": q.url("reports:report"),
+            "headline": rate_rows(q, figs, HEADLINE), "counts": figure_rows(q, figs, HEADLINE_COUNTS),
+            "average_hours": figs.average_processing_hours,
+            "trend": trend_charts(q, figs), "ranking_url": ranking_url(q),
+            "hot_procedures": hot_procedures(q),
+            "late_url": q.url("reports:drill", "in_progress_late"), "today": today_charts(q, figs),
+            "late_steps": late_steps_of_unit(q.unit.path, q.period.start, q.period.end, now).as_dict(),
+            "feedback": feedback_section(q.unit, q.period),
+        }
 
 
 def ranking_url(q: ReportQuery) -> str:
@@ -95,7 +96,8 @@ def ranking_url(q: ReportQuery) -> str:
 def build_ranking(q: ReportQuery, now: datetime) -> dict[str, Any]:
     """The 766 ranking of the subordinate units and the overdue dossiers by unit, from one read
     for the unit and all of them (the unit's own figures are the headline's)."""
-    ranking, figs = idx.ranking_with_parent(q.unit, q.period)
+    with svc.shared_reads():
+        ranking, figs = idx.ranking_with_parent(q.unit, q.period)
     return {"q": q, "as_of": now, "ranking": ranking_chart(ranking), "hot_units": hot_units(q, figs, ranking)}
 
 
@@ -213,11 +215,17 @@ def hot_units(q: ReportQuery, figs: Figures, ranking: list[idx.RankingRow]) -> c
 
 # ---- today's intake ---------------------------------------------------------------------------------
 
-def today_charts(q: ReportQuery) -> dict[str, Any]:
-    """Today's intake: the figure "received" of today, split by channel and by hour of receipt."""
+def today_charts(q: ReportQuery, figs: Figures | None = None) -> dict[str, Any]:
+    """Today's intake: the figure "received" of today, split by channel and by hour of receipt.
+    ``figs``: the figures of ``q``'s period, when it runs to now (today's count is then theirs
+    less the period up to midnight, not today read again from the event log)."""
     today = clock.local_date(clock.now())
     period = svc.period_of(today, today)
-    total = svc.compute_figures(q.unit, period.start, period.end).counts["received"]
+    total = None
+    if figs is not None and q.period.until is not None and clock.local_date(q.period.end) == today:
+        total = svc.received_since_midnight(q.unit, q.period, figs)
+    if total is None:
+        total = svc.compute_figures(q.unit, period.start, period.end).counts["received"]
     hours, channels = receipts(q.unit, period)
     span = range(min([7, *hours]), max([17, *hours]) + 1)
     return {"total": total,

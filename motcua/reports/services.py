@@ -11,7 +11,9 @@ definition of every figure.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -241,7 +243,42 @@ def _where(scope: bd.Scope, filters: Filters, prefix: str) -> Any:
     return scope.dossier_q(prefix) & filters.dossier_q("/", prefix)
 
 
+_SHARED: ContextVar[dict[Any, Any] | None] = ContextVar("motcua_reports_shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within it, the day's changed dossiers (:func:`changed_between`) and their facts at an
+    instant are read once per scope and reused (the dashboard's headline, hot procedures and
+    late-by-procedure ask for the same ones)."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _shared(key: Any, compute: Callable[[], Any]) -> Any:
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _scope_key(scope: bd.Scope) -> tuple[Any, ...]:
+    return (scope.unit.pk, scope.unit.path, scope.boundaries, scope.day, scope.column, scope.trivial,
+            scope.units, tuple(sorted(scope.held.items())))
+
+
 def changed_between(scope: bd.Scope, filters: Filters, midnight: datetime, end: datetime) -> list[int] | None:
+    """:func:`_changed_between`, read once within :func:`shared_reads`."""
+    return _shared(("changed", _scope_key(scope), filters, midnight, end),
+                   lambda: _changed_between(scope, filters, midnight, end))
+
+
+def _changed_between(scope: bd.Scope, filters: Filters, midnight: datetime, end: datetime) -> list[int] | None:
     """The dossiers of ``scope`` (a superset: its filter) whose memberships can differ between
     the period ending at ``midnight`` and the same period ending at ``end`` (later that day):
     those with an event or a rating since ``midnight`` (until now: a dossier that changed after
@@ -267,9 +304,16 @@ def changed_between(scope: bd.Scope, filters: Filters, midnight: datetime, end: 
     return sorted(ids)
 
 
-def _facts_at(scope: bd.Scope, ids: list[int], start: datetime, end: datetime, filters: Filters,
-              chunk: int = 5000) -> tuple[list[Facts], Extras]:
-    """The facts of the dossiers ``ids`` that ``scope`` keeps, for the period ``[start, end)``."""
+def _facts_at(scope: bd.Scope, ids: list[int], start: datetime, end: datetime,
+              filters: Filters) -> tuple[list[Facts], Extras]:
+    """The facts of the dossiers ``ids`` that ``scope`` keeps, for the period ``[start, end)``
+    (read once within :func:`shared_reads`; the facts are not changed by their readers)."""
+    return _shared(("facts", _scope_key(scope), tuple(ids), start, end, filters),
+                   lambda: _read_facts_at(scope, ids, start, end, filters))
+
+
+def _read_facts_at(scope: bd.Scope, ids: list[int], start: datetime, end: datetime, filters: Filters,
+                   chunk: int = 5000) -> tuple[list[Facts], Extras]:
     cal = calendar_for(scope.unit.province_id)
     facts: list[Facts] = []
     for part in _chunks(ids, chunk):
@@ -543,6 +587,24 @@ def _late_by_procedure_from_read_model(unit: Unit, start: datetime, end: datetim
             if "in_progress_late" in memberships(f, s, to_epoch(e)):
                 out[procedure_of[f.id]] += sign
     return {p: n for p, n in out.items() if n}
+
+
+def received_since_midnight(unit: Unit, period: Period, figs: Figures) -> int | None:
+    """The figure "received" of the unit from the local midnight of ``period.end``'s day to
+    ``period.end``, given ``figs``, the unit's figures of ``period`` (a running period begun
+    before that midnight or at it): a flow figure is additive over adjacent periods, so it is
+    ``figs`` less the same period up to midnight (read from the read model). None when the
+    period does not span that midnight or the unit's boundaries changed in between."""
+    end = period.end
+    midnight = clock.aware(datetime.combine(clock.local_date(end), time.min))
+    if period.start == midnight:
+        return figs.counts["received"]
+    if not period.start < midnight < end:
+        return None
+    scope = bd.scope_of(unit, "", end)
+    if not _steady(scope, bd.scope_of(unit, scope.boundaries, midnight)):
+        return None
+    return figs.counts["received"] - compute_figures(unit, period.start, midnight).counts["received"]
 
 
 def _procedures_of(ids: list[int]) -> Iterable[tuple[int, int]]:

@@ -164,3 +164,41 @@ def test_a_period_of_today_alone_or_judged_at_a_midnight_keeps_its_paths(generat
     closed = svc.period_of(date(2026, 3, 1), date(2026, 3, 16))
     assert svc._running_from_read_model(bd.scope_of(u, "", closed.end), closed.start, closed.end, Filters()) is None
     assert closed.end - closed.start == timedelta(days=16)
+
+
+@pytest.mark.parametrize("merge", [False, True])
+def test_today_received_from_the_month_equals_the_event_log(generated, clock, merge):
+    if merge:
+        assert merge_a_into_b(generated)
+    seen = 0
+    for at in INSTANTS:
+        clock.set(at)
+        p = _month_to_date(at)
+        today = svc.period_of(date.fromisoformat(at[:10]), date.fromisoformat(at[:10]))
+        for u in _units(generated):
+            with svc.shared_reads():
+                figs = svc.compute_figures(u, p.start, p.end)
+                got = svc.received_since_midnight(u, p, figs)
+                again = svc.compute_figures(u, p.start, p.end)  # the shared reads give the same figures
+            _same(again, figs, f"{u.code} {at} shared")
+            want = svc.compute_figures_from_events(u, today.start, p.end).counts["received"]
+            assert got == want, (u.code, at)
+            seen += want
+    assert seen > 0
+
+
+def test_shared_reads_read_the_changed_dossiers_once(generated, clock, django_assert_max_num_queries):
+    clock.set("2026-03-18 12:00")
+    p = _month_to_date("2026-03-18 12:00")
+    u = generated.province
+    svc.compute_figures(u, p.start, p.end)
+    calls: list[int] = []
+    real = svc._read_facts_at
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(svc, "_read_facts_at", lambda *a, **k: calls.append(1) or real(*a, **k))
+        with svc.shared_reads():
+            svc.compute_figures(u, p.start, p.end)
+            svc.in_progress_late_by_procedure(u, p.start, p.end)
+        assert len(calls) == 2  # at midnight and now, once for both
+        svc.compute_figures(u, p.start, p.end)
+        assert len(calls) == 4  # outside: read again
