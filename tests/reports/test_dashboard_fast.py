@@ -33,11 +33,16 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture
-def generated(world):  # noqa: ANN001, ANN201
-    generate(900, world.province, date(2025, 12, 1), date(2026, 4, 30), seed=11)
+def generated_with(world, seed: int):  # noqa: ANN001, ANN201
+    """900 generated histories, December to April, the read model refreshed."""
+    generate(900, world.province, date(2025, 12, 1), date(2026, 4, 30), seed=seed)
     assert readmodel.refresh(limit=None)
     return world
+
+
+@pytest.fixture
+def generated(world):  # noqa: ANN001, ANN201
+    return generated_with(world, 11)
 
 
 def _slow(unit: Unit, p: svc.Period, boundaries: str) -> svc.Figures:

@@ -11,9 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.core.cache import cache
 
-from motcua.dossiers.generator import generate
 from motcua.reports import boundaries as bd
 from motcua.reports import readmodel, steps
 from motcua.reports import services as svc
@@ -21,25 +19,16 @@ from motcua.reports.facts import Filters
 from motcua.reports.readfigures import midnight_within
 from motcua.units.models import Unit
 from tests.reports.test_boundaries import merge_a_into_b
-from tests.reports.test_dashboard_fast import _same
+from tests.reports.test_dashboard_fast import _empty_cache, _same, generated_with  # noqa: F401 (a fixture)
 
 INSTANTS = ["2026-03-16 06:30", "2026-03-16 07:31", "2026-03-17 10:05", "2026-03-18 12:00",
             "2026-03-19 16:59", "2026-03-20 21:40", "2026-03-21 10:00", "2026-03-22 23:59",
             "2026-04-01 09:00", "2026-04-30 15:30"]
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def generated(world):  # noqa: ANN001, ANN201
-    generate(900, world.province, date(2025, 12, 1), date(2026, 4, 30), seed=17)
-    assert readmodel.refresh(limit=None)
-    return world
+    return generated_with(world, 17)
 
 
 def _units(world) -> list[Unit]:  # noqa: ANN001
