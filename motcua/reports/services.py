@@ -343,12 +343,24 @@ def _flags(province_id: int) -> Extras:
     return Extras(has_component_files=has_components, has_result_files=has_results)
 
 
+def _running_midnight(start: datetime, end: datetime) -> datetime | None:
+    """The local midnight up to which the read model answers for a running period: the one that
+    begins ``end``'s day (:func:`midnight_within`), or ``start`` itself when the period begins
+    that midnight (a month's first day: the buckets give the empty period's stocks at midnight,
+    and the day's changes are corrected as any other day's)."""
+    midnight = midnight_within(start, end)
+    if midnight is None and local_midnight(start) is not None and local_midnight(end) is None \
+            and start == clock.aware(datetime.combine(clock.local_date(end), time.min)):
+        return start
+    return midnight
+
+
 def _running_from_read_model(scope: bd.Scope, start: datetime, end: datetime, filters: Filters) -> Figures | None:
     """The figures of a period still running (judged as of ``end``, within today): the read
     model's figures of the period up to today's midnight, with the dossiers whose memberships
     changed since (:func:`changed_between`) counted as of ``end`` instead. The same numbers as
     the event log (tests/reports/test_running.py), reading only the day's changes."""
-    midnight = midnight_within(start, end)
+    midnight = _running_midnight(start, end)
     if midnight is None:
         return None
     at_midnight = bd.scope_of(scope.unit, scope.boundaries, midnight, scope.column)
@@ -395,7 +407,7 @@ def _running_figures_of_units(root: Unit, units: list[Unit], start: datetime, en
     date): the units' figures to today's midnight from the read model, and the day's changed
     dossiers of ``root`` read once (at both instants) and shared out among the units, each
     keeping those its own scope keeps. None when some unit's scope does not allow it."""
-    midnight = midnight_within(start, end)
+    midnight = _running_midnight(start, end)
     if midnight is None or not readmodel.ready(root.province_id):
         return None
     root_scope = bd.scope_of(root, filters.boundaries, end, filters.basis)
