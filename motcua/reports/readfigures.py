@@ -65,14 +65,20 @@ def local_midnight(at: datetime) -> date | None:
     return d if clock.aware(datetime.combine(d, time.min)) == at else None
 
 
+def day_start(at: datetime) -> datetime:
+    """The local midnight that begins ``at``'s day."""
+    return clock.aware(datetime.combine(clock.local_date(at), time.min))
+
+
 def midnight_within(start: datetime, end: datetime) -> datetime | None:
-    """The local midnight that begins ``end``'s day, when ``start`` is a local midnight before it
-    and ``end`` is not one (a period still running, judged as of now): the buckets answer up to
-    that midnight, and the day's changes since are read from the event log."""
+    """The local midnight that begins ``end``'s day, when ``start`` is a local midnight at or
+    before it and ``end`` is not one (a period still running, judged as of now): the buckets
+    answer up to that midnight (for a period begun at it, a month's first day: the empty period,
+    its stocks at midnight), and the day's changes since are read from the event log."""
     if local_midnight(start) is None or local_midnight(end) is not None:
         return None
-    midnight = clock.aware(datetime.combine(clock.local_date(end), time.min))
-    return midnight if start < midnight < end else None
+    midnight = day_start(end)
+    return midnight if start <= midnight < end else None
 
 
 def _as_date(v: object) -> date:

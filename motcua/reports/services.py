@@ -38,6 +38,7 @@ from .figures import COUNT_FIGURES, Extras, Figures, _rates, memberships, proces
 from .readfigures import (
     bucket_figures,
     bucket_figures_many,
+    day_start,
     local_midnight,
     midnight_within,
     monthly_bucket_figures,
@@ -343,24 +344,12 @@ def _flags(province_id: int) -> Extras:
     return Extras(has_component_files=has_components, has_result_files=has_results)
 
 
-def _running_midnight(start: datetime, end: datetime) -> datetime | None:
-    """The local midnight up to which the read model answers for a running period: the one that
-    begins ``end``'s day (:func:`midnight_within`), or ``start`` itself when the period begins
-    that midnight (a month's first day: the buckets give the empty period's stocks at midnight,
-    and the day's changes are corrected as any other day's)."""
-    midnight = midnight_within(start, end)
-    if midnight is None and local_midnight(start) is not None and local_midnight(end) is None \
-            and start == clock.aware(datetime.combine(clock.local_date(end), time.min)):
-        return start
-    return midnight
-
-
 def _running_from_read_model(scope: bd.Scope, start: datetime, end: datetime, filters: Filters) -> Figures | None:
     """The figures of a period still running (judged as of ``end``, within today): the read
     model's figures of the period up to today's midnight, with the dossiers whose memberships
     changed since (:func:`changed_between`) counted as of ``end`` instead. The same numbers as
     the event log (tests/reports/test_running.py), reading only the day's changes."""
-    midnight = _running_midnight(start, end)
+    midnight = midnight_within(start, end)
     if midnight is None:
         return None
     at_midnight = bd.scope_of(scope.unit, scope.boundaries, midnight, scope.column)
@@ -407,7 +396,7 @@ def _running_figures_of_units(root: Unit, units: list[Unit], start: datetime, en
     date): the units' figures to today's midnight from the read model, and the day's changed
     dossiers of ``root`` read once (at both instants) and shared out among the units, each
     keeping those its own scope keeps. None when some unit's scope does not allow it."""
-    midnight = _running_midnight(start, end)
+    midnight = midnight_within(start, end)
     if midnight is None or not readmodel.ready(root.province_id):
         return None
     root_scope = bd.scope_of(root, filters.boundaries, end, filters.basis)
@@ -576,8 +565,7 @@ def in_progress_late_by_procedure(unit: Unit, period_start: datetime, period_end
 
 def _late_by_procedure_from_read_model(unit: Unit, start: datetime, end: datetime) -> dict[int, int] | None:
     scope = bd.scope_of(unit, "", end)
-    midnight = (end if local_midnight(end) is not None
-                else clock.aware(datetime.combine(clock.local_date(end), time.min)))
+    midnight = end if local_midnight(end) is not None else day_start(end)
     if midnight < start or not readmodel.ready(unit.province_id):
         return None
     at_midnight = scope if midnight == end else bd.scope_of(unit, scope.boundaries, midnight)
@@ -608,7 +596,7 @@ def received_since_midnight(unit: Unit, period: Period, figs: Figures) -> int | 
     ``figs`` less the same period up to midnight (read from the read model). None when the
     period does not span that midnight or the unit's boundaries changed in between."""
     end = period.end
-    midnight = clock.aware(datetime.combine(clock.local_date(end), time.min))
+    midnight = day_start(end)
     if period.start == midnight:
         return figs.counts["received"]
     if not period.start < midnight < end:
